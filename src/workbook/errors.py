@@ -1,0 +1,47 @@
+"""Every error workbook raises, in one tree under :class:`WorkbookError`.
+
+Each subclasses the builtin a caller would naturally catch, and its message says what to do next.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AnswerError",
+    "ContentError",
+    "IdError",
+    "StaleNotebooksError",
+    "StoreError",
+    "WorkbookError",
+]
+
+
+class WorkbookError(Exception):
+    """Base of every error raised by workbook."""
+
+
+class ContentError(WorkbookError, ValueError):
+    """Course content is malformed: names the file, line and field, and what was expected."""
+
+    def __init__(self, file: str, line: int | None, field: str, problem: str) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+        where = f"{file}:{line}" if line is not None else file
+        super().__init__(f"{where}: {field}: {problem}")
+
+
+class AnswerError(WorkbookError, ValueError):
+    """An answer does not fit its exercise (wrong field, type or range); nothing was saved."""
+
+
+class IdError(AnswerError):
+    """An id (learner, cohort, exercise) is not safe to use: nothing was read or written."""
+
+
+class StoreError(WorkbookError, OSError):
+    """The answer store could not be read or written."""
+
+
+class StaleNotebooksError(WorkbookError, RuntimeError):
+    """notebooks/ differs from what content/ generates."""

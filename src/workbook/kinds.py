@@ -1,0 +1,162 @@
+"""The exercise kinds, described once: what each needs from content, what it stores, when it is done.
+
+The loader validates against this table, the store types values with it, widgets and charts
+read it. A new kind is a new row here (plus a widget builder), not a branch in every module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Exercise, Item
+
+__all__ = ["KINDS", "PLAN_FIELDS", "Field", "Kind", "Value", "ValueType", "fields_of", "is_complete"]
+
+ValueType = Literal["text", "score", "flag", "date"]
+Value = str | int | bool | dt.date | None
+
+# An action plan's columns are the same everywhere: the course asks for all four.
+PLAN_FIELDS: tuple[tuple[Item, ValueType], ...] = (
+    (Item("action", "Action"), "text"),
+    (Item("date", "By when"), "date"),
+    (Item("deliverable", "Deliverable"), "text"),
+    (Item("partner", "Accountability partner"), "text"),
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One stored answer slot of an exercise: the `field` column of the store."""
+
+    key: str
+    type: ValueType
+    label: str
+
+
+def _cells(rows: tuple[Item, ...], cols: tuple[Item, ...], type_: ValueType) -> tuple[Field, ...]:
+    return tuple(
+        Field(f"{r.id}/{c.id}", type_, f"{r.label} · {c.label}") for r in rows for c in cols
+    )
+
+
+def _per_item(type_: ValueType) -> Callable[[Exercise], tuple[Field, ...]]:
+    return lambda e: tuple(Field(i.id, type_, i.label) for i in e.items)
+
+
+def _plan(e: Exercise) -> tuple[Field, ...]:
+    return tuple(
+        Field(f"{r.id}/{c.id}", t, f"{r.label} · {c.label}") for r in e.rows for c, t in PLAN_FIELDS
+    )
+
+
+def _filled(v: Value) -> bool:
+    return v is not None and (not isinstance(v, str) or bool(v.strip()))
+
+
+def _all(keys: Callable[[Exercise], tuple[str, ...]]) -> Callable[[Exercise, Mapping[str, Value]], bool]:
+    return lambda e, a: all(_filled(a.get(k)) for k in keys(e))
+
+
+def _each_row_any(e: Exercise, a: Mapping[str, Value]) -> bool:
+    return all(any(_filled(a.get(f"{r.id}/{c.id}")) for c in e.columns) for r in e.rows)
+
+
+def _each_plan(e: Exercise, a: Mapping[str, Value]) -> bool:
+    return all(_filled(a.get(f"{r.id}/action")) and _filled(a.get(f"{r.id}/date")) for r in e.rows)
+
+
+def _any(e: Exercise, a: Mapping[str, Value]) -> bool:
+    return any(_filled(v) for v in a.values())
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A row of the kinds table.
+
+    `needs` names the Exercise attributes content must fill; `fields` lists the stored slots;
+    `complete` is the completion rule progress counts; `self_score` kinds keep snapshots and
+    are charted.
+    """
+
+    name: str
+    description: str
+    needs: frozenset[str]
+    fields: Callable[[Exercise], tuple[Field, ...]]
+    complete: Callable[[Exercise, Mapping[str, Value]], bool]
+    self_score: bool = False
+
+
+def _kind(
+    name: str,
+    description: str,
+    needs: set[str],
+    fields: Callable[[Exercise], tuple[Field, ...]],
+    complete: Callable[[Exercise, Mapping[str, Value]], bool],
+    self_score: bool = False,
+) -> Kind:
+    return Kind(name, description, frozenset(needs), fields, complete, self_score)
+
+
+KINDS: Mapping[str, Kind] = {
+    k.name: k
+    for k in (
+        _kind(
+            "free_text", "one text answer: done when not blank", set(),
+            lambda e: (Field("text", "text", e.title or "Answer"),),
+            _all(lambda e: ("text",)),
+        ),
+        _kind(
+            "text_grid", "rows × columns of text: done when every row has some text",
+            {"rows", "columns"}, lambda e: _cells(e.rows, e.columns, "text"), _each_row_any,
+        ),
+        _kind(
+            "score_scale", "each item scored on one range: done when every item is scored",
+            {"items", "scale"}, _per_item("score"), _all(lambda e: tuple(i.id for i in e.items)),
+            self_score=True,
+        ),
+        _kind(
+            "score_matrix", "rows × columns of scores on one range: done when every cell is scored",
+            {"rows", "columns", "scale"}, lambda e: _cells(e.rows, e.columns, "score"),
+            _all(lambda e: tuple(f"{r.id}/{c.id}" for r in e.rows for c in e.columns)),
+            self_score=True,
+        ),
+        _kind(
+            "checklist", "tick the items that hold: done once anything is ticked",
+            {"items"}, _per_item("flag"), _any,
+        ),
+        _kind(
+            "choice", "pick one of the items: done when one is picked",
+            {"items"}, lambda e: (Field("choice", "text", e.title or "Choice"),),
+            _all(lambda e: ("choice",)),
+        ),
+        _kind(
+            "action_plan", "per row: action, by when, deliverable, partner: done with action + date",
+            {"rows"}, _plan, _each_plan,
+        ),
+        _kind(
+            "recall_check", "write items from memory, reveal, tick the ones you had",
+            {"items"},
+            lambda e: (
+                Field("recall", "text", "From memory"),
+                Field("revealed", "flag", "Revealed"),
+                *_per_item("flag")(e),
+            ),
+            _all(lambda e: ("recall", "revealed")),
+        ),
+        _kind(
+            "document", "named sections of text: done when every section has text",
+            {"items"}, _per_item("text"), _all(lambda e: tuple(i.id for i in e.items)),
+        ),
+    )
+}
+
+
+def fields_of(exercise: Exercise) -> tuple[Field, ...]:
+    return KINDS[exercise.kind].fields(exercise)
+
+
+def is_complete(exercise: Exercise, answers: Mapping[str, Value]) -> bool:
+    return KINDS[exercise.kind].complete(exercise, answers)

@@ -1,0 +1,213 @@
+"""Generate notebooks/ from the course: deterministic bytes, prose as Markdown, one-line code cells.
+
+Answers never live in a notebook: a code cell only calls the package by exercise id, so
+regenerating or re-pulling notebooks cannot clobber anyone's work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
+
+__all__ = ["GeneratedNotebook", "build", "notebook_name", "render", "stale"]
+
+_CALLOUT_HEADINGS = {
+    "insight": "✦ Pro insight",
+    "mistake": "⚠ Common mistake",
+    "pause": "◈ Pause and reflect",
+    "principle": "━━",
+    "quote": "",
+}
+_RUN_ALL = (
+    "> ▶▶ **Run all** (menu *Run ▸ Run All Cells*) to load your answers. "
+    "Everything you write saves automatically · come back to it whenever."
+)
+_METADATA = {
+    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+
+
+@dataclass(frozen=True)
+class GeneratedNotebook:
+    name: str
+    text: str
+
+
+def notebook_name(unit: Unit) -> str:
+    stem = Path(unit.source).stem
+    if unit.homework:
+        return f"homework-{stem.removeprefix('hw')}.ipynb"
+    return f"module-{stem}.ipynb"
+
+
+class _Cells:
+    """Collects cells with ids that depend only on position, so output is byte-stable."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.cells: list[NotebookNode] = []
+
+    def _id(self) -> str:
+        return f"{self.prefix}-{len(self.cells):02d}"
+
+    def md(self, *parts: str) -> None:
+        text = "\n\n".join(p for p in parts if p)
+        self.cells.append(new_markdown_cell(text, id=self._id()))
+
+    def code(self, source: str) -> None:
+        cell = new_code_cell(source, id=self._id())
+        cell.metadata = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
+        self.cells.append(cell)
+
+
+def _call(function: str, *args: str) -> str:
+    quoted = ", ".join(f'"{a}"' for a in args)
+    return f"import workbook; workbook.{function}({quoted})"
+
+
+def _list_md(named: NamedList) -> str:
+    lines = [f"### {named.title}"]
+    if named.intro:
+        lines.append(f"*{named.intro}*")
+    rows = []
+    for n, item in enumerate(named.items, 1):
+        if item.sides:
+            sides = " · ".join(f"**{s.label}:** {s.text}" for s in item.sides)
+            rows.append(f"{n}. **{item.label}** — {sides}")
+        else:
+            rows.append(f"{n}. **{item.label}**" + (f" — {item.detail}" if item.detail else ""))
+    lines.append("\n".join(rows))
+    if named.outro:
+        lines.append(f"*{named.outro}*")
+    return "\n\n".join(lines)
+
+
+def _callout_md(callout: Callout) -> str:
+    heading = _CALLOUT_HEADINGS[callout.kind]
+    if callout.kind == "quote":
+        return f"> **{callout.body}**"
+    title = f"{heading} · {callout.title}" if callout.title and heading else heading or callout.title
+    if callout.kind == "principle":
+        title = f"━━ {callout.title} ━━" if callout.title else heading
+    body = "\n>\n".join(f"> {line}" if line else ">" for line in callout.body.splitlines())
+    return f"> **{title}**\n>\n{body}"
+
+
+def _exercise(cells: _Cells, exercise: Exercise) -> None:
+    cells.md(f"#### {exercise.title}" if exercise.title else "", exercise.prompt)
+    cells.code(_call("exercise", exercise.id))
+
+
+def _unit_cells(unit: Unit, chapter: Chapter) -> list[NotebookNode]:
+    cells = _Cells(unit.id)
+    if unit.homework:
+        head = f"*Chapter {chapter.number} · Homework {unit.number}*"
+    else:
+        category = next(c.title for c in chapter.categories if c.id == unit.category)
+        head = f"*{category} · Module {unit.number} · ~{unit.minutes} min*"
+    cells.md(head, f"# {unit.title}", f"**{unit.promise}**", unit.intro, _RUN_ALL)
+    cells.code(_call("progress_bar", unit.id))
+    for block in unit.blocks:
+        if isinstance(block, Prose):
+            cells.md(f"### {block.title}" if block.title else "", block.body)
+        elif isinstance(block, NamedList):
+            cells.md(_list_md(block))
+        elif isinstance(block, Callout):
+            cells.md(_callout_md(block))
+        else:
+            _exercise(cells, block)
+    if unit.takeaways:
+        cells.md("## Hold on to these", "\n".join(f"- {t}" for t in unit.takeaways))
+    if unit.reflection:
+        cells.md("## Reflection · write it down" if not unit.homework else "## Your assignment")
+        for exercise in unit.reflection:
+            _exercise(cells, exercise)
+    if unit.walk_away:
+        cells.md("## What you walk away with", unit.walk_away)
+    cells.md("[← Back to the course index](index.ipynb)")
+    return cells.cells
+
+
+def _index_cells(course: Course) -> list[NotebookNode]:
+    cells = _Cells("index")
+    for chapter in course.chapters:
+        topics = " · ".join(chapter.topics)
+        cells.md(
+            f"*{course.title} · course index*",
+            f"# Chapter {chapter.number}\n\n## {chapter.title}",
+            f"*{topics}*",
+            chapter.summary,
+            _RUN_ALL,
+        )
+        cells.code(_call("progress_bar"))
+        for category in chapter.categories:
+            modules = chapter.modules_in(category.id)
+            count = f"{len(modules)} module" + ("s" if len(modules) != 1 else "")
+            rows = [
+                f"{m.number}. [Module {m.number} · {m.title}]({notebook_name(m)}) · ~{m.minutes} min"
+                f"  \n   {m.promise}"
+                for m in modules
+            ]
+            cells.md(f"### {category.title}\n*{count}*", "\n".join(rows))
+        homework = [
+            f"{h.number}. [{h.title}]({notebook_name(h)})  \n   {h.promise}" for h in chapter.homework
+        ]
+        cells.md(f"## Chapter {chapter.number} · Homework", chapter.homework_intro, "\n".join(homework))
+    cells.md("## Your progress and scores", "[My progress](my-progress.ipynb)")
+    return cells.cells
+
+
+def _progress_cells() -> list[NotebookNode]:
+    cells = _Cells("my-progress")
+    cells.md("# My progress", _RUN_ALL)
+    cells.code(_call("progress_bar"))
+    cells.code(_call("progress_table"))
+    cells.md("[← Back to the course index](index.ipynb)")
+    return cells.cells
+
+
+def _notebook(cells: list[NotebookNode]) -> str:
+    nb = new_notebook(cells=cells, metadata=_METADATA)
+    nbformat.validate(nb)
+    return nbformat.writes(nb)
+
+
+def render(course: Course) -> Iterator[GeneratedNotebook]:
+    """Every notebook the course gives, in a stable order."""
+    yield GeneratedNotebook("index.ipynb", _notebook(_index_cells(course)))
+    for chapter in course.chapters:
+        for unit in chapter.units:
+            yield GeneratedNotebook(notebook_name(unit), _notebook(_unit_cells(unit, chapter)))
+    yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells()))
+
+
+def stale(notebooks: Iterable[GeneratedNotebook], folder: Path) -> list[str]:
+    """Names of `notebooks` that are missing from `folder` or differ from what is there.
+
+    Other files in `folder` are left alone: a learner's own notebook there is not ours to judge.
+    """
+    return sorted(
+        nb.name
+        for nb in notebooks
+        if not (folder / nb.name).is_file()
+        or (folder / nb.name).read_text(encoding="utf-8") != nb.text
+    )
+
+
+def build(course: Course, folder: Path) -> list[str]:
+    """Write the notebooks whose bytes changed; return their names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    notebooks = list(render(course))
+    changed = stale(notebooks, folder)
+    for nb in notebooks:
+        if nb.name in changed:
+            (folder / nb.name).write_text(nb.text, encoding="utf-8")
+    return changed

@@ -1,0 +1,40 @@
+"""Computations on self-scores that prompts, progress and charts share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from statistics import mean
+
+from .kinds import Value
+from .model import Exercise, Item
+
+__all__ = ["item_scores", "lowest"]
+
+
+def _score(value: Value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def item_scores(exercise: Exercise, answers: Mapping[str, Value]) -> list[tuple[Item, float]]:
+    """One score per scored item: a scale's items, or a matrix's columns averaged over its rows."""
+    if exercise.kind == "score_scale":
+        pairs = [(i, _score(answers.get(i.id))) for i in exercise.items]
+        return [(i, float(s)) for i, s in pairs if s is not None]
+    out: list[tuple[Item, float]] = []
+    for col in exercise.columns:
+        scored = [_score(answers.get(f"{row.id}/{col.id}")) for row in exercise.rows]
+        values = [s for s in scored if s is not None]
+        if values:
+            out.append((col, mean(values)))
+    return out
+
+
+def lowest(exercise: Exercise, answers: Mapping[str, Value], count: int) -> list[Item] | None:
+    """The `count` lowest-scored items (ties keep course order), or None until all are scored."""
+    scored = item_scores(exercise, answers)
+    expected = len(exercise.items) if exercise.kind == "score_scale" else len(exercise.columns)
+    if len(scored) < expected:
+        return None
+    order = {item.id: n for n, item in enumerate(exercise.items or exercise.columns)}
+    ranked = sorted(scored, key=lambda pair: (pair[1], order[pair[0].id]))
+    return [item for item, _ in ranked[:count]]

@@ -454,7 +454,8 @@ def _load_chapter(root: Path, name: str) -> Chapter:
                     k.value == "kind" and v.value == "list" for k, v in b.value
                 ):
                     named = _named_list(doc, b, f"blocks[{i}]")
-                    _unique(doc, list_seen, named.id, b, f"blocks[{i}].id", "list id")
+                    id_node = next(v for k, v in b.value if k.value == "id")
+                    _unique(doc, list_seen, named.id, id_node, f"blocks[{i}].id", "list id")
                     lists[named.id] = named
 
     builder = _Chapter(lists)

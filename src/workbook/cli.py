@@ -1,0 +1,86 @@
+"""The `workbook` command: a thin layer over the library that prints and sets the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .content import default_content_root, load_course
+from .errors import WorkbookError
+from .generate import build, render, stale
+from .jupyter import lab_command
+
+__all__ = ["main"]
+
+
+def _default_notebooks() -> Path:
+    return default_content_root().parent / "notebooks"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    course = load_course(args.content)
+    chapter = course.chapters[0]
+    exercises = sum(len(u.exercises) for u in chapter.units)
+    print(
+        f"ok: {course.title} {course.version}: {len(chapter.modules)} modules, "
+        f"{len(chapter.homework)} homework, {exercises} exercises"
+    )
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    course = load_course(args.content)
+    if args.check:
+        changed = stale(render(course), args.out)
+        if changed:
+            print(f"stale in {args.out}: {', '.join(changed)}", file=sys.stderr)
+            print("run `workbook build` and commit the notebooks", file=sys.stderr)
+            return 1
+        print(f"ok: {args.out} matches content")
+        return 0
+    changed = build(course, args.out)
+    elapsed = time.perf_counter() - started
+    print(f"wrote {len(changed)} notebook(s) to {args.out} in {elapsed:.2f} s" + (f": {', '.join(changed)}" if changed else ""))
+    return 0
+
+
+def _lab(args: argparse.Namespace) -> int:
+    command = lab_command(args.out, *args.jupyter_args)
+    os.execvp(command[0], command)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    validate = sub.add_parser("validate", help="check content/ and say what is wrong, where")
+    validate.add_argument("content", nargs="?", type=Path, default=None, help="content folder")
+    validate.set_defaults(run=_validate)
+    for name, run, text in (
+        ("build", _build, "generate notebooks/ from content/"),
+        ("lab", _lab, "open JupyterLab on the course index"),
+    ):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--content", type=Path, default=None, help="content folder")
+        cmd.add_argument("--out", type=Path, default=_default_notebooks(), help="notebooks folder")
+        cmd.set_defaults(run=run)
+    sub.choices["build"].add_argument("--check", action="store_true", help="fail if notebooks are stale")
+    sub.choices["lab"].add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed to jupyter lab")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except WorkbookError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,255 @@
+"""A learner's session: who they are, their answers, and the autosave that keeps them.
+
+Widgets call :meth:`Session.set` on every change. Changes are validated at once, held in memory,
+and written in one batch after a short quiet period (a `threading.Timer`: ipykernel 7 runs comm
+handlers on several threads, each with its own event loop, so an asyncio debounce is unsafe).
+A failed write keeps the answers pending and retries; nothing a learner typed is dropped.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import os
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from .content import load_course
+from .errors import AnswerError, StoreError, WorkbookError
+from .kinds import Field, Value, fields_of
+from .model import Chapter, Course, Exercise
+from .store import Event, ParquetStore, Store, check_id, default_root, latest
+
+__all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
+
+DEBOUNCE_SECONDS = 0.5
+RETRY_SECONDS = 5.0
+# Self-scores are retaken as named snapshots; "" is the one answer of every other exercise.
+SNAPSHOTS = {"first-day": "First day", "last-day": "Last day"}
+_CHECK_IN = re.compile(r"^check-in-(\d{4}-\d{2}-\d{2})$")
+
+Key = tuple[str, str, str]  # exercise_id, snapshot, field
+
+
+def snapshot_label(snapshot: str) -> str:
+    if snapshot in SNAPSHOTS:
+        return SNAPSHOTS[snapshot]
+    match = _CHECK_IN.match(snapshot)
+    return f"Check-in {match[1]}" if match else snapshot
+
+
+def identity() -> tuple[str, str]:
+    """(cohort, learner): on a hub the hub's user name, else WORKBOOK_LEARNER, else "me"."""
+    cohort = os.environ.get("WORKBOOK_COHORT", "local")
+    learner = os.environ.get("JUPYTERHUB_USER") or os.environ.get("WORKBOOK_LEARNER") or "me"
+    return check_id(cohort, "cohort"), check_id(learner, "learner")
+
+
+@dataclass(frozen=True)
+class Status:
+    state: Literal["idle", "pending", "saved", "failed"]
+    message: str
+
+
+class Session:
+    def __init__(
+        self,
+        course: Course,
+        store: Store,
+        cohort: str,
+        learner: str,
+        *,
+        where: str = "on this computer",
+        debounce: float = DEBOUNCE_SECONDS,
+    ) -> None:
+        self.course = course
+        self.chapter: Chapter = course.chapters[0]
+        self.store = store
+        self.cohort = check_id(cohort, "cohort")
+        self.learner = check_id(learner, "learner")
+        self.where = where
+        self.debounce = debounce
+        self.status = Status("idle", "Nothing to save yet")
+        self._latest: dict[Key, Value] = {}
+        self._saved_at: dict[Key, dt.datetime] = {}
+        self._pending: dict[Key, Value] = {}
+        self._lock = threading.RLock()  # guards _latest and _pending
+        self._write_lock = threading.Lock()  # one batch written at a time
+        self._timer: threading.Timer | None = None
+        # Keyed by view name so a re-run cell replaces its old view's listener instead of piling up.
+        self._listeners: dict[str, Callable[[str], None]] = {}
+        self._status_listeners: dict[str, Callable[[Status], None]] = {}
+        atexit.register(self.flush)
+
+    # reading ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the store (a cell re-run may follow another kernel's saves); keep pending edits."""
+        events = self.store.history(self.cohort, self.learner)
+        with self._lock:
+            self._latest = {key: e.value for key, e in latest(events).items()}
+            self._saved_at = {key: e.saved_at for key, e in latest(events).items()}
+            self._latest.update(self._pending)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        try:
+            return self.chapter.exercise(exercise_id)
+        except KeyError:
+            raise AnswerError(
+                f"No exercise {exercise_id!r} in this course: regenerate the notebooks with "
+                "`workbook build` or ask your facilitator for the current ones."
+            ) from None
+
+    def answers(self, exercise_id: str, snapshot: str = "") -> dict[str, Value]:
+        with self._lock:
+            return {f: v for (e, s, f), v in self._latest.items() if e == exercise_id and s == snapshot}
+
+    def snapshots(self, exercise_id: str) -> list[str]:
+        """Snapshots holding answers to this exercise, oldest first by their last save."""
+        with self._lock:
+            last: dict[str, dt.datetime] = {}
+            now = dt.datetime.now(dt.UTC)
+            for (e, s, _), value in self._latest.items():
+                if e == exercise_id and value is not None:
+                    at = self._saved_at.get((e, s, _), now)
+                    last[s] = max(last.get(s, at), at)
+        return sorted(last, key=lambda s: last[s])
+
+    def all_answers(self) -> dict[str, dict[str, Value]]:
+        """Every exercise's answers with snapshots merged, latest snapshot winning."""
+        with self._lock:
+            items = sorted(self._latest.items(), key=lambda kv: self._saved_at.get(kv[0], _FUTURE))
+        out: dict[str, dict[str, Value]] = {}
+        for (e, _, f), value in items:
+            out.setdefault(e, {})[f] = value
+        return out
+
+    # writing ---------------------------------------------------------------------------------
+
+    def field(self, exercise: Exercise, key: str) -> Field:
+        for f in fields_of(exercise):
+            if f.key == key:
+                return f
+        raise AnswerError(f"{exercise.id} has no field {key!r}; expected one of its items")
+
+    def check(self, exercise: Exercise, key: str, value: Value, snapshot: str) -> Field:
+        f = self.field(exercise, key)
+        if snapshot and not (snapshot in SNAPSHOTS or _CHECK_IN.match(snapshot)):
+            raise AnswerError(f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD")
+        if snapshot and not exercise.snapshots:
+            raise AnswerError(f"{exercise.id} is not a self-score: it keeps one answer, not snapshots")
+        if value is None:
+            return f
+        if f.type == "score":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise AnswerError(f"{exercise.id} · {f.label}: a score must be a whole number")
+            assert exercise.scale is not None
+            if not exercise.scale.min <= value <= exercise.scale.max:
+                raise AnswerError(
+                    f"{exercise.id} · {f.label}: {value} is outside {exercise.scale.min}–{exercise.scale.max}"
+                )
+        elif f.type == "text" and exercise.kind == "choice":
+            if value not in {i.id for i in exercise.items}:
+                raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
+        return f
+
+    def set(self, exercise_id: str, key: str, value: Value, snapshot: str = "") -> None:
+        """Validate and queue one change; it is written within the debounce period."""
+        exercise = self.exercise(exercise_id)
+        self.check(exercise, key, value, snapshot)
+        with self._lock:
+            self._pending[(exercise_id, snapshot, key)] = value
+            self._latest[(exercise_id, snapshot, key)] = value
+            self._saved_at[(exercise_id, snapshot, key)] = _FUTURE
+            self._schedule(self.debounce)
+        self._set_status(Status("pending", "Saving…"))
+        for listener in list(self._listeners.values()):
+            listener(exercise_id)
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(delay, self._flush_quietly)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except WorkbookError:
+            pass  # the status already tells the learner; the answers stay pending
+
+    def flush(self) -> None:
+        """Write everything pending as one batch. On failure keep it pending and retry."""
+        with self._write_lock:
+            with self._lock:
+                batch, self._pending = self._pending, {}
+            if not batch:
+                return
+            now = dt.datetime.now(dt.UTC)
+            events = [
+                Event(
+                    cohort=self.cohort,
+                    learner=self.learner,
+                    exercise_id=e,
+                    field=f,
+                    value_type=self.field(self.exercise(e), f).type,
+                    value=value,
+                    snapshot=s,
+                    saved_at=now,
+                    content_version=self.course.version,
+                )
+                for (e, s, f), value in batch.items()
+            ]
+            try:
+                self.store.append(events)
+            except (StoreError, OSError) as error:
+                with self._lock:
+                    self._pending = {**batch, **self._pending}
+                    self._schedule(RETRY_SECONDS)
+                self._set_status(Status("failed", (
+                    f"Not saved yet: {error}. Your answers are kept here and retried every "
+                    f"{RETRY_SECONDS:.0f} s; keep this notebook open and check the disk or ask "
+                    "your facilitator."
+                )))
+                raise
+            with self._lock:
+                for key in batch:
+                    self._saved_at[key] = now
+        local = now.astimezone().strftime("%H:%M")
+        self._set_status(Status("saved", f"Saved {local} · {self.where}"))
+
+    # listening -------------------------------------------------------------------------------
+
+    def on_change(self, name: str, callback: Callable[[str], None]) -> None:
+        """Call `callback(exercise_id)` after every accepted change (before it is written)."""
+        self._listeners[name] = callback
+
+    def on_status(self, name: str, callback: Callable[[Status], None]) -> None:
+        self._status_listeners[name] = callback
+
+    def _set_status(self, status: Status) -> None:
+        self.status = status
+        for listener in list(self._status_listeners.values()):
+            listener(status)
+
+
+_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+_current: Session | None = None
+_current_lock = threading.Lock()
+
+
+def current() -> Session:
+    """The kernel's session, made on first use from the environment (WORKBOOK_HOME, identity)."""
+    global _current
+    with _current_lock:
+        if _current is None:
+            cohort, learner = identity()
+            _current = Session(load_course(), ParquetStore(default_root()), cohort, learner)
+        _current.refresh()
+        return _current
+
+

@@ -1,0 +1,376 @@
+"""The learner's view: one ipywidgets form per exercise kind, saving every change as it happens.
+
+Each value widget is restored from the store first and observed second, so a restore never
+writes back. Builders are a table keyed by kind, like :data:`workbook.kinds.KINDS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+
+from .errors import WorkbookError
+from .kinds import PLAN_FIELDS, Value
+from .model import Exercise, Item
+from .progress import progress, unit_progress
+from .scores import lowest
+from .session import SNAPSHOTS, Session, Status, current, snapshot_label
+
+__all__ = ["exercise", "progress_bar", "progress_table"]
+
+_FULL = w.Layout(width="100%")
+_NOT_SCORED = "–"
+
+
+@dataclass
+class Control:
+    """A value widget and how its value maps to the stored one."""
+
+    widget: w.ValueWidget
+    to_store: Callable[[Any], Value] = lambda v: v
+    from_store: Callable[[Value], Any] = lambda v: v
+
+
+@dataclass
+class Form:
+    body: w.Widget
+    controls: dict[str, Control]
+    row_labels: dict[str, w.HTML]
+
+
+def _html(text: str, tag: str = "div", cls: str = "") -> w.HTML:
+    widget = w.HTML(f"<{tag}>{html.escape(text)}</{tag}>")
+    if cls:
+        widget.add_class(cls)
+    return widget
+
+
+def _grow(area: w.Textarea) -> None:
+    def fit(_: object = None) -> None:
+        lines = sum(len(line) // 90 + 1 for line in str(area.value).split("\n"))
+        area.rows = max(3, min(lines + 1, 40))
+
+    fit()
+    area.observe(fit, names="value")
+
+
+def _text(placeholder: str = "", rows: int = 3) -> Control:
+    area = w.Textarea(placeholder=placeholder, rows=rows, continuous_update=True, layout=_FULL)
+    _grow(area)
+    return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
+
+
+def _score(exercise: Exercise) -> Control:
+    scale = exercise.scale
+    assert scale is not None
+    anchors = dict(scale.anchors)
+    if len(scale.points()) <= 5:
+        toggles = w.ToggleButtons(
+            options=[(str(p), p) for p in scale.points()],
+            value=None,
+            tooltips=[anchors.get(p, "") for p in scale.points()],
+            style={"button_width": "3em"},
+        )
+        return Control(toggles)
+    labels = [_NOT_SCORED, *(str(p) for p in scale.points())]
+    slider = w.SelectionSlider(options=labels, value=_NOT_SCORED, continuous_update=False)
+    return Control(
+        slider,
+        lambda v: None if v == _NOT_SCORED else int(v),
+        lambda v: _NOT_SCORED if v is None else str(v),
+    )
+
+
+def _anchors(exercise: Exercise) -> w.HTML:
+    assert exercise.scale is not None
+    text = " · ".join(f"{p} = {label}" for p, label in exercise.scale.anchors)
+    return _html(text, "small", "wb-anchors")
+
+
+def _flag(label: str) -> tuple[w.Widget, Control]:
+    box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="2em"))
+    return w.HBox([box, _html(label)]), Control(box, bool, lambda v: bool(v))
+
+
+def _date() -> Control:
+    return Control(w.DatePicker(value=None), lambda v: v, lambda v: v)
+
+
+def _free_text(e: Exercise) -> Form:
+    c = _text(e.placeholder)
+    return Form(c.widget, {"text": c}, {})
+
+
+def _grid(e: Exercise, cell: Callable[[Item, Item], tuple[w.Widget, Control]]) -> Form:
+    controls: dict[str, Control] = {}
+    labels: dict[str, w.HTML] = {}
+    rows: list[w.Widget] = []
+    for row in e.rows:
+        labels[row.id] = _html(row.label, "b", "wb-row-label")
+        cells = []
+        for col in e.columns:
+            widget, control = cell(row, col)
+            controls[f"{row.id}/{col.id}"] = control
+            cells.append(widget)
+        rows.append(w.VBox([labels[row.id], *cells], layout=_FULL))
+    return Form(w.VBox(rows, layout=_FULL), controls, labels)
+
+
+def _text_grid(e: Exercise) -> Form:
+    def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
+        c = _text(col.label, rows=2)
+        return (w.VBox([_html(col.label, "small"), c.widget], layout=_FULL) if len(e.columns) > 1 else c.widget), c
+
+    return _grid(e, cell)
+
+
+def _score_matrix(e: Exercise) -> Form:
+    def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
+        c = _score(e)
+        return w.HBox([_html(col.label, "span", "wb-cell-label"), c.widget]), c
+
+    form = _grid(e, cell)
+    return Form(w.VBox([_anchors(e), form.body]), form.controls, form.row_labels)
+
+
+def _score_scale(e: Exercise) -> Form:
+    controls = {i.id: _score(e) for i in e.items}
+    rows = [w.HBox([_html(i.label, "span", "wb-cell-label"), controls[i.id].widget]) for i in e.items]
+    return Form(w.VBox([_anchors(e), *rows]), controls, {})
+
+
+def _checklist(e: Exercise) -> Form:
+    pairs = {i.id: _flag(i.label) for i in e.items}
+    return Form(w.VBox([p[0] for p in pairs.values()]), {k: p[1] for k, p in pairs.items()}, {})
+
+
+def _choice(e: Exercise) -> Form:
+    radio = w.RadioButtons(options=[(i.label, i.id) for i in e.items], value=None, layout=_FULL)
+    return Form(radio, {"choice": Control(radio)}, {})
+
+
+def _action_plan(e: Exercise) -> Form:
+    builders: dict[str, Callable[[Item], Control]] = {
+        "text": lambda c: _text(c.label, rows=2),
+        "date": lambda _: _date(),
+    }
+    types = dict((item.id, t) for item, t in PLAN_FIELDS)
+
+    def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
+        c = builders[types[col.id]](col)
+        return w.VBox([_html(col.label, "small"), c.widget], layout=_FULL), c
+
+    plan = Exercise(e.id, e.kind, e.prompt, rows=e.rows, columns=tuple(i for i, _ in PLAN_FIELDS))
+    return _grid(plan, cell)
+
+
+def _recall_check(e: Exercise) -> Form:
+    recall = _text(e.placeholder or "Write them from memory before you reveal the list", rows=6)
+    reveal = w.ToggleButton(value=False, description="Reveal the list and check yourself", icon="eye")
+    reveal.layout = w.Layout(width="auto")
+    pairs = {i.id: _flag(f"I had it: {i.label}" + "".join(f" · {s.label}: {s.text}" for s in i.sides)) for i in e.items}
+    checks = w.VBox([p[0] for p in pairs.values()])
+
+    def show(_: object = None) -> None:
+        checks.layout.display = "flex" if reveal.value else "none"
+
+    show()
+    reveal.observe(show, names="value")
+    controls = {"recall": recall, "revealed": Control(reveal, bool, lambda v: bool(v))}
+    controls.update({k: p[1] for k, p in pairs.items()})
+    return Form(w.VBox([recall.widget, reveal, checks], layout=_FULL), controls, {})
+
+
+def _document(e: Exercise) -> Form:
+    controls = {i.id: _text(i.label, rows=5) for i in e.items}
+    parts = [w.VBox([_html(i.label, "h4"), controls[i.id].widget], layout=_FULL) for i in e.items]
+    return Form(w.VBox(parts, layout=_FULL), controls, {})
+
+
+BUILDERS: dict[str, Callable[[Exercise], Form]] = {
+    "free_text": _free_text,
+    "text_grid": _text_grid,
+    "score_scale": _score_scale,
+    "score_matrix": _score_matrix,
+    "checklist": _checklist,
+    "choice": _choice,
+    "action_plan": _action_plan,
+    "recall_check": _recall_check,
+    "document": _document,
+}
+
+
+class ExerciseView:
+    """One exercise on screen: its form, its snapshot picker, its save status."""
+
+    def __init__(self, session: Session, exercise: Exercise) -> None:
+        self.session = session
+        self.exercise = exercise
+        self.form = BUILDERS[exercise.kind](exercise)
+        self.status = _html("", "small", "wb-status")
+        self.derived = _html("", "div", "wb-derived")
+        self._loading = False
+        self.snapshot = ""
+        parts: list[w.Widget] = []
+        if exercise.snapshots:
+            self.picker = w.Dropdown(options=self._snapshot_options(), description="Snapshot")
+            self.snapshot = self._initial_snapshot()
+            self.picker.value = self.snapshot
+            self.picker.add_class("wb-snapshot")
+            parts.append(self.picker)
+        self.load()
+        for key, control in self.form.controls.items():
+            control.widget.observe(self._changed(key), names="value")
+        if exercise.snapshots:
+            self.picker.observe(self._switch, names="value")
+        name = f"view:{exercise.id}"
+        session.on_status(name, self._show_status)
+        if exercise.derive is not None:
+            parts.append(self.derived)
+            session.on_change(name, self._maybe_derive)
+            self.derive()
+        answered = any(v not in (None, "") for v in session.answers(exercise.id, self.snapshot).values())
+        self.status.value = _status_html(
+            "Your answers are back · saves automatically" if answered
+            else "Saves automatically · come back to it whenever"
+        )
+        self.box = w.VBox([*parts, self.form.body, self.status], layout=_FULL)
+        self.box.add_class("wb-exercise")
+        self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
+
+    def _snapshot_options(self) -> list[tuple[str, str]]:
+        today = f"check-in-{dt.date.today().isoformat()}"
+        names = [*SNAPSHOTS, *self.session.snapshots(self.exercise.id), today]
+        return [(snapshot_label(s), s) for s in dict.fromkeys(n for n in names if n)]
+
+    def _initial_snapshot(self) -> str:
+        taken = [s for s in self.session.snapshots(self.exercise.id) if s]
+        return taken[-1] if taken else "first-day"
+
+    def load(self) -> None:
+        answers = self.session.answers(self.exercise.id, self.snapshot)
+        self._loading = True
+        try:
+            for key, control in self.form.controls.items():
+                control.widget.value = control.from_store(answers.get(key))
+        finally:
+            self._loading = False
+
+    def _switch(self, change: dict[str, Any]) -> None:
+        self.snapshot = str(change["new"])
+        self.load()
+
+    def _changed(self, key: str) -> Callable[[dict[str, Any]], None]:
+        def save(change: dict[str, Any]) -> None:
+            if self._loading:
+                return
+            try:
+                control = self.form.controls[key]
+                self.session.set(self.exercise.id, key, control.to_store(change["new"]), self.snapshot)
+            except WorkbookError as error:
+                self.status.value = _status_html(str(error), failed=True)
+
+        return save
+
+    def _show_status(self, status: Status) -> None:
+        self.status.value = _status_html(status.message, failed=status.state == "failed")
+
+    def _maybe_derive(self, exercise_id: str) -> None:
+        if self.exercise.derive is not None and exercise_id == self.exercise.derive.lowest_of:
+            self.derive()
+
+    def derive(self) -> None:
+        derive = self.exercise.derive
+        assert derive is not None
+        source = self.session.exercise(derive.lowest_of)
+        found = lowest(source, _merged(self.session, source), derive.count)
+        noun = "area across the three handovers" if source.kind == "score_matrix" else "skill"
+        if found is None:
+            self.derived.value = f"<i>Score every item of “{html.escape(source.title or source.id)}” above to see your lowest here.</i>"
+            return
+        names = " and ".join(f"<b>{html.escape(i.label)}</b>" for i in found)
+        lead = f"Your {'two lowest' if len(found) == 2 else 'lowest'} {noun if len(found) == 1 else noun + 's'}"
+        self.derived.value = f"{lead}: {names}"
+        for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
+            row = next(r for r in self.exercise.rows if r.id == row_id)
+            label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
+
+
+def _merged(session: Session, exercise: Exercise) -> dict[str, Value]:
+    """The latest snapshot's answers (what the learner sees last) for a derived prompt."""
+    taken = session.snapshots(exercise.id) or [""]
+    return session.answers(exercise.id, taken[-1])
+
+
+def _status_html(message: str, failed: bool = False) -> str:
+    colour = "#b00020" if failed else "#555"
+    icon = "⚠ " if failed else "✓ " if message.startswith("Saved") else ""
+    return f'<small style="color:{colour}">{icon}{html.escape(message)}</small>'
+
+
+def _problem(error: WorkbookError) -> w.HTML:
+    widget = w.HTML(f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>')
+    widget.add_class("wb-problem")
+    return widget
+
+
+def exercise(exercise_id: str) -> w.Widget:
+    """The live form for one exercise, restored from the store. Errors show as a message."""
+    try:
+        session = current()
+        return ExerciseView(session, session.exercise(exercise_id)).box
+    except WorkbookError as error:
+        return _problem(error)
+
+
+def _progress_html(session: Session, unit_id: str | None) -> str:
+    answers = session.all_answers()
+    overall = progress(session.chapter, answers)
+    text = (
+        f"<b>Chapter {session.chapter.number} progress</b> &nbsp; "
+        f'<span class="wb-progress-summary">{overall.summary}</span> &nbsp; '
+        f'<span class="wb-progress-detail">{overall.detail}</span>'
+    )
+    if unit_id is not None:
+        unit = unit_progress(session.chapter.unit(unit_id), answers)
+        state = "done ✓" if unit.done else f"{unit.complete} of {unit.required} exercises complete"
+        text += f'<br><span class="wb-unit-progress">This {unit.unit.label.split()[0].lower()}: {state}</span>'
+    return f'<div style="padding:4px 0">{text}<br><small>Saving locally · {session.where}</small></div>'
+
+
+def progress_bar(unit_id: str | None = None) -> w.Widget:
+    """`N / 11 · P%` and `x/8 modules · y/3 homework`, live as answers change."""
+    try:
+        session = current()
+        if unit_id is not None:
+            session.chapter.unit(unit_id)
+    except WorkbookError as error:
+        return _problem(error)
+    except KeyError:
+        return _problem(WorkbookError(f"No module {unit_id!r}: regenerate the notebooks"))
+    bar = w.HTML(_progress_html(session, unit_id))
+    bar.add_class("wb-progress")
+    session.on_change(f"progress:{unit_id}", lambda _: setattr(bar, "value", _progress_html(session, unit_id)))
+    return bar
+
+
+def progress_table() -> w.Widget:
+    """Every module and homework, done or not."""
+    try:
+        session = current()
+    except WorkbookError as error:
+        return _problem(error)
+    result = progress(session.chapter, session.all_answers())
+    rows = "".join(
+        f"<tr><td>{html.escape(u.unit.label)}</td><td>{html.escape(u.unit.title)}</td>"
+        f"<td>{'✓ done' if u.done else f'{u.complete}/{u.required}'}</td></tr>"
+        for u in result.units
+    )
+    table = w.HTML(f"<table><tr><th></th><th>Title</th><th>Exercises</th></tr>{rows}</table>")
+    table.add_class("wb-progress-table")
+    return table

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar, cast, get_args
 
 import yaml
 
@@ -20,6 +20,7 @@ from .kinds import KINDS
 from .model import (
     Block,
     Callout,
+    CalloutKind,
     Category,
     Chapter,
     Course,
@@ -37,7 +38,7 @@ __all__ = ["default_content_root", "load_course", "slug", "validate"]
 
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
-_CALLOUTS = ("insight", "mistake", "pause", "principle", "quote")
+_CALLOUTS = get_args(CalloutKind)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EXERCISE_ID = re.compile(r"^(?P<unit>[a-z0-9]+)\.[a-z0-9][a-z0-9-]*$")
 T = TypeVar("T")
@@ -176,7 +177,7 @@ def _items(doc: _Doc, node: yaml.Node, field: str) -> tuple[Item, ...]:
             f = doc.mapping(child, at, _ITEM_FIELDS)
             label = doc.text(doc.need(f, "name", child, at), f"{at}.name")
             item_id = doc.get(f, "id", at, doc.id, slug(label))
-            sides = ()
+            sides: tuple[Side, ...] = ()
             if "sides" in f:
                 sides = tuple(_side(doc, s, sat) for sat, s in doc.seq(f["sides"], f"{at}.sides"))
             items.append(Item(item_id, label, doc.get(f, "detail", at, doc.text, ""), sides))
@@ -335,8 +336,8 @@ class _Chapter:
         if kind in _CALLOUTS:
             f = doc.mapping(node, at, {"kind", "title", "body"})
             return Callout(
-                kind,
-                doc.get(f, "title", at, doc.text, ""),  # type: ignore[arg-type]
+                cast(CalloutKind, kind),
+                doc.get(f, "title", at, doc.text, ""),
                 doc.text(doc.need(f, "body", node, at), f"{at}.body"),
             )
         if kind in KINDS:

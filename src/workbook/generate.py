@@ -60,10 +60,11 @@ class _Cells:
 
     def md(self, *parts: str) -> None:
         text = "\n\n".join(p for p in parts if p)
-        self.cells.append(new_markdown_cell(text, id=self._id()))
+        cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
+        self.cells.append(cell)
 
     def code(self, source: str) -> None:
-        cell = new_code_cell(source, id=self._id())
+        cell = new_code_cell(source, id=self._id())  # type: ignore[no-untyped-call]
         cell.metadata = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
         self.cells.append(cell)
 
@@ -94,7 +95,9 @@ def _callout_md(callout: Callout) -> str:
     heading = _CALLOUT_HEADINGS[callout.kind]
     if callout.kind == "quote":
         return f"> **{callout.body}**"
-    title = f"{heading} · {callout.title}" if callout.title and heading else heading or callout.title
+    title = (
+        f"{heading} · {callout.title}" if callout.title and heading else heading or callout.title
+    )
     if callout.kind == "principle":
         title = f"━━ {callout.title} ━━" if callout.title else heading
     body = "\n>\n".join(f"> {line}" if line else ">" for line in callout.body.splitlines())
@@ -158,9 +161,12 @@ def _index_cells(course: Course) -> list[NotebookNode]:
             ]
             cells.md(f"### {category.title}\n*{count}*", "\n".join(rows))
         homework = [
-            f"{h.number}. [{h.title}]({notebook_name(h)})  \n   {h.promise}" for h in chapter.homework
+            f"{h.number}. [{h.title}]({notebook_name(h)})  \n   {h.promise}"
+            for h in chapter.homework
         ]
-        cells.md(f"## Chapter {chapter.number} · Homework", chapter.homework_intro, "\n".join(homework))
+        cells.md(
+            f"## Chapter {chapter.number} · Homework", chapter.homework_intro, "\n".join(homework)
+        )
     cells.md("## Your progress and scores", "[My progress](my-progress.ipynb)")
     return cells.cells
 
@@ -175,9 +181,10 @@ def _progress_cells() -> list[NotebookNode]:
 
 
 def _notebook(cells: list[NotebookNode]) -> str:
-    nb = new_notebook(cells=cells, metadata=_METADATA)
+    nb = new_notebook(cells=cells, metadata=_METADATA)  # type: ignore[no-untyped-call]
     nbformat.validate(nb)
-    return nbformat.writes(nb)
+    text: str = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+    return text
 
 
 def render(course: Course) -> Iterator[GeneratedNotebook]:

@@ -8,6 +8,7 @@ from typing import Literal
 __all__ = [
     "Block",
     "Callout",
+    "CalloutKind",
     "Category",
     "Chapter",
     "Course",

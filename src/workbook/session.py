@@ -9,6 +9,7 @@ A failed write keeps the answers pending and retries; nothing a learner typed is
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import os
 import re
@@ -75,7 +76,7 @@ class Session:
         self.status = Status("idle", "Nothing to save yet")
         self._latest: dict[Key, Value] = {}
         self._saved_at: dict[Key, dt.datetime] = {}
-        self._pending: dict[Key, Value] = {}
+        self._pending: dict[Key, Event] = {}
         self._lock = threading.RLock()  # guards _latest and _pending
         self._write_lock = threading.Lock()  # one batch written at a time
         self._timer: threading.Timer | None = None
@@ -90,9 +91,9 @@ class Session:
         """Re-read the store (a cell re-run may follow another kernel's saves); keep pending edits."""
         events = self.store.history(self.cohort, self.learner)
         with self._lock:
-            self._latest = {key: e.value for key, e in latest(events).items()}
-            self._saved_at = {key: e.saved_at for key, e in latest(events).items()}
-            self._latest.update(self._pending)
+            newest = latest([*events, *self._pending.values()])
+            self._latest = {key: e.value for key, e in newest.items()}
+            self._saved_at = {key: e.saved_at for key, e in newest.items()}
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
@@ -105,23 +106,25 @@ class Session:
 
     def answers(self, exercise_id: str, snapshot: str = "") -> dict[str, Value]:
         with self._lock:
-            return {f: v for (e, s, f), v in self._latest.items() if e == exercise_id and s == snapshot}
+            return {
+                f: v for (e, s, f), v in self._latest.items() if e == exercise_id and s == snapshot
+            }
 
     def snapshots(self, exercise_id: str) -> list[str]:
         """Snapshots holding answers to this exercise, oldest first by their last save."""
         with self._lock:
             last: dict[str, dt.datetime] = {}
-            now = dt.datetime.now(dt.UTC)
-            for (e, s, _), value in self._latest.items():
+            for key, value in self._latest.items():
+                e, s, _ = key
                 if e == exercise_id and value is not None:
-                    at = self._saved_at.get((e, s, _), now)
+                    at = self._saved_at[key]
                     last[s] = max(last.get(s, at), at)
         return sorted(last, key=lambda s: last[s])
 
     def all_answers(self) -> dict[str, dict[str, Value]]:
         """Every exercise's answers with snapshots merged, latest snapshot winning."""
         with self._lock:
-            items = sorted(self._latest.items(), key=lambda kv: self._saved_at.get(kv[0], _FUTURE))
+            items = sorted(self._latest.items(), key=lambda kv: self._saved_at[kv[0]])
         out: dict[str, dict[str, Value]] = {}
         for (e, _, f), value in items:
             out.setdefault(e, {})[f] = value
@@ -138,9 +141,13 @@ class Session:
     def check(self, exercise: Exercise, key: str, value: Value, snapshot: str) -> Field:
         f = self.field(exercise, key)
         if snapshot and not (snapshot in SNAPSHOTS or _CHECK_IN.match(snapshot)):
-            raise AnswerError(f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD")
+            raise AnswerError(
+                f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD"
+            )
         if snapshot and not exercise.snapshots:
-            raise AnswerError(f"{exercise.id} is not a self-score: it keeps one answer, not snapshots")
+            raise AnswerError(
+                f"{exercise.id} is not a self-score: it keeps one answer, not snapshots"
+            )
         if value is None:
             return f
         if f.type == "score":
@@ -151,19 +158,30 @@ class Session:
                 raise AnswerError(
                     f"{exercise.id} · {f.label}: {value} is outside {exercise.scale.min}–{exercise.scale.max}"
                 )
-        elif f.type == "text" and exercise.kind == "choice":
-            if value not in {i.id for i in exercise.items}:
-                raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
+        elif exercise.kind == "choice" and value not in {i.id for i in exercise.items}:
+            raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
         return f
 
     def set(self, exercise_id: str, key: str, value: Value, snapshot: str = "") -> None:
         """Validate and queue one change; it is written within the debounce period."""
         exercise = self.exercise(exercise_id)
-        self.check(exercise, key, value, snapshot)
+        f = self.check(exercise, key, value, snapshot)
+        # Built now so the store's own checks (ids, types, size) refuse it before it is queued.
+        event = Event(
+            cohort=self.cohort,
+            learner=self.learner,
+            exercise_id=exercise_id,
+            field=key,
+            value_type=f.type,
+            value=value,
+            snapshot=snapshot,
+            content_version=self.course.version,
+        )
+        k = (exercise_id, snapshot, key)
         with self._lock:
-            self._pending[(exercise_id, snapshot, key)] = value
-            self._latest[(exercise_id, snapshot, key)] = value
-            self._saved_at[(exercise_id, snapshot, key)] = _FUTURE
+            self._pending[k] = event
+            self._latest[k] = value
+            self._saved_at[k] = event.saved_at
             self._schedule(self.debounce)
         self._set_status(Status("pending", "Saving…"))
         for listener in list(self._listeners.values()):
@@ -177,10 +195,9 @@ class Session:
         self._timer.start()
 
     def _flush_quietly(self) -> None:
-        try:
+        # The status already tells the learner; the answers stay pending.
+        with contextlib.suppress(WorkbookError):
             self.flush()
-        except WorkbookError:
-            pass  # the status already tells the learner; the answers stay pending
 
     def flush(self) -> None:
         """Write everything pending as one batch. On failure keep it pending and retry."""
@@ -189,38 +206,30 @@ class Session:
                 batch, self._pending = self._pending, {}
             if not batch:
                 return
-            now = dt.datetime.now(dt.UTC)
-            events = [
-                Event(
-                    cohort=self.cohort,
-                    learner=self.learner,
-                    exercise_id=e,
-                    field=f,
-                    value_type=self.field(self.exercise(e), f).type,
-                    value=value,
-                    snapshot=s,
-                    saved_at=now,
-                    content_version=self.course.version,
-                )
-                for (e, s, f), value in batch.items()
-            ]
             try:
-                self.store.append(events)
+                self.store.append(list(batch.values()))
             except (StoreError, OSError) as error:
                 with self._lock:
                     self._pending = {**batch, **self._pending}
                     self._schedule(RETRY_SECONDS)
-                self._set_status(Status("failed", (
-                    f"Not saved yet: {error}. Your answers are kept here and retried every "
-                    f"{RETRY_SECONDS:.0f} s; keep this notebook open and check the disk or ask "
-                    "your facilitator."
-                )))
+                self._set_status(
+                    Status(
+                        "failed",
+                        (
+                            f"Not saved yet: {error}. Your answers are kept here and retried every "
+                            f"{RETRY_SECONDS:.0f} s; keep this notebook open and check the disk or ask "
+                            "your facilitator."
+                        ),
+                    )
+                )
                 raise
-            with self._lock:
-                for key in batch:
-                    self._saved_at[key] = now
-        local = now.astimezone().strftime("%H:%M")
+        local = dt.datetime.now().strftime("%H:%M")
         self._set_status(Status("saved", f"Saved {local} · {self.where}"))
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._pending)
 
     # listening -------------------------------------------------------------------------------
 
@@ -237,7 +246,6 @@ class Session:
             listener(status)
 
 
-_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 _current: Session | None = None
 _current_lock = threading.Lock()
 
@@ -251,5 +259,3 @@ def current() -> Session:
             _current = Session(load_course(), ParquetStore(default_root()), cohort, learner)
         _current.refresh()
         return _current
-
-

@@ -21,7 +21,7 @@ from .progress import progress, unit_progress
 from .scores import lowest
 from .session import SNAPSHOTS, Session, Status, current, snapshot_label
 
-__all__ = ["exercise", "progress_bar", "progress_table"]
+__all__ = ["ExerciseView", "exercise", "live_view", "progress_bar", "progress_table"]
 
 _FULL = w.Layout(width="100%")
 _NOT_SCORED = "–"
@@ -124,7 +124,11 @@ def _grid(e: Exercise, cell: Callable[[Item, Item], tuple[w.Widget, Control]]) -
 def _text_grid(e: Exercise) -> Form:
     def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
         c = _text(col.label, rows=2)
-        return (w.VBox([_html(col.label, "small"), c.widget], layout=_FULL) if len(e.columns) > 1 else c.widget), c
+        return (
+            w.VBox([_html(col.label, "small"), c.widget], layout=_FULL)
+            if len(e.columns) > 1
+            else c.widget
+        ), c
 
     return _grid(e, cell)
 
@@ -140,7 +144,9 @@ def _score_matrix(e: Exercise) -> Form:
 
 def _score_scale(e: Exercise) -> Form:
     controls = {i.id: _score(e) for i in e.items}
-    rows = [w.HBox([_html(i.label, "span", "wb-cell-label"), controls[i.id].widget]) for i in e.items]
+    rows = [
+        w.HBox([_html(i.label, "span", "wb-cell-label"), controls[i.id].widget]) for i in e.items
+    ]
     return Form(w.VBox([_anchors(e), *rows]), controls, {})
 
 
@@ -171,9 +177,14 @@ def _action_plan(e: Exercise) -> Form:
 
 def _recall_check(e: Exercise) -> Form:
     recall = _text(e.placeholder or "Write them from memory before you reveal the list", rows=6)
-    reveal = w.ToggleButton(value=False, description="Reveal the list and check yourself", icon="eye")
+    reveal = w.ToggleButton(
+        value=False, description="Reveal the list and check yourself", icon="eye"
+    )
     reveal.layout = w.Layout(width="auto")
-    pairs = {i.id: _flag(f"I had it: {i.label}" + "".join(f" · {s.label}: {s.text}" for s in i.sides)) for i in e.items}
+    pairs = {
+        i.id: _flag(f"I had it: {i.label}" + "".join(f" · {s.label}: {s.text}" for s in i.sides))
+        for i in e.items
+    }
     checks = w.VBox([p[0] for p in pairs.values()])
 
     def show(_: object = None) -> None:
@@ -234,9 +245,12 @@ class ExerciseView:
             parts.append(self.derived)
             session.on_change(name, self._maybe_derive)
             self.derive()
-        answered = any(v not in (None, "") for v in session.answers(exercise.id, self.snapshot).values())
+        answered = any(
+            v not in (None, "") for v in session.answers(exercise.id, self.snapshot).values()
+        )
         self.status.value = _status_html(
-            "Your answers are back · saves automatically" if answered
+            "Your answers are back · saves automatically"
+            if answered
             else "Saves automatically · come back to it whenever"
         )
         self.box = w.VBox([*parts, self.form.body, self.status], layout=_FULL)
@@ -271,7 +285,9 @@ class ExerciseView:
                 return
             try:
                 control = self.form.controls[key]
-                self.session.set(self.exercise.id, key, control.to_store(change["new"]), self.snapshot)
+                self.session.set(
+                    self.exercise.id, key, control.to_store(change["new"]), self.snapshot
+                )
             except WorkbookError as error:
                 self.status.value = _status_html(str(error), failed=True)
 
@@ -288,7 +304,8 @@ class ExerciseView:
         derive = self.exercise.derive
         assert derive is not None
         source = self.session.exercise(derive.lowest_of)
-        found = lowest(source, _merged(self.session, source), derive.count)
+        # Across snapshots, newest value per item: a partial retake still names the lowest.
+        found = lowest(source, self.session.all_answers().get(source.id, {}), derive.count)
         noun = "area across the three handovers" if source.kind == "score_matrix" else "skill"
         if found is None:
             self.derived.value = f"<i>Score every item of “{html.escape(source.title or source.id)}” above to see your lowest here.</i>"
@@ -299,12 +316,6 @@ class ExerciseView:
         for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
             row = next(r for r in self.exercise.rows if r.id == row_id)
             label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
-
-
-def _merged(session: Session, exercise: Exercise) -> dict[str, Value]:
-    """The latest snapshot's answers (what the learner sees last) for a derived prompt."""
-    taken = session.snapshots(exercise.id) or [""]
-    return session.answers(exercise.id, taken[-1])
 
 
 def _status_html(message: str, failed: bool = False) -> str:
@@ -319,13 +330,23 @@ def _problem(error: WorkbookError) -> w.HTML:
     return widget
 
 
+_views: dict[str, ExerciseView] = {}
+
+
+def live_view(exercise_id: str) -> ExerciseView:
+    """The view most recently shown for an exercise in this kernel (for tests and scripting)."""
+    return _views[exercise_id]
+
+
 def exercise(exercise_id: str) -> w.Widget:
     """The live form for one exercise, restored from the store. Errors show as a message."""
     try:
         session = current()
-        return ExerciseView(session, session.exercise(exercise_id)).box
+        view = ExerciseView(session, session.exercise(exercise_id))
     except WorkbookError as error:
         return _problem(error)
+    _views[exercise_id] = view
+    return view.box
 
 
 def _progress_html(session: Session, unit_id: str | None) -> str:
@@ -355,7 +376,9 @@ def progress_bar(unit_id: str | None = None) -> w.Widget:
         return _problem(WorkbookError(f"No module {unit_id!r}: regenerate the notebooks"))
     bar = w.HTML(_progress_html(session, unit_id))
     bar.add_class("wb-progress")
-    session.on_change(f"progress:{unit_id}", lambda _: setattr(bar, "value", _progress_html(session, unit_id)))
+    session.on_change(
+        f"progress:{unit_id}", lambda _: setattr(bar, "value", _progress_html(session, unit_id))
+    )
     return bar
 
 

@@ -1,0 +1,45 @@
+"""Run generated notebooks in real kernels (nbclient), the way a learner's "Run all" does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def code_cells(names: Iterable[str]) -> list[NotebookNode]:
+    cells: list[NotebookNode] = []
+    for name in names:
+        nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+        cells += [c for c in nb.cells if c.cell_type == "code"]
+    return cells
+
+
+def run(cells: list[NotebookNode], timeout: int = 120) -> NotebookNode:
+    """Execute cells in a fresh kernel started in notebooks/; errors raise CellExecutionError."""
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    return nb
+
+
+def cell(source: str) -> NotebookNode:
+    return nbformat.v4.new_code_cell(source)
+
+
+def printed_json(nb: NotebookNode) -> object:
+    """The JSON the last cell printed."""
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    return json.loads(text)

@@ -1,0 +1,170 @@
+"""Every exercise kind, in a real kernel: set values as the browser would, restore in a new kernel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kernel import NOTEBOOKS, cell, code_cells, printed_json, run
+from workbook.store import ParquetStore, latest
+
+pytestmark = pytest.mark.kernel
+
+UNITS = sorted(
+    p.name for p in NOTEBOOKS.glob("*.ipynb") if p.name.startswith(("module-", "homework-"))
+)
+BIG = "Ünïcödé ✓ 🚀 עברית\n" * 5000  # ~100 KB
+
+# exercise id → {field: widget value as the browser sets it}
+ANSWERS: dict[str, dict[str, Any]] = {
+    "m04.gap": {"text": "The gap is the briefing ✓"},
+    "m01.journey-map": {"marketing/going-well": "Clear ads", "sales/could-improve": "Promises"},
+    "m03.skills": {
+        "patience": "7",
+        "communication-skills": "8",
+        "training-ability": "3",
+        "technical-understanding": "6",
+        "problem-solving-skills": "9",
+        "organisational-skills": "2",
+        "customer-empathy": "10",
+        "attention-to-detail": "5",
+    },
+    "m06.audit": {
+        f"handover-{h}/{a}": s
+        for h in (1, 2, 3)
+        for a, s in (
+            ("shared-customer-information", 4),
+            ("internal-communication", 3),
+            ("unified-messaging", 1),
+            ("escalation-management", 5),
+            ("relationship-continuity", 2),
+        )
+    },
+    "m07.readiness": {"setup-complete": True, "training-received": True},
+    "m08.mistake": {"choice": "rushed-handover"},
+    "m08.plan": {
+        "close-mistake/action": "Write the SOP",
+        "close-mistake/date": "2026-12-20",
+        "close-mistake/partner": "Sam",
+    },
+    "m05.recall": {"recall": "Goal, stage, focus", "revealed": True, "primary-goal": True},
+    "hw2.standard": {"from-sales": BIG, "readiness": "All six conditions"},
+}
+
+SET = """
+import datetime, workbook
+from workbook.widgets import live_view
+from workbook.session import current
+answers = {answers}
+for ex, fields in answers.items():
+    view = live_view(ex)
+    for key, value in fields.items():
+        if key.endswith("/date"):
+            value = datetime.date.fromisoformat(value)
+        view.form.controls[key].widget.value = value
+# a later snapshot of the skills: the first day's scores stay
+skills = live_view("m03.skills")
+skills.picker.value = "last-day"
+skills.form.controls["patience"].widget.value = "9"
+current().flush()
+"""
+
+DUMP = """
+import json
+from workbook.widgets import live_view
+from workbook.session import current
+from workbook import progress
+out = {{}}
+skills = live_view("m03.skills")
+out["picker"] = skills.picker.value
+out["last-day patience"] = skills.form.controls["patience"].widget.value
+skills.picker.value = "first-day"
+for ex in {ids}:
+    view = live_view(ex)
+    out[ex] = {{k: (v.widget.value.isoformat() if hasattr(v.widget.value, "isoformat") else v.widget.value)
+               for k, v in view.form.controls.items()}}
+out["derived m03"] = live_view("m03.skill-actions").derived.value
+out["derived m06"] = live_view("m06.focus").derived.value
+out["rows m03"] = [l.value for l in live_view("m03.skill-actions").form.row_labels.values()]
+out["progress"] = progress(current().chapter, current().all_answers()).summary
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WORKBOOK_HOME", str(root))
+        mp.setenv("WORKBOOK_LEARNER", "ada")
+        yield root
+
+
+@pytest.fixture(scope="module")
+def restored(home: Path) -> dict[str, Any]:
+    run([*code_cells(UNITS), cell(SET.format(answers=repr(ANSWERS)))])
+    nb = run([*code_cells(UNITS), cell(DUMP.format(ids=list(ANSWERS)))])
+    result = printed_json(nb)
+    assert isinstance(result, dict)
+    return result
+
+
+@pytest.mark.parametrize("exercise_id", list(ANSWERS))
+def test_a_new_kernel_restores_every_kind(restored: dict[str, Any], exercise_id: str) -> None:
+    got = restored[exercise_id]
+    for key, value in ANSWERS[exercise_id].items():
+        assert got[key] == value, key
+
+
+def test_untouched_fields_restore_empty(restored: dict[str, Any]) -> None:
+    assert restored["m01.journey-map"]["marketing/could-improve"] == ""
+    assert restored["m07.readiness"]["actively-using"] is False
+    assert restored["m08.plan"]["install-practice/date"] is None
+
+
+def test_snapshots_are_kept_and_the_latest_is_shown(restored: dict[str, Any]) -> None:
+    assert restored["picker"] == "last-day"
+    assert restored["last-day patience"] == "9"
+    assert restored["m03.skills"]["patience"] == "7"  # the first day, picked again
+
+
+def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:
+    # last-day holds only patience; the first day's full set is what the lowest are read from
+    assert (
+        "Organisational skills" in restored["derived m03"]
+        or "Score every item" in restored["derived m03"]
+    )
+    assert "Unified Messaging" in restored["derived m06"]
+
+
+def test_progress_counts_completed_units(restored: dict[str, Any]) -> None:
+    # m04 (am-view not answered) stays open; m03 needs skill-actions; m07 needs the document.
+    assert restored["progress"] == "1 / 11 · 9%"
+
+
+def test_store_holds_typed_values(restored: dict[str, Any], home: Path) -> None:
+    events = latest(ParquetStore(home).history("local", "ada"))
+    assert events[("hw2.standard", "", "from-sales")].value == BIG
+    assert events[("m08.plan", "", "close-mistake/date")].value == dt.date(2026, 12, 20)
+    assert events[("m06.audit", "first-day", "handover-2/unified-messaging")].value == 1
+    assert events[("m03.skills", "first-day", "patience")].value == 7
+    assert events[("m03.skills", "last-day", "patience")].value == 9
+    assert events[("m07.readiness", "", "setup-complete")].value is True
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")))
+def test_every_notebook_runs_on_a_fresh_store(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
+    nb = run(code_cells([name]))
+    for c in nb.cells:
+        kinds = [o.output_type for o in c.outputs]
+        assert "error" not in kinds, c.source
+        shown = json.dumps([o.get("data", {}) for o in c.outputs])
+        assert "wb-problem" not in shown and "⚠" not in shown, c.source

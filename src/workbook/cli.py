@@ -45,7 +45,10 @@ def _build(args: argparse.Namespace) -> int:
         return 0
     changed = build(course, args.out)
     elapsed = time.perf_counter() - started
-    print(f"wrote {len(changed)} notebook(s) to {args.out} in {elapsed:.2f} s" + (f": {', '.join(changed)}" if changed else ""))
+    print(
+        f"wrote {len(changed)} notebook(s) to {args.out} in {elapsed:.2f} s"
+        + (f": {', '.join(changed)}" if changed else "")
+    )
     return 0
 
 
@@ -68,8 +71,12 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--content", type=Path, default=None, help="content folder")
         cmd.add_argument("--out", type=Path, default=_default_notebooks(), help="notebooks folder")
         cmd.set_defaults(run=run)
-    sub.choices["build"].add_argument("--check", action="store_true", help="fail if notebooks are stale")
-    sub.choices["lab"].add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed to jupyter lab")
+    sub.choices["build"].add_argument(
+        "--check", action="store_true", help="fail if notebooks are stale"
+    )
+    sub.choices["lab"].add_argument(
+        "jupyter_args", nargs=argparse.REMAINDER, help="passed to jupyter lab"
+    )
     return parser
 
 

@@ -13,7 +13,16 @@ from typing import Literal
 
 from .model import Exercise, Item
 
-__all__ = ["KINDS", "PLAN_FIELDS", "Field", "Kind", "Value", "ValueType", "fields_of", "is_complete"]
+__all__ = [
+    "KINDS",
+    "PLAN_FIELDS",
+    "Field",
+    "Kind",
+    "Value",
+    "ValueType",
+    "fields_of",
+    "is_complete",
+]
 
 ValueType = Literal["text", "score", "flag", "date"]
 Value = str | int | bool | dt.date | None
@@ -56,7 +65,9 @@ def _filled(v: Value) -> bool:
     return v is not None and (not isinstance(v, str) or bool(v.strip()))
 
 
-def _all(keys: Callable[[Exercise], tuple[str, ...]]) -> Callable[[Exercise, Mapping[str, Value]], bool]:
+def _all(
+    keys: Callable[[Exercise], tuple[str, ...]],
+) -> Callable[[Exercise, Mapping[str, Value]], bool]:
     return lambda e, a: all(_filled(a.get(k)) for k in keys(e))
 
 
@@ -104,40 +115,59 @@ KINDS: Mapping[str, Kind] = {
     k.name: k
     for k in (
         _kind(
-            "free_text", "one text answer: done when not blank", set(),
+            "free_text",
+            "one text answer: done when not blank",
+            set(),
             lambda e: (Field("text", "text", e.title or "Answer"),),
             _all(lambda e: ("text",)),
         ),
         _kind(
-            "text_grid", "rows × columns of text: done when every row has some text",
-            {"rows", "columns"}, lambda e: _cells(e.rows, e.columns, "text"), _each_row_any,
+            "text_grid",
+            "rows × columns of text: done when every row has some text",
+            {"rows", "columns"},
+            lambda e: _cells(e.rows, e.columns, "text"),
+            _each_row_any,
         ),
         _kind(
-            "score_scale", "each item scored on one range: done when every item is scored",
-            {"items", "scale"}, _per_item("score"), _all(lambda e: tuple(i.id for i in e.items)),
+            "score_scale",
+            "each item scored on one range: done when every item is scored",
+            {"items", "scale"},
+            _per_item("score"),
+            _all(lambda e: tuple(i.id for i in e.items)),
             self_score=True,
         ),
         _kind(
-            "score_matrix", "rows × columns of scores on one range: done when every cell is scored",
-            {"rows", "columns", "scale"}, lambda e: _cells(e.rows, e.columns, "score"),
+            "score_matrix",
+            "rows × columns of scores on one range: done when every cell is scored",
+            {"rows", "columns", "scale"},
+            lambda e: _cells(e.rows, e.columns, "score"),
             _all(lambda e: tuple(f"{r.id}/{c.id}" for r in e.rows for c in e.columns)),
             self_score=True,
         ),
         _kind(
-            "checklist", "tick the items that hold: done once anything is ticked",
-            {"items"}, _per_item("flag"), _any,
+            "checklist",
+            "tick the items that hold: done once anything is ticked",
+            {"items"},
+            _per_item("flag"),
+            _any,
         ),
         _kind(
-            "choice", "pick one of the items: done when one is picked",
-            {"items"}, lambda e: (Field("choice", "text", e.title or "Choice"),),
+            "choice",
+            "pick one of the items: done when one is picked",
+            {"items"},
+            lambda e: (Field("choice", "text", e.title or "Choice"),),
             _all(lambda e: ("choice",)),
         ),
         _kind(
-            "action_plan", "per row: action, by when, deliverable, partner: done with action + date",
-            {"rows"}, _plan, _each_plan,
+            "action_plan",
+            "per row: action, by when, deliverable, partner: done with action + date",
+            {"rows"},
+            _plan,
+            _each_plan,
         ),
         _kind(
-            "recall_check", "write items from memory, reveal, tick the ones you had",
+            "recall_check",
+            "write items from memory, reveal, tick the ones you had",
             {"items"},
             lambda e: (
                 Field("recall", "text", "From memory"),
@@ -147,8 +177,11 @@ KINDS: Mapping[str, Kind] = {
             _all(lambda e: ("recall", "revealed")),
         ),
         _kind(
-            "document", "named sections of text: done when every section has text",
-            {"items"}, _per_item("text"), _all(lambda e: tuple(i.id for i in e.items)),
+            "document",
+            "named sections of text: done when every section has text",
+            {"items"},
+            _per_item("text"),
+            _all(lambda e: tuple(i.id for i in e.items)),
         ),
     )
 }

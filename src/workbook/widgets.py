@@ -256,6 +256,7 @@ class ExerciseView:
         self.box = w.VBox([*parts, self.form.body, self.status], layout=_FULL)
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
+        self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
 
     def _snapshot_options(self) -> list[tuple[str, str]]:
         today = f"check-in-{dt.date.today().isoformat()}"

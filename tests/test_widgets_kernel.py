@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from kernel import NOTEBOOKS, cell, code_cells, printed_json, run
+
 from workbook.store import ParquetStore, latest
 
 pytestmark = pytest.mark.kernel
@@ -168,3 +168,15 @@ def test_every_notebook_runs_on_a_fresh_store(
         assert "error" not in kinds, c.source
         shown = json.dumps([o.get("data", {}) for o in c.outputs])
         assert "wb-problem" not in shown and "⚠" not in shown, c.source
+
+
+def test_a_change_still_debouncing_is_flushed_when_the_kernel_shuts_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
+    monkeypatch.setenv("WORKBOOK_LEARNER", "bo")
+    module4 = [n for n in UNITS if n.startswith("module-04")]
+    set_now = 'from workbook.widgets import live_view\nlive_view("m04.gap").form.controls["text"].widget.value = "last words"'
+    run([*code_cells(module4), cell(set_now)])  # no flush: nbclient shuts the kernel down at once
+    events = latest(ParquetStore(tmp_path).history("local", "bo"))
+    assert events[("m04.gap", "", "text")].value == "last words"

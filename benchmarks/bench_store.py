@@ -134,7 +134,7 @@ def main() -> None:
         bar.close()
         for name, q in (("p50", 0.5), ("p99", 0.99)):
             s, b = quantile(saves, q), quantile(bares, q)
-            target = "<= 1.3x" if q == 0.5 else "(compaction every 33 saves)"
+            target = "<= 1.3x" if q == 0.5 else f"(compaction every {COMPACT_AFTER + 1} saves)"
             rows.append(
                 (f"save 1 row, {name}", f"{s * 1e3:.2f}", f"{b * 1e3:.2f}", f"{s / b:.2f}x", target)
             )

@@ -66,7 +66,9 @@ SCHEMA: pa.Schema = pa.schema(
 PARTITIONING_SCHEMA: pa.Schema = pa.schema([("cohort", pa.string()), ("learner", pa.string())])
 VALUE_TYPES: tuple[ValueType, ...] = ("text", "score", "flag", "date")
 MAX_TEXT = 1_000_000
-COMPACT_AFTER = 32  # small files in a learner folder before an append merges them into one
+# Small files a learner folder may hold before an append merges them all: a restore reads each
+# (~0.18 ms apiece), so 24 keeps 1,000 events under 10 ms even just before a compaction.
+COMPACT_AFTER = 24
 # One-row files: dictionaries, statistics and the Arrow schema only grow the footer every read
 # parses (0.18 vs 0.23 ms per file); compacted files get dictionaries and zstd for size.
 _SMALL: dict[str, Any] = dict(

@@ -1,0 +1,153 @@
+"""Module 3: score the eight skills, write the reflection, and find it all again."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "module-03-onboarding-team.ipynb"
+SKILLS = [
+    "Patience",
+    "Communication skills",
+    "Training ability",
+    "Technical understanding",
+    "Problem-solving skills",
+    "Organisational skills",
+    "Customer empathy",
+    "Attention to detail",
+]
+
+
+def open_and_run(lab) -> None:
+    lab.open(NOTEBOOK)
+    lab.run_all()
+    expect(lab.exercise("m03.skills")).to_be_visible()
+    expect(lab.exercise("m03.skill-actions")).to_be_visible()
+
+
+def score_skills(lab, scores: list[int]) -> None:
+    """Keyboard on each slider handle: ArrowRight/ArrowLeft one step at a time ("–" is step 0)."""
+    box = lab.exercise("m03.skills")
+    handles = box.locator(".widget-slider .noUi-handle")
+    readouts = box.locator(".widget-slider .widget-readout")
+    expect(handles).to_have_count(len(SKILLS))
+    for n, target in enumerate(scores):
+        shown = readouts.nth(n).inner_text().strip()
+        current = 0 if shown == "–" else int(shown)
+        key = "ArrowRight" if target > current else "ArrowLeft"
+        handles.nth(n).focus()
+        for _ in range(abs(target - current)):
+            handles.nth(n).press(key)
+        expect(readouts.nth(n)).to_have_text(str(target))
+
+
+def test_score_and_reflect_saves_and_names_the_two_lowest(lab) -> None:
+    open_and_run(lab)
+    derived = lab.exercise("m03.skill-actions").locator(".wb-derived")
+    expect(derived).to_contain_text("Score every item")
+
+    areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
+    expect(areas).to_have_count(2)
+    with lab.saving("m03.skill-actions"):
+        areas.nth(0).press_sequentially("Pair with a trainer twice a week")
+
+    with lab.saving("m03.skills"):
+        score_skills(lab, [7, 8, 3, 6, 9, 2, 10, 5])
+        expect(derived).to_have_text(
+            "Your two lowest skills: Organisational skills and Training ability"
+        )
+    expect(derived.locator("b")).to_have_text(["Organisational skills", "Training ability"])
+    expect(lab.exercise("m03.skill-actions").locator(".wb-row-label")).to_have_text(
+        [
+            "Your lowest skill: Organisational skills",
+            "Your second-lowest skill: Training ability",
+        ]
+    )
+    unit = lab.page.locator(".wb-progress .wb-unit-progress")
+    expect(unit).to_have_text("This module: 1 of 2 exercises complete")
+
+    with lab.saving("m03.skill-actions"):
+        areas.nth(1).fill("Write a one-page checklist for every new account")
+    expect(unit).to_have_text("This module: done ✓")
+    expect(lab.page.locator(".wb-progress .wb-progress-summary")).to_have_text("1 / 11 · 9%")
+    expect(lab.page.locator(".wb-problem")).to_have_count(0)
+
+
+def answer_everything(lab, scores: list[int], actions: list[str]) -> None:
+    areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
+    with lab.saving("m03.skills"):
+        score_skills(lab, scores)
+    with lab.saving("m03.skill-actions"):
+        for area, text in zip(areas.all(), actions, strict=True):
+            area.fill(text)
+
+
+def expect_answers(lab, scores: list[int], actions: list[str], lowest: tuple[str, str]) -> None:
+    skills = lab.exercise("m03.skills")
+    expect(skills.locator(".widget-slider .widget-readout")).to_have_text([str(s) for s in scores])
+    areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
+    for area, text in zip(areas.all(), actions, strict=True):
+        expect(area).to_have_value(text)
+    for ex in ("m03.skills", "m03.skill-actions"):
+        expect(lab.status(ex)).to_have_text("Your answers are back · saves automatically")
+    expect(lab.exercise("m03.skill-actions").locator(".wb-derived")).to_have_text(
+        f"Your two lowest skills: {lowest[0]} and {lowest[1]}"
+    )
+
+
+def test_restart_kernel_then_run_all_brings_every_answer_back(lab) -> None:
+    scores = [4, 2, 9, 8, 6, 7, 5, 3]
+    actions = ["Shadow the best writer on the team", "Proof-read every welcome email"]
+    open_and_run(lab)
+    answer_everything(lab, scores, actions)
+
+    lab.restart_kernel()
+    lab.run_all()
+    assert lab.execution_counts()[0] == 1, "the cells did not run in a new kernel"
+    expect_answers(lab, scores, actions, ("Communication skills", "Attention to detail"))
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.parametrize("kernel", ["kept running", "shut down"], ids=["same-kernel", "next-day"])
+def test_close_and_reopen_shows_no_dead_widgets_and_run_all_restores(lab, kernel: str) -> None:
+    scores, actions, lowest = {
+        "kept running": (
+            [9, 5, 6, 2, 8, 4, 7, 10],
+            ["Ask an engineer to explain one integration a week", "Keep a glossary"],
+            ("Technical understanding", "Organisational skills"),
+        ),
+        "shut down": (
+            [6, 9, 8, 4, 3, 10, 2, 7],
+            ["Ask every customer how the first week felt", "Write down three hard cases"],
+            ("Customer empathy", "Problem-solving skills"),
+        ),
+    }[kernel]
+    open_and_run(lab)
+    answer_everything(lab, scores, actions)
+    lab.save_and_close(NOTEBOOK)
+    saved = lab.server.api("GET", f"/api/contents/{NOTEBOOK}")["content"]
+    assert not [
+        o for c in saved["cells"] for o in c.get("outputs", []) if WIDGET_VIEW in o["data"]
+    ], "the saved notebook still holds widget views"
+    if kernel == "shut down":  # the learner comes back another day
+        lab.server.clear()
+
+    lab.reopen(NOTEBOOK)
+    banner = lab.page.locator(".jp-RenderedMarkdown blockquote", has_text="to load your answers")
+    expect(banner).to_contain_text("Run all")
+    expect(banner).to_be_visible()
+    # Dead views show their error within ~0.3 s of the kernel being idle (measured without the
+    # save hook); give them a full second before asserting there are none.
+    lab.page.wait_for_timeout(1000)
+    dead = lab.page.get_by_text(re.compile("Error displaying widget|model not found", re.I))
+    expect(dead).to_have_count(0)
+    expect(lab.page.locator(".wb-exercise")).to_have_count(0)
+
+    lab.run_all()
+    expect_answers(lab, scores, actions, lowest)

@@ -331,8 +331,44 @@ class Lab:
         """
         return SavedWait(self, exercise_id)
 
-    def text(self) -> str:
-        return self.page.locator("#main").inner_text()
+    def open_and_run(self, notebook: str, *exercise_ids: str) -> None:
+        """Open, Run All, and wait until these exercises' widgets are on screen."""
+        self.open(notebook)
+        self.run_all()
+        for exercise_id in exercise_ids:
+            expect(self.exercise(exercise_id)).to_be_visible()
+
+    def score_sliders(self, exercise_id: str, scores: list[int]) -> None:
+        """1–10 scales: keyboard on each slider handle, one step per arrow ("–" is step 0)."""
+        sliders = self.exercise(exercise_id).locator(".widget-slider")
+        expect(sliders).to_have_count(len(scores))
+        for slider, target in zip(sliders.all(), scores, strict=True):
+            handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
+            shown = readout.inner_text().strip()
+            current = 0 if shown == "–" else int(shown)
+            handle.focus()
+            for _ in range(abs(target - current)):
+                handle.press("ArrowRight" if target > current else "ArrowLeft")
+            expect(readout).to_have_text(str(target))
+
+    def score_toggles(self, exercise_id: str, scores: list[int]) -> None:
+        """1–5 scales: click the button with the score, in each group in reading order."""
+        groups = self.exercise(exercise_id).locator(".widget-toggle-buttons")
+        expect(groups).to_have_count(len(scores))
+        for group, score in zip(groups.all(), scores, strict=True):
+            button = group.get_by_role("button", name=str(score), exact=True)
+            button.click()
+            expect(button).to_have_class(re.compile(r"\bmod-active\b"))
+
+    def write(self, exercise_id: str, texts: list[str]) -> None:
+        """Fill the exercise's text areas in order."""
+        areas = self.exercise(exercise_id).locator(".widget-textarea textarea")
+        expect(areas).to_have_count(len(texts))
+        for area, text in zip(areas.all(), texts, strict=True):
+            area.fill(text)
+
+    def checkboxes(self, exercise_id: str) -> Locator:
+        return self.exercise(exercise_id).locator(".widget-checkbox input[type=checkbox]")
 
 
 class SavedWait:

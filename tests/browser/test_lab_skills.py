@@ -10,58 +10,57 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "module-03-onboarding-team.ipynb"
-SKILLS = [
-    "Patience",
-    "Communication skills",
-    "Training ability",
-    "Technical understanding",
-    "Problem-solving skills",
-    "Organisational skills",
-    "Customer empathy",
-    "Attention to detail",
-]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# Each test scores every skill differently from every other test (position by position), so
+# each edit changes a value whichever test ran before: the tests share one learner's store.
+# skills: Patience, Communication, Training, Technical, Problem-solving, Organisational,
+# Customer empathy, Attention to detail
 
 
-def open_and_run(lab) -> None:
-    lab.open(NOTEBOOK)
-    lab.run_all()
-    expect(lab.exercise("m03.skills")).to_be_visible()
-    expect(lab.exercise("m03.skill-actions")).to_be_visible()
+def open_module(lab) -> None:
+    lab.open_and_run(NOTEBOOK, "m03.skills", "m03.skill-actions")
 
 
-def score_skills(lab, scores: list[int]) -> None:
-    """Keyboard on each slider handle: ArrowRight/ArrowLeft one step at a time ("–" is step 0)."""
-    box = lab.exercise("m03.skills")
-    handles = box.locator(".widget-slider .noUi-handle")
-    readouts = box.locator(".widget-slider .widget-readout")
-    expect(handles).to_have_count(len(SKILLS))
-    for n, target in enumerate(scores):
-        shown = readouts.nth(n).inner_text().strip()
-        current = 0 if shown == "–" else int(shown)
-        key = "ArrowRight" if target > current else "ArrowLeft"
-        handles.nth(n).focus()
-        for _ in range(abs(target - current)):
-            handles.nth(n).press(key)
-        expect(readouts.nth(n)).to_have_text(str(target))
+def answer_everything(lab, scores: list[int], actions: list[str]) -> None:
+    with lab.saving("m03.skills"):
+        lab.score_sliders("m03.skills", scores)
+    with lab.saving("m03.skill-actions"):
+        lab.write("m03.skill-actions", actions)
+
+
+def expect_answers(lab, scores: list[int], actions: list[str], lowest: tuple[str, str]) -> None:
+    skills = lab.exercise("m03.skills")
+    expect(skills.locator(".widget-slider .widget-readout")).to_have_text([str(s) for s in scores])
+    areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
+    expect(areas).to_have_count(len(actions))
+    for area, text in zip(areas.all(), actions, strict=True):
+        expect(area).to_have_value(text)
+    for exercise_id in ("m03.skills", "m03.skill-actions"):
+        expect(lab.status(exercise_id)).to_have_text("Your answers are back · saves automatically")
+    expect(lab.exercise("m03.skill-actions").locator(".wb-derived")).to_have_text(
+        f"Your two lowest skills: {lowest[0]} and {lowest[1]}"
+    )
+    expect(lab.page.locator(".wb-unit-progress")).to_have_text("This module: done ✓")
 
 
 def test_score_and_reflect_saves_and_names_the_two_lowest(lab) -> None:
-    open_and_run(lab)
-    derived = lab.exercise("m03.skill-actions").locator(".wb-derived")
+    open_module(lab)
+    actions = lab.exercise("m03.skill-actions")
+    derived = actions.locator(".wb-derived")
     expect(derived).to_contain_text("Score every item")
-
-    areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
+    areas = actions.locator(".widget-textarea textarea")
     expect(areas).to_have_count(2)
+
     with lab.saving("m03.skill-actions"):
         areas.nth(0).press_sequentially("Pair with a trainer twice a week")
-
     with lab.saving("m03.skills"):
-        score_skills(lab, [7, 8, 3, 6, 9, 2, 10, 5])
+        lab.score_sliders("m03.skills", [7, 8, 3, 6, 9, 2, 10, 5])
         expect(derived).to_have_text(
             "Your two lowest skills: Organisational skills and Training ability"
         )
     expect(derived.locator("b")).to_have_text(["Organisational skills", "Training ability"])
-    expect(lab.exercise("m03.skill-actions").locator(".wb-row-label")).to_have_text(
+    expect(actions.locator(".wb-row-label")).to_have_text(
         [
             "Your lowest skill: Organisational skills",
             "Your second-lowest skill: Training ability",
@@ -77,41 +76,16 @@ def test_score_and_reflect_saves_and_names_the_two_lowest(lab) -> None:
     expect(lab.page.locator(".wb-problem")).to_have_count(0)
 
 
-def answer_everything(lab, scores: list[int], actions: list[str]) -> None:
-    areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
-    with lab.saving("m03.skills"):
-        score_skills(lab, scores)
-    with lab.saving("m03.skill-actions"):
-        for area, text in zip(areas.all(), actions, strict=True):
-            area.fill(text)
-
-
-def expect_answers(lab, scores: list[int], actions: list[str], lowest: tuple[str, str]) -> None:
-    skills = lab.exercise("m03.skills")
-    expect(skills.locator(".widget-slider .widget-readout")).to_have_text([str(s) for s in scores])
-    areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
-    for area, text in zip(areas.all(), actions, strict=True):
-        expect(area).to_have_value(text)
-    for ex in ("m03.skills", "m03.skill-actions"):
-        expect(lab.status(ex)).to_have_text("Your answers are back · saves automatically")
-    expect(lab.exercise("m03.skill-actions").locator(".wb-derived")).to_have_text(
-        f"Your two lowest skills: {lowest[0]} and {lowest[1]}"
-    )
-
-
 def test_restart_kernel_then_run_all_brings_every_answer_back(lab) -> None:
     scores = [4, 2, 9, 8, 6, 7, 5, 3]
     actions = ["Shadow the best writer on the team", "Proof-read every welcome email"]
-    open_and_run(lab)
+    open_module(lab)
     answer_everything(lab, scores, actions)
 
     lab.restart_kernel()
     lab.run_all()
     assert lab.execution_counts()[0] == 1, "the cells did not run in a new kernel"
     expect_answers(lab, scores, actions, ("Communication skills", "Attention to detail"))
-
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.mark.parametrize("kernel", ["kept running", "shut down"], ids=["same-kernel", "next-day"])
@@ -128,7 +102,7 @@ def test_close_and_reopen_shows_no_dead_widgets_and_run_all_restores(lab, kernel
             ("Customer empathy", "Problem-solving skills"),
         ),
     }[kernel]
-    open_and_run(lab)
+    open_module(lab)
     answer_everything(lab, scores, actions)
     lab.save_and_close(NOTEBOOK)
     saved = lab.server.api("GET", f"/api/contents/{NOTEBOOK}")["content"]

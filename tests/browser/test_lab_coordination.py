@@ -1,0 +1,65 @@
+"""Module 6 and homework 3: audit three handovers on the five coordination areas."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+AREAS = [
+    "Shared Customer Information",
+    "Internal Communication",
+    "Unified Messaging",
+    "Escalation Management",
+    "Relationship Continuity",
+]
+# rows: handovers 1–3; columns: the areas above
+M06 = [[4, 3, 1, 5, 2], [5, 4, 2, 4, 3], [3, 4, 2, 5, 1]]  # Unified Messaging lowest (1.67)
+HW3 = [[5, 4, 3, 2, 4], [4, 5, 4, 1, 5], [5, 3, 4, 2, 4]]  # Escalation Management (1.67)
+
+
+def flat(matrix: list[list[int]]) -> list[int]:
+    return [score for row in matrix for score in row]
+
+
+def test_module_6_audit_names_the_lowest_area(lab) -> None:
+    lab.open_and_run("module-06-coordination.ipynb", "m06.audit", "m06.focus")
+    derived = lab.exercise("m06.focus").locator(".wb-derived")
+    expect(derived).to_contain_text("Score every item")
+
+    audit = lab.exercise("m06.audit")
+    expect(audit.locator(".wb-row-label")).to_have_text(["Handover 1", "Handover 2", "Handover 3"])
+    expect(audit.locator(".wb-cell-label")).to_have_text(AREAS * 3)
+    with lab.saving("m06.audit"):
+        lab.score_toggles("m06.audit", flat(M06))
+        expect(derived).to_have_text(
+            "Your lowest area across the three handovers: Unified Messaging"
+        )
+    unit = lab.page.locator(".wb-unit-progress")
+    expect(unit).to_have_text("This module: 1 of 2 exercises complete")
+
+    with lab.saving("m06.focus"):
+        lab.write("m06.focus", ["Agree one customer story with the account manager first"])
+    expect(unit).to_have_text("This module: done ✓")
+
+
+def test_homework_3_plan_targets_the_lowest_area(lab) -> None:
+    lab.open_and_run("homework-3-coordination-audit.ipynb", "hw3.audit", "hw3.plan")
+    plan = lab.exercise("hw3.plan")
+
+    with lab.saving("hw3.audit"):
+        lab.score_toggles("hw3.audit", flat(HW3))
+        expect(plan.locator(".wb-derived")).to_have_text(
+            "Your lowest area across the three handovers: Escalation Management"
+        )
+    expect(plan.locator(".wb-row-label")).to_have_text(
+        "Lift my lowest coordination area: Escalation Management"
+    )
+    unit = lab.page.locator(".wb-unit-progress")
+    expect(unit).to_have_text("This homework: 1 of 2 exercises complete")
+
+    with lab.saving("hw3.plan"):
+        lab.write("hw3.plan", ["Flag every risk to the AM within a day", "", ""])
+        plan.locator("input[type=date]").fill("2026-12-20")
+    expect(unit).to_have_text("This homework: done ✓")

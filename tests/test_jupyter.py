@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
-from workbook.jupyter import PRE_SAVE_HOOK, lab_command, strip_widget_outputs
+from workbook.jupyter import PRE_SAVE_HOOK, install_lab_settings, lab_command, strip_widget_outputs
 
 VIEW = {
     "output_type": "display_data",
@@ -41,3 +42,15 @@ def test_lab_command_opens_the_index_with_the_hook() -> None:
     assert command[:2] == ["jupyter", "lab"]
     assert f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}" in command
     assert command[-1] == "index.ipynb"
+
+
+def test_lab_settings_merge_into_existing_overrides(tmp_path: Path) -> None:
+    settings = tmp_path / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True)
+    (settings / "overrides.json").write_text(
+        '{"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}'
+    )
+    path = install_lab_settings(tmp_path)
+    merged = json.loads(path.read_text())
+    assert merged["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
+    assert merged["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"

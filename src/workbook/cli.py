@@ -12,7 +12,7 @@ from pathlib import Path
 from .content import default_content_root, load_course
 from .errors import WorkbookError
 from .generate import build, render, stale
-from .jupyter import lab_command
+from .jupyter import install_lab_settings, lab_command
 
 __all__ = ["main"]
 
@@ -53,6 +53,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
+    install_lab_settings()
     command = lab_command(args.out, *args.jupyter_args)
     os.execvp(command[0], command)
 

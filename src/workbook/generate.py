@@ -29,6 +29,11 @@ _RUN_ALL = (
     "> ▶▶ **Run all** (menu *Run ▸ Run All Cells*) to load your answers. "
     "Everything you write saves automatically · come back to it whenever."
 )
+_CODE_CAPTIONS = {
+    "exercise": "Your answer: saved as you type (Run all to load it)",
+    "progress_bar": "Your progress",
+    "progress_table": "Your progress, module by module",
+}
 _METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
@@ -70,8 +75,9 @@ class _Cells:
 
 
 def _call(function: str, *args: str) -> str:
+    # JupyterLab shows a hidden cell's first line: make it words for the learner, not code.
     quoted = ", ".join(f'"{a}"' for a in args)
-    return f"import workbook; workbook.{function}({quoted})"
+    return f"# {_CODE_CAPTIONS[function]}\nimport workbook; workbook.{function}({quoted})"
 
 
 def _list_md(named: NamedList) -> str:

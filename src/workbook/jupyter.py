@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PRE_SAVE_HOOK", "lab_command", "strip_widget_outputs"]
+__all__ = [
+    "LAB_SETTINGS",
+    "PRE_SAVE_HOOK",
+    "install_lab_settings",
+    "lab_command",
+    "strip_widget_outputs",
+]
+
+# A learner's lab should not ask about Jupyter news or updates over the course page.
+LAB_SETTINGS: dict[str, dict[str, Any]] = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
 
 PRE_SAVE_HOOK = "workbook.jupyter.strip_widget_outputs"
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -36,3 +49,18 @@ def lab_command(notebooks: Path, *extra: str) -> list[str]:
         *extra,
         "index.ipynb",
     ]
+
+
+def install_lab_settings(prefix: Path | None = None) -> Path:
+    """Merge :data:`LAB_SETTINGS` into the environment's JupyterLab overrides.json."""
+    path = (
+        (prefix or Path(sys.prefix)) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    )
+    current: dict[str, Any] = {}
+    if path.is_file():
+        current = json.loads(path.read_text(encoding="utf-8") or "{}")
+    for plugin, values in LAB_SETTINGS.items():
+        current.setdefault(plugin, {}).update(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return path

@@ -23,7 +23,6 @@ from .session import SNAPSHOTS, Session, Status, current, snapshot_label
 
 __all__ = ["ExerciseView", "exercise", "live_view", "progress_bar", "progress_table"]
 
-_FULL = w.Layout(width="100%")
 _NOT_SCORED = "–"
 
 
@@ -43,8 +42,17 @@ class Form:
     row_labels: dict[str, w.HTML]
 
 
-def _html(text: str, tag: str = "div", cls: str = "") -> w.HTML:
-    widget = w.HTML(f"<{tag}>{html.escape(text)}</{tag}>")
+def _full() -> w.Layout:
+    return w.Layout(width="100%")
+
+
+def _label() -> w.Layout:
+    # A fixed width keeps a scale's controls in one column whatever the label's length.
+    return w.Layout(width="18em", flex="0 0 18em")
+
+
+def _html(text: str, tag: str = "div", cls: str = "", layout: w.Layout | None = None) -> w.HTML:
+    widget = w.HTML(f"<{tag}>{html.escape(text)}</{tag}>", layout=layout or w.Layout())
     if cls:
         widget.add_class(cls)
     return widget
@@ -60,7 +68,7 @@ def _grow(area: w.Textarea) -> None:
 
 
 def _text(placeholder: str = "", rows: int = 3) -> Control:
-    area = w.Textarea(placeholder=placeholder, rows=rows, continuous_update=True, layout=_FULL)
+    area = w.Textarea(placeholder=placeholder, rows=rows, continuous_update=True, layout=_full())
     _grow(area)
     return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
 
@@ -117,15 +125,15 @@ def _grid(e: Exercise, cell: Callable[[Item, Item], tuple[w.Widget, Control]]) -
             widget, control = cell(row, col)
             controls[f"{row.id}/{col.id}"] = control
             cells.append(widget)
-        rows.append(w.VBox([labels[row.id], *cells], layout=_FULL))
-    return Form(w.VBox(rows, layout=_FULL), controls, labels)
+        rows.append(w.VBox([labels[row.id], *cells], layout=_full()))
+    return Form(w.VBox(rows, layout=_full()), controls, labels)
 
 
 def _text_grid(e: Exercise) -> Form:
     def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
         c = _text(col.label, rows=2)
         return (
-            w.VBox([_html(col.label, "small"), c.widget], layout=_FULL)
+            w.VBox([_html(col.label, "small"), c.widget], layout=_full())
             if len(e.columns) > 1
             else c.widget
         ), c
@@ -136,7 +144,7 @@ def _text_grid(e: Exercise) -> Form:
 def _score_matrix(e: Exercise) -> Form:
     def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
         c = _score(e)
-        return w.HBox([_html(col.label, "span", "wb-cell-label"), c.widget]), c
+        return w.HBox([_html(col.label, "span", "wb-cell-label", _label()), c.widget]), c
 
     form = _grid(e, cell)
     return Form(w.VBox([_anchors(e), form.body]), form.controls, form.row_labels)
@@ -145,7 +153,8 @@ def _score_matrix(e: Exercise) -> Form:
 def _score_scale(e: Exercise) -> Form:
     controls = {i.id: _score(e) for i in e.items}
     rows = [
-        w.HBox([_html(i.label, "span", "wb-cell-label"), controls[i.id].widget]) for i in e.items
+        w.HBox([_html(i.label, "span", "wb-cell-label", _label()), controls[i.id].widget])
+        for i in e.items
     ]
     return Form(w.VBox([_anchors(e), *rows]), controls, {})
 
@@ -156,7 +165,7 @@ def _checklist(e: Exercise) -> Form:
 
 
 def _choice(e: Exercise) -> Form:
-    radio = w.RadioButtons(options=[(i.label, i.id) for i in e.items], value=None, layout=_FULL)
+    radio = w.RadioButtons(options=[(i.label, i.id) for i in e.items], value=None, layout=_full())
     return Form(radio, {"choice": Control(radio)}, {})
 
 
@@ -169,7 +178,7 @@ def _action_plan(e: Exercise) -> Form:
 
     def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
         c = builders[types[col.id]](col)
-        return w.VBox([_html(col.label, "small"), c.widget], layout=_FULL), c
+        return w.VBox([_html(col.label, "small"), c.widget], layout=_full()), c
 
     plan = Exercise(e.id, e.kind, e.prompt, rows=e.rows, columns=tuple(i for i, _ in PLAN_FIELDS))
     return _grid(plan, cell)
@@ -194,13 +203,13 @@ def _recall_check(e: Exercise) -> Form:
     reveal.observe(show, names="value")
     controls = {"recall": recall, "revealed": Control(reveal, bool, lambda v: bool(v))}
     controls.update({k: p[1] for k, p in pairs.items()})
-    return Form(w.VBox([recall.widget, reveal, checks], layout=_FULL), controls, {})
+    return Form(w.VBox([recall.widget, reveal, checks], layout=_full()), controls, {})
 
 
 def _document(e: Exercise) -> Form:
     controls = {i.id: _text(i.label, rows=5) for i in e.items}
-    parts = [w.VBox([_html(i.label, "h4"), controls[i.id].widget], layout=_FULL) for i in e.items]
-    return Form(w.VBox(parts, layout=_FULL), controls, {})
+    parts = [w.VBox([_html(i.label, "h4"), controls[i.id].widget], layout=_full()) for i in e.items]
+    return Form(w.VBox(parts, layout=_full()), controls, {})
 
 
 BUILDERS: dict[str, Callable[[Exercise], Form]] = {
@@ -253,7 +262,7 @@ class ExerciseView:
             if answered
             else "Saves automatically · come back to it whenever"
         )
-        self.box = w.VBox([*parts, self.form.body, self.status], layout=_FULL)
+        self.box = w.VBox([*parts, self.form.body, self.status], layout=_full())
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")

@@ -318,8 +318,23 @@ class Lab:
 
     # exercises -------------------------------------------------------------------------------
 
+    @property
+    def notebook(self) -> Locator:
+        """The notebook in the current tab (other open tabs stay in the page, hidden)."""
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+
     def exercise(self, exercise_id: str) -> Locator:
-        return self.page.locator(f".wb-ex-{exercise_id.replace('.', '-')}")
+        return self.notebook.locator(f".wb-ex-{exercise_id.replace('.', '-')}")
+
+    def run_all_banner(self) -> Locator:
+        return self.notebook.locator(
+            ".jp-RenderedMarkdown blockquote", has_text="to load your answers"
+        )
+
+    def progress(self, part: str = "summary") -> Locator:
+        """The progress widget's `summary`, `detail` or `unit` line."""
+        cls = "wb-unit-progress" if part == "unit" else f"wb-progress-{part}"
+        return self.notebook.locator(f".wb-progress .{cls}")
 
     def status(self, exercise_id: str) -> Locator:
         return self.exercise(exercise_id).locator(".wb-status")

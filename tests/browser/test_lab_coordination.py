@@ -36,7 +36,7 @@ def test_module_6_audit_names_the_lowest_area(lab) -> None:
         expect(derived).to_have_text(
             "Your lowest area across the three handovers: Unified Messaging"
         )
-    unit = lab.page.locator(".wb-unit-progress")
+    unit = lab.progress("unit")
     expect(unit).to_have_text("This module: 1 of 2 exercises complete")
 
     with lab.saving("m06.focus"):
@@ -56,7 +56,7 @@ def test_homework_3_plan_targets_the_lowest_area(lab) -> None:
     expect(plan.locator(".wb-row-label")).to_have_text(
         "Lift my lowest coordination area: Escalation Management"
     )
-    unit = lab.page.locator(".wb-unit-progress")
+    unit = lab.progress("unit")
     expect(unit).to_have_text("This homework: 1 of 2 exercises complete")
 
     with lab.saving("hw3.plan"):

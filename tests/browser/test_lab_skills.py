@@ -41,7 +41,7 @@ def expect_answers(lab, scores: list[int], actions: list[str], lowest: tuple[str
     expect(lab.exercise("m03.skill-actions").locator(".wb-derived")).to_have_text(
         f"Your two lowest skills: {lowest[0]} and {lowest[1]}"
     )
-    expect(lab.page.locator(".wb-unit-progress")).to_have_text("This module: done ✓")
+    expect(lab.progress("unit")).to_have_text("This module: done ✓")
 
 
 def test_score_and_reflect_saves_and_names_the_two_lowest(lab) -> None:
@@ -66,14 +66,14 @@ def test_score_and_reflect_saves_and_names_the_two_lowest(lab) -> None:
             "Your second-lowest skill: Training ability",
         ]
     )
-    unit = lab.page.locator(".wb-progress .wb-unit-progress")
+    unit = lab.progress("unit")
     expect(unit).to_have_text("This module: 1 of 2 exercises complete")
 
     with lab.saving("m03.skill-actions"):
         areas.nth(1).fill("Write a one-page checklist for every new account")
     expect(unit).to_have_text("This module: done ✓")
-    expect(lab.page.locator(".wb-progress .wb-progress-summary")).to_have_text("1 / 11 · 9%")
-    expect(lab.page.locator(".wb-problem")).to_have_count(0)
+    expect(lab.progress("summary")).to_have_text("1 / 11 · 9%")
+    expect(lab.notebook.locator(".wb-problem")).to_have_count(0)
 
 
 def test_restart_kernel_then_run_all_brings_every_answer_back(lab) -> None:
@@ -113,7 +113,7 @@ def test_close_and_reopen_shows_no_dead_widgets_and_run_all_restores(lab, kernel
         lab.server.clear()
 
     lab.reopen(NOTEBOOK)
-    banner = lab.page.locator(".jp-RenderedMarkdown blockquote", has_text="to load your answers")
+    banner = lab.run_all_banner()
     expect(banner).to_contain_text("Run all")
     expect(banner).to_be_visible()
     # Dead views show their error within ~0.3 s of the kernel being idle (measured without the
@@ -121,7 +121,7 @@ def test_close_and_reopen_shows_no_dead_widgets_and_run_all_restores(lab, kernel
     lab.page.wait_for_timeout(1000)
     dead = lab.page.get_by_text(re.compile("Error displaying widget|model not found", re.I))
     expect(dead).to_have_count(0)
-    expect(lab.page.locator(".wb-exercise")).to_have_count(0)
+    expect(lab.notebook.locator(".wb-exercise")).to_have_count(0)
 
     lab.run_all()
     expect_answers(lab, scores, actions, lowest)

@@ -30,11 +30,13 @@ def item_scores(exercise: Exercise, answers: Mapping[str, Value]) -> list[tuple[
 
 
 def lowest(exercise: Exercise, answers: Mapping[str, Value], count: int) -> list[Item] | None:
-    """The `count` lowest-scored items (ties keep course order), or None until all are scored."""
+    """The `count` lowest-scored items (ties keep course order), or None until every cell is scored."""
+    keys = [i.id for i in exercise.items] or [
+        f"{r.id}/{c.id}" for r in exercise.rows for c in exercise.columns
+    ]
+    if any(_score(answers.get(k)) is None for k in keys):
+        return None  # "across the three handovers" means all of them: no verdict on a partial audit
     scored = item_scores(exercise, answers)
-    expected = len(exercise.items) if exercise.kind == "score_scale" else len(exercise.columns)
-    if len(scored) < expected:
-        return None
     order = {item.id: n for n, item in enumerate(exercise.items or exercise.columns)}
     ranked = sorted(scored, key=lambda pair: (pair[1], order[pair[0].id]))
     return [item for item, _ in ranked[:count]]

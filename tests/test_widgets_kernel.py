@@ -180,3 +180,22 @@ def test_a_change_still_debouncing_is_flushed_when_the_kernel_shuts_down(
     run([*code_cells(module4), cell(set_now)])  # no flush: nbclient shuts the kernel down at once
     events = latest(ParquetStore(tmp_path).history("local", "bo"))
     assert events[("m04.gap", "", "text")].value == "last words"
+
+
+def test_only_the_edited_exercise_reports_the_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
+    module4 = [n for n in UNITS if n.startswith("module-04")]
+    edit = """
+import json
+from workbook.widgets import live_view
+from workbook.session import current
+live_view("m04.gap").form.controls["text"].widget.value = "edited"
+current().flush()
+print(json.dumps({e: live_view(e).status.value for e in ("m04.gap", "m04.am-view")}))
+"""
+    status = printed_json(run([*code_cells(module4), cell(edit)]))
+    assert isinstance(status, dict)
+    assert "✓ Saved " in status["m04.gap"] and "on this computer" in status["m04.gap"]
+    assert "Saved" not in status["m04.am-view"]

@@ -235,6 +235,7 @@ class ExerciseView:
         self.status = _html("", "small", "wb-status")
         self.derived = _html("", "div", "wb-derived")
         self._loading = False
+        self._edited = False
         self.snapshot = ""
         parts: list[w.Widget] = []
         if exercise.snapshots:
@@ -293,6 +294,7 @@ class ExerciseView:
         def save(change: dict[str, Any]) -> None:
             if self._loading:
                 return
+            self._edited = True
             try:
                 control = self.form.controls[key]
                 self.session.set(
@@ -304,7 +306,9 @@ class ExerciseView:
         return save
 
     def _show_status(self, status: Status) -> None:
-        self.status.value = _status_html(status.message, failed=status.state == "failed")
+        # Saves are batched for the whole session; only the exercises edited here report them.
+        if self._edited:
+            self.status.value = _status_html(status.message, failed=status.state == "failed")
 
     def _maybe_derive(self, exercise_id: str) -> None:
         if self.exercise.derive is not None and exercise_id == self.exercise.derive.lowest_of:

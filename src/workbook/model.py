@@ -104,6 +104,7 @@ class Exercise:
     snapshots: bool = False
     required: bool = True
     placeholder: str = ""
+    start_from: str = ""  # an exercise of the same shape whose answers the learner may copy in
 
 
 Block = Prose | NamedList | Callout | Exercise

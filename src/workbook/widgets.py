@@ -237,6 +237,7 @@ class ExerciseView:
         self._loading = False
         self._edited = False
         self.snapshot = ""
+        self.start_button: w.Button | None = None
         parts: list[w.Widget] = []
         if exercise.snapshots:
             self.picker = w.Dropdown(options=self._snapshot_options(), description="Snapshot")
@@ -255,9 +256,10 @@ class ExerciseView:
             parts.append(self.derived)
             session.on_change(name, self._maybe_derive)
             self.derive()
-        answered = any(
-            v not in (None, "") for v in session.answers(exercise.id, self.snapshot).values()
-        )
+        answered = _has_answers(session.answers(exercise.id, self.snapshot))
+        draft = session.answers(exercise.start_from) if exercise.start_from else {}
+        if not answered and _has_answers(draft):
+            parts.append(self._start_button())
         self.status.value = _status_html(
             "Your answers are back · saves automatically"
             if answered
@@ -267,6 +269,27 @@ class ExerciseView:
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
+
+    def _start_button(self) -> w.Button:
+        source = self.session.chapter.unit_of(self.exercise.start_from)
+        button = w.Button(
+            description=f"Start from my draft in {source.label}",
+            icon="copy",
+            layout=w.Layout(width="auto"),
+        )
+        button.add_class("wb-start-from")
+
+        def copy(_: w.Button) -> None:
+            # Through the widgets, so each copied answer is saved like a typed one.
+            draft = self.session.answers(self.exercise.start_from)
+            for key, control in self.form.controls.items():
+                if key in draft:
+                    control.widget.value = control.from_store(draft[key])
+            button.layout.display = "none"
+
+        button.on_click(copy)
+        self.start_button = button
+        return button
 
     def _snapshot_options(self) -> list[tuple[str, str]]:
         today = f"check-in-{dt.date.today().isoformat()}"
@@ -330,6 +353,10 @@ class ExerciseView:
         for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
             row = next(r for r in self.exercise.rows if r.id == row_id)
             label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
+
+
+def _has_answers(answers: dict[str, Value]) -> bool:
+    return any(v not in (None, "", False) for v in answers.values())
 
 
 def _status_html(message: str, failed: bool = False) -> str:

@@ -39,9 +39,9 @@ def test_files_that_are_not_notebooks_are_untouched() -> None:
 
 def test_lab_command_opens_the_index_with_the_hook() -> None:
     command = lab_command(Path("notebooks"))
-    assert command[:2] == ["jupyter", "lab"]
+    assert command[1:4] == ["-m", "jupyter", "lab"]
     assert f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}" in command
-    assert command[-1] == "index.ipynb"
+    assert command[-1] == str(Path("notebooks").resolve() / "index.ipynb")
 
 
 def test_lab_settings_merge_into_existing_overrides(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def _build(args: argparse.Namespace) -> int:
 def _lab(args: argparse.Namespace) -> int:
     install_lab_settings()
     command = lab_command(args.out, *args.jupyter_args)
-    os.execvp(command[0], command)
+    os.execv(command[0], command)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,14 +75,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["build"].add_argument(
         "--check", action="store_true", help="fail if notebooks are stale"
     )
-    sub.choices["lab"].add_argument(
-        "jupyter_args", nargs=argparse.REMAINDER, help="passed to jupyter lab"
-    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    # `workbook lab` passes what it does not know to `jupyter lab` (--port=8123, --no-browser…).
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.jupyter_args = rest
     try:
         return int(args.run(args))
     except WorkbookError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,13 +42,18 @@ def strip_widget_outputs(model: dict[str, Any], **_: Any) -> None:
 
 def lab_command(notebooks: Path, *extra: str) -> list[str]:
     """`jupyter lab` on the course index, with the save hook on."""
+    # Containers and cloud workspaces often run as root, which jupyter refuses unless told.
+    as_root = ["--allow-root"] if os.geteuid() == 0 else []
     return [
+        sys.executable,  # this environment's jupyter, whether or not it is on PATH
+        "-m",
         "jupyter",
         "lab",
-        f"--ServerApp.root_dir={notebooks}",
+        f"--ServerApp.root_dir={notebooks.resolve()}",
         f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}",
+        *as_root,
         *extra,
-        "index.ipynb",
+        str(notebooks.resolve() / "index.ipynb"),
     ]
 
 

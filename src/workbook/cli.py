@@ -11,7 +11,6 @@ from pathlib import Path
 
 from .content import default_content_root, load_course
 from .errors import WorkbookError
-from .generate import build, render, stale
 from .jupyter import install_lab_settings, lab_command
 
 __all__ = ["main"]
@@ -33,6 +32,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from .generate import build, render, stale  # nbformat takes a second to import
+
     started = time.perf_counter()
     course = load_course(args.content)
     if args.check:

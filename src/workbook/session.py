@@ -74,8 +74,7 @@ class Session:
         self.where = where
         self.debounce = debounce
         self.status = Status("idle", "Nothing to save yet")
-        self._latest: dict[Key, Value] = {}
-        self._saved_at: dict[Key, dt.datetime] = {}
+        self._latest: dict[Key, Event] = {}  # the store's newest, overlaid with pending edits
         self._pending: dict[Key, Event] = {}
         self._lock = threading.RLock()  # guards _latest and _pending
         self._write_lock = threading.Lock()  # one batch written at a time
@@ -91,9 +90,7 @@ class Session:
         """Re-read the store (a cell re-run may follow another kernel's saves); keep pending edits."""
         events = self.store.history(self.cohort, self.learner)
         with self._lock:
-            newest = latest([*events, *self._pending.values()])
-            self._latest = {key: e.value for key, e in newest.items()}
-            self._saved_at = {key: e.saved_at for key, e in newest.items()}
+            self._latest = latest([*events, *self._pending.values()])
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
@@ -107,27 +104,27 @@ class Session:
     def answers(self, exercise_id: str, snapshot: str = "") -> dict[str, Value]:
         with self._lock:
             return {
-                f: v for (e, s, f), v in self._latest.items() if e == exercise_id and s == snapshot
+                f: ev.value
+                for (e, s, f), ev in self._latest.items()
+                if e == exercise_id and s == snapshot
             }
 
     def snapshots(self, exercise_id: str) -> list[str]:
         """Snapshots holding answers to this exercise, oldest first by their last save."""
         with self._lock:
             last: dict[str, dt.datetime] = {}
-            for key, value in self._latest.items():
-                e, s, _ = key
-                if e == exercise_id and value is not None:
-                    at = self._saved_at[key]
-                    last[s] = max(last.get(s, at), at)
+            for (e, s, _), ev in self._latest.items():
+                if e == exercise_id and ev.value is not None:
+                    last[s] = max(last.get(s, ev.saved_at), ev.saved_at)
         return sorted(last, key=lambda s: last[s])
 
     def all_answers(self) -> dict[str, dict[str, Value]]:
         """Every exercise's answers with snapshots merged, latest snapshot winning."""
         with self._lock:
-            items = sorted(self._latest.items(), key=lambda kv: self._saved_at[kv[0]])
+            events = sorted(self._latest.values(), key=lambda ev: ev.saved_at)
         out: dict[str, dict[str, Value]] = {}
-        for (e, _, f), value in items:
-            out.setdefault(e, {})[f] = value
+        for ev in events:
+            out.setdefault(ev.exercise_id, {})[ev.field] = ev.value
         return out
 
     # writing ---------------------------------------------------------------------------------
@@ -180,8 +177,7 @@ class Session:
         k = (exercise_id, snapshot, key)
         with self._lock:
             self._pending[k] = event
-            self._latest[k] = value
-            self._saved_at[k] = event.saved_at
+            self._latest[k] = event
             # Before the timer starts, so "Saving…" can never land after the "Saved" it leads to.
             self._set_status(Status("pending", "Saving…"))
             self._schedule(self.debounce)

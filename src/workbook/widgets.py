@@ -58,10 +58,20 @@ def _html(text: str, tag: str = "div", cls: str = "", layout: w.Layout | None = 
     return widget
 
 
-def _grow(area: w.Textarea) -> None:
+def _beside(label: str, widget: w.Widget) -> w.HBox:
+    return w.HBox([_html(label, "span", "wb-cell-label", _label()), widget])
+
+
+def _under(label: str, widget: w.Widget) -> w.VBox:
+    return w.VBox([_html(label, "small"), widget], layout=_full())
+
+
+def _grow(area: w.Textarea, minimum: int) -> None:
+    """Fit the rows to the text (about 90 characters a line), from `minimum` up to 40."""
+
     def fit(_: object = None) -> None:
         lines = sum(len(line) // 90 + 1 for line in str(area.value).split("\n"))
-        area.rows = max(3, min(lines + 1, 40))
+        area.rows = max(minimum, min(lines + 1, 40))
 
     fit()
     area.observe(fit, names="value")
@@ -69,7 +79,7 @@ def _grow(area: w.Textarea) -> None:
 
 def _text(placeholder: str = "", rows: int = 3) -> Control:
     area = w.Textarea(placeholder=placeholder, rows=rows, continuous_update=True, layout=_full())
-    _grow(area)
+    _grow(area, rows)
     return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
 
 
@@ -132,11 +142,7 @@ def _grid(e: Exercise, cell: Callable[[Item, Item], tuple[w.Widget, Control]]) -
 def _text_grid(e: Exercise) -> Form:
     def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
         c = _text(col.label, rows=2)
-        return (
-            w.VBox([_html(col.label, "small"), c.widget], layout=_full())
-            if len(e.columns) > 1
-            else c.widget
-        ), c
+        return (_under(col.label, c.widget) if len(e.columns) > 1 else c.widget), c
 
     return _grid(e, cell)
 
@@ -144,7 +150,7 @@ def _text_grid(e: Exercise) -> Form:
 def _score_matrix(e: Exercise) -> Form:
     def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
         c = _score(e)
-        return w.HBox([_html(col.label, "span", "wb-cell-label", _label()), c.widget]), c
+        return _beside(col.label, c.widget), c
 
     form = _grid(e, cell)
     return Form(w.VBox([_anchors(e), form.body]), form.controls, form.row_labels)
@@ -152,10 +158,7 @@ def _score_matrix(e: Exercise) -> Form:
 
 def _score_scale(e: Exercise) -> Form:
     controls = {i.id: _score(e) for i in e.items}
-    rows = [
-        w.HBox([_html(i.label, "span", "wb-cell-label", _label()), controls[i.id].widget])
-        for i in e.items
-    ]
+    rows = [_beside(i.label, controls[i.id].widget) for i in e.items]
     return Form(w.VBox([_anchors(e), *rows]), controls, {})
 
 
@@ -178,7 +181,7 @@ def _action_plan(e: Exercise) -> Form:
 
     def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
         c = builders[types[col.id]](col)
-        return w.VBox([_html(col.label, "small"), c.widget], layout=_full()), c
+        return _under(col.label, c.widget), c
 
     plan = Exercise(e.id, e.kind, e.prompt, rows=e.rows, columns=tuple(i for i, _ in PLAN_FIELDS))
     return _grid(plan, cell)

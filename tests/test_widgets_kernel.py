@@ -134,12 +134,18 @@ def test_snapshots_are_kept_and_the_latest_is_shown(restored: dict[str, Any]) ->
 
 
 def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:
-    # last-day holds only patience; the first day's full set is what the lowest are read from
-    assert (
-        "Organisational skills" in restored["derived m03"]
-        or "Score every item" in restored["derived m03"]
+    # newest per skill across snapshots: patience 9 (last day), the rest from the first day
+    assert restored["derived m03"] == (
+        "Your two lowest skills: <b>Organisational skills</b> and <b>Training ability</b>"
     )
-    assert "Unified Messaging" in restored["derived m06"]
+    assert restored["rows m03"] == [
+        "<b>Your lowest skill: Organisational skills</b>",
+        "<b>Your second-lowest skill: Training ability</b>",
+    ]
+    assert (
+        restored["derived m06"]
+        == "Your lowest area across the three handovers: <b>Unified Messaging</b>"
+    )
 
 
 def test_progress_counts_completed_units(restored: dict[str, Any]) -> None:

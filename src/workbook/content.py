@@ -281,14 +281,12 @@ class _Chapter:
             doc.need(f, need, node, at)
         derive = None
         if "derive" in f:
-            d = doc.mapping(f["derive"], f"{at}.derive", {"lowest_of", "count"})
+            node_d, at_d = f["derive"], f"{at}.derive"
+            d = doc.mapping(node_d, at_d, {"lowest_of", "count", "label"})
             derive = Derive(
-                doc.text(
-                    doc.need(d, "lowest_of", f["derive"], f"{at}.derive"), f"{at}.derive.lowest_of"
-                ),
-                doc.integer(
-                    doc.need(d, "count", f["derive"], f"{at}.derive"), f"{at}.derive.count"
-                ),
+                doc.text(doc.need(d, "lowest_of", node_d, at_d), f"{at_d}.lowest_of"),
+                doc.integer(doc.need(d, "count", node_d, at_d), f"{at_d}.count"),
+                doc.text(doc.need(d, "label", node_d, at_d), f"{at_d}.label"),
             )
         exercise = Exercise(
             id=ex_id,

@@ -82,10 +82,11 @@ class Scale:
 
 @dataclass(frozen=True)
 class Derive:
-    """A prompt computed from another exercise: the `count` lowest-scored items of `lowest_of`."""
+    """A prompt computed from another exercise: "<label>: X and Y", its `count` lowest items."""
 
     lowest_of: str
     count: int
+    label: str  # what the named items are, e.g. "Your two lowest skills"
 
 
 @dataclass(frozen=True)

@@ -346,13 +346,12 @@ class ExerciseView:
         source = self.session.exercise(derive.lowest_of)
         # Across snapshots, newest value per item: a partial retake still names the lowest.
         found = lowest(source, self.session.all_answers().get(source.id, {}), derive.count)
-        noun = "area across the three handovers" if source.kind == "score_matrix" else "skill"
         if found is None:
-            self.derived.value = f"<i>Score every item of “{html.escape(source.title or source.id)}” above to see your lowest here.</i>"
+            title = html.escape(source.title or source.id)
+            self.derived.value = f"<i>Score every item of “{title}” above to see this.</i>"
             return
         names = " and ".join(f"<b>{html.escape(i.label)}</b>" for i in found)
-        lead = f"Your {'two lowest' if len(found) == 2 else 'lowest'} {noun if len(found) == 1 else noun + 's'}"
-        self.derived.value = f"{lead}: {names}"
+        self.derived.value = f"{html.escape(derive.label)}: {names}"
         for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
             row = next(r for r in self.exercise.rows if r.id == row_id)
             label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"

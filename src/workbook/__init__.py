@@ -14,7 +14,6 @@ from .errors import (
     AnswerError,
     ContentError,
     IdError,
-    StaleNotebooksError,
     StoreError,
     WorkbookError,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "ContentError",
     "IdError",
     "Progress",
-    "StaleNotebooksError",
     "StoreError",
     "WorkbookError",
     "build",

@@ -523,7 +523,7 @@ def load_course(root: Path | None = None) -> Course:
 
 
 def validate(root: Path | None = None) -> list[ContentError]:
-    """The problems with the content under `root`: empty when it loads."""
+    """The first problem with the content under `root` (loading stops there); empty when it loads."""
     try:
         load_course(root)
     except ContentError as e:

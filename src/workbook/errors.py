@@ -9,7 +9,6 @@ __all__ = [
     "AnswerError",
     "ContentError",
     "IdError",
-    "StaleNotebooksError",
     "StoreError",
     "WorkbookError",
 ]
@@ -41,7 +40,3 @@ class IdError(AnswerError):
 
 class StoreError(WorkbookError, OSError):
     """The answer store could not be read or written."""
-
-
-class StaleNotebooksError(WorkbookError, RuntimeError):
-    """notebooks/ differs from what content/ generates."""

@@ -14,7 +14,6 @@ __all__ = [
     "Course",
     "Derive",
     "Exercise",
-    "Homework",
     "Item",
     "NamedList",
     "Prose",
@@ -147,9 +146,6 @@ class Unit:
     @property
     def lists(self) -> tuple[NamedList, ...]:
         return tuple(b for b in self.blocks if isinstance(b, NamedList))
-
-
-Homework = Unit
 
 
 @dataclass(frozen=True)

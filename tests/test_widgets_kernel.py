@@ -163,11 +163,21 @@ def test_store_holds_typed_values(restored: dict[str, Any], home: Path) -> None:
     assert events[("m07.readiness", "", "setup-complete")].value is True
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")))
-def test_every_notebook_runs_on_a_fresh_store(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty store and a learner of its own, for a test that runs its own kernels."""
     monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
+    monkeypatch.setenv("WORKBOOK_LEARNER", "kai")
+    return tmp_path
+
+
+def unit(prefix: str) -> list[str]:
+    """The generated notebook whose name starts with `prefix` (e.g. "module-04")."""
+    return [n for n in UNITS if n.startswith(prefix)]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")))
+def test_every_notebook_runs_on_a_fresh_store(name: str, fresh_home: Path) -> None:
     nb = run(code_cells([name]))
     for c in nb.cells:
         kinds = [o.output_type for o in c.outputs]
@@ -177,22 +187,15 @@ def test_every_notebook_runs_on_a_fresh_store(
 
 
 def test_a_change_still_debouncing_is_flushed_when_the_kernel_shuts_down(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fresh_home: Path,
 ) -> None:
-    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
-    monkeypatch.setenv("WORKBOOK_LEARNER", "bo")
-    module4 = [n for n in UNITS if n.startswith("module-04")]
     set_now = 'from workbook.widgets import live_view\nlive_view("m04.gap").form.controls["text"].widget.value = "last words"'
-    run([*code_cells(module4), cell(set_now)])  # no flush: nbclient shuts the kernel down at once
-    events = latest(ParquetStore(tmp_path).history("local", "bo"))
+    run([*code_cells(unit("module-04")), cell(set_now)])  # no flush: the kernel shuts down at once
+    events = latest(ParquetStore(fresh_home).history("local", "kai"))
     assert events[("m04.gap", "", "text")].value == "last words"
 
 
-def test_only_the_edited_exercise_reports_the_save(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
-    module4 = [n for n in UNITS if n.startswith("module-04")]
+def test_only_the_edited_exercise_reports_the_save(fresh_home: Path) -> None:
     edit = """
 import json
 from workbook.widgets import live_view
@@ -201,19 +204,14 @@ live_view("m04.gap").form.controls["text"].widget.value = "edited"
 current().flush()
 print(json.dumps({e: live_view(e).status.value for e in ("m04.gap", "m04.am-view")}))
 """
-    status = printed_json(run([*code_cells(module4), cell(edit)]))
+    status = printed_json(run([*code_cells(unit("module-04")), cell(edit)]))
     assert isinstance(status, dict)
     assert "✓ Saved " in status["m04.gap"] and "on this computer" in status["m04.gap"]
     assert "Saved" not in status["m04.am-view"]
 
 
-def test_homework_2_can_start_from_the_module_7_draft(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
-    monkeypatch.setenv("WORKBOOK_LEARNER", "cy")
-    module7 = [n for n in UNITS if n.startswith("module-07")]
-    homework2 = [n for n in UNITS if n.startswith("homework-2")]
+def test_homework_2_can_start_from_the_module_7_draft(fresh_home: Path) -> None:
+    module7, homework2 = unit("module-07"), unit("homework-2")
     draft = """
 from workbook.widgets import live_view
 from workbook.session import current
@@ -239,7 +237,7 @@ print(json.dumps({"label": view.start_button.description, "before": before,
         "before": "",
         "after": "Every promise, in writing",
     }
-    events = latest(ParquetStore(tmp_path).history("local", "cy"))
+    events = latest(ParquetStore(fresh_home).history("local", "kai"))
     assert events[("hw2.standard", "", "from-sales")].value == "Every promise, in writing"
     # once homework 2 has its own text, the offer is gone
     again = 'from workbook.widgets import live_view\nprint(live_view("hw2.standard").start_button is None)'

@@ -162,11 +162,10 @@ def test_learners_lists_pairs(store: Store) -> None:
     assert store.learners() == [("c2025", "zoe"), ("c2026", "alice"), ("c2026", "bob")]
 
 
-def test_files_are_world_readable_and_batches_are_one_file(tmp_path: Path) -> None:
+def test_batches_are_one_file_per_learner(tmp_path: Path) -> None:
     s = ParquetStore(tmp_path)
     s.append([ev(field=f"f{i}") for i in range(5)] + [ev(learner="bob")])
     assert len(parquet_files(tmp_path)) == 2
-    assert {p.stat().st_mode & 0o777 for p in parquet_files(tmp_path)} == {0o644}
 
 
 def test_default_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -257,16 +256,20 @@ def test_compaction_merges_small_files(tmp_path: Path) -> None:
     events = [ev(value=i % 10, seconds=i) for i in range(COMPACT_AFTER * 2 + 5)]
     for e in events:
         s.append([e])
+    s.wait()
     names = [p.name for p in parquet_files(tmp_path)]
     assert len(names) <= COMPACT_AFTER + 1
     assert any(n.startswith("compacted-") for n in names)
     assert s.history("c2026", "alice") == events
     learner_dir = parquet_files(tmp_path)[0].parent
-    (learner_dir / ".abandoned.tmp").write_bytes(b"half a file")  # a killed writer's leftover
+    abandoned = learner_dir / ".abandoned.tmp"  # a killed writer's leftover, an hour old
+    abandoned.write_bytes(b"half a file")
+    os.utime(abandoned, (time.time() - 3700,) * 2)
+    (learner_dir / ".in-progress.tmp").write_bytes(b"half")  # saves take no lock: may be live
     shutil.copy(parquet_files(tmp_path)[0], learner_dir / "zz-duplicate.parquet")
     s.compact("c2026", "alice")
-    assert next(p.name for p in files(tmp_path) if p.name != ".lock").startswith("compacted-")
-    assert len([p for p in files(tmp_path) if p.name != ".lock"]) == 1
+    left = [p.name for p in files(tmp_path) if p.name != ".lock"]
+    assert len(left) == 2 and left[0] == ".in-progress.tmp" and left[1].startswith("compacted-")
     assert s.history("c2026", "alice") == events
     assert pq.read_table(parquet_files(tmp_path)[0]).num_rows == len(events)
     s.compact("c2026", "nobody")  # nothing there: nothing to do
@@ -303,7 +306,7 @@ def test_rows_with_unknown_value_type_are_set_aside(tmp_path: Path) -> None:
     bad = pq.read_table(parquet_files(tmp_path)[0])
     bad = bad.set_column(4, "value_type", pa.array(["number"]))
     pq.write_table(bad, parquet_files(tmp_path)[0].with_name("bad.parquet"))
-    with pytest.warns(StoreWarning, match="unknown value_type"):
+    with pytest.warns(StoreWarning, match=r"bad.parquet \(1 of 1 rows break the event rules"):
         assert len(s.history("c2026", "alice")) == 1
 
 
@@ -312,7 +315,8 @@ def test_events_path_is_a_file(tmp_path: Path) -> None:
     s = ParquetStore(tmp_path)
     with pytest.raises(StoreError, match=f"could not save answers in {tmp_path / 'events'}"):
         s.append([ev()])
-    with pytest.raises(StoreError, match=f"{tmp_path / 'events'}.*Not a directory"):
+    message = f"{tmp_path / 'events'} is a file where a folder should be: move it away"
+    with pytest.raises(StoreError, match=message):
         s.history("c2026", "alice")
     assert (tmp_path / "events").read_text() == "not a folder"
     assert s.learners() == []
@@ -324,7 +328,7 @@ def test_blocked_learner_folder_fails_alone_and_recovers(tmp_path: Path) -> None
     blocker = tmp_path / "events" / "cohort=c2026" / "learner=bob"
     blocker.write_text("in the way")
     bob = ev(learner="bob")
-    with pytest.raises(StoreError, match=f"could not save answers in {blocker}: .*not a folder"):
+    with pytest.raises(StoreError, match=f"could not save answers in {blocker}: {blocker} is a f"):
         s.append([bob])
     s.append([ev(learner="alice", field="empathy")])
     assert len(s.history("c2026", "alice")) == 2
@@ -442,6 +446,7 @@ def populated(tmp_path: Path) -> tuple[Path, list[Event]]:
     for i in range(COMPACT_AFTER + 3):  # compacted plus small files side by side
         events.append(ev("score", i % 10, learner="carol", field=f"skill-{i % 8}", seconds=i))
         s.append([events[-1]])
+    s.wait()
     return tmp_path, events
 
 

@@ -88,9 +88,9 @@ class Session:
 
     def refresh(self) -> None:
         """Re-read the store (a cell re-run may follow another kernel's saves); keep pending edits."""
-        events = self.store.history(self.cohort, self.learner)
+        current = self.store.latest(self.cohort, self.learner)
         with self._lock:
-            self._latest = latest([*events, *self._pending.values()])
+            self._latest = latest([*current.values(), *self._pending.values()])
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:

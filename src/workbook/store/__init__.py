@@ -1,9 +1,11 @@
 """The answer store: an append-only event log of saved answers, as hive-partitioned Parquet.
 
 One concern per module: ``ids`` (what may name a folder, exercise, field or event), ``events``
-(the event, its value rules and the stored schema), ``memory`` (the interface and its in-memory
-twin), ``files`` (writing and reading one Parquet file), ``parquet`` (the engine: folders,
-locks, compaction, quarantine) and ``dataset`` (the whole store for analysts).
+(the event, its value rules and the stored schema), ``checks`` (the same rules over Arrow
+rows), ``memory`` (the interface and its in-memory twin), ``files`` (writing and reading one
+Parquet file), ``reader`` (a learner folder read back, corrupt files set aside), ``newest``
+(current answers found in Arrow), ``parquet`` (the engine: folders, background compaction) and
+``dataset`` (the whole store for analysts).
 """
 
 from __future__ import annotations

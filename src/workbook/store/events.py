@@ -37,6 +37,8 @@ SCHEMA: pa.Schema = pa.schema(
 )
 VALUE_TYPES: tuple[ValueType, ...] = ("text", "score", "flag", "date")
 MAX_TEXT = 1_000_000
+# Any real save falls inside; a flipped byte in a timestamp almost never does.
+SAVED_AT_RANGE = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(3000, 1, 1, tzinfo=dt.UTC))
 
 
 def value_problem(v: object, t: str) -> str | None:
@@ -96,6 +98,11 @@ class Event:
         at = self.saved_at
         if not isinstance(at, dt.datetime) or at.utcoffset() is None:
             raise AnswerError(f"{where}: saved_at must be a timezone-aware datetime")
+        if not SAVED_AT_RANGE[0] <= at < SAVED_AT_RANGE[1]:
+            raise AnswerError(
+                f"{where}: saved_at {at.isoformat()} is outside 2000-01-01 to 2999-12-31:"
+                " check the computer's clock"
+            )
         object.__setattr__(self, "saved_at", at.astimezone(dt.UTC))
         if not isinstance(self.content_version, str) or len(self.content_version) > 200:
             raise AnswerError(f"{where}: content_version must be a str of <= 200 characters")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from .events import Event
+from .events import Event, latest
 from .ids import check_id
 
 __all__ = ["MemoryStore", "Store", "StoreWarning", "default_root"]
@@ -24,6 +24,9 @@ class Store(Protocol):
 
     def history(self, cohort: str, learner: str) -> list[Event]:
         """All events of one learner, deduped by event_id, ordered by (saved_at, event_id)."""
+
+    def latest(self, cohort: str, learner: str) -> dict[tuple[str, str, str], Event]:
+        """One learner's current answers per (exercise_id, snapshot, field), as events.latest."""
 
     def learners(self) -> list[tuple[str, str]]:
         """The (cohort, learner) pairs that have saved events."""
@@ -49,6 +52,9 @@ class MemoryStore:
         for e in events:
             unique.setdefault(e.event_id, e)  # dicts keep insertion order: still sorted
         return list(unique.values())
+
+    def latest(self, cohort: str, learner: str) -> dict[tuple[str, str, str], Event]:
+        return latest(self.history(cohort, learner))
 
     def learners(self) -> list[tuple[str, str]]:
         with self._lock:

@@ -1,17 +1,22 @@
 """The Parquet engine: one immutable file per saved batch, merged per learner by compaction.
 
 Layout: ``<root>/events/cohort=<cohort>/learner=<learner>/<name>.parquet``. Every file is written
-once, atomically, and never modified: compaction merges a learner's files into a new one and only
-then deletes them.
+once, atomically, and never modified. A save takes no lock: it only adds a file. Compaction runs
+on a background thread under the folder's ``.lock`` (flock; one compactor at a time), merges the
+files it read into a new one and only then deletes exactly those, so a save landing meanwhile
+is never touched. Folders are 0700 and files 0600: reflections are personal.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import fcntl
+import logging
 import os
 import threading
+import time
 import uuid
 import warnings
 from collections.abc import Iterator, Sequence
@@ -20,15 +25,14 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..errors import IdError, StoreError
-from .events import SCHEMA, Event
+from .events import Event
 from .files import (
     BIG,
     SMALL,
     count_small,
     event_files,
     fsync_dir,
-    read_file,
-    rows_problem,
+    make_dirs,
     sorted_unique,
     stamp,
     to_events,
@@ -37,15 +41,23 @@ from .files import (
 )
 from .ids import check_id
 from .memory import StoreWarning
+from .newest import latest_rows
+from .reader import Report, read_folder
 
 __all__ = ["COMPACT_AFTER", "ParquetStore"]
 
-# Small files a learner folder may hold before an append merges them all: a restore reads each
-# (~0.18 ms apiece), so 24 keeps 1,000 events under 10 ms even just before a compaction.
+# Small files a learner folder may hold before a compaction merges them all: a restore reads
+# each (~0.18 ms apiece), so 24 keeps 1,000 events under 10 ms even just before a compaction.
 COMPACT_AFTER = 24
+# A dot-temp file this old belongs to a killed writer: saves take no lock, so a younger one may
+# be a save in progress.
+STALE_TEMP_SECONDS = 3600.0
 
-_THREAD_LOCKS: dict[str, threading.Lock] = {}
-_THREAD_LOCKS_GUARD = threading.Lock()
+_log = logging.getLogger("workbook.store")
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, StoreWarning, stacklevel=5)
 
 
 class ParquetStore:
@@ -54,6 +66,10 @@ class ParquetStore:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).absolute()
         self._made: set[Path] = set()
+        self._due: dict[Path, tuple[str, str]] = {}  # folders to compact in the background
+        self._due_lock = threading.Lock()
+        self._compactor: threading.Thread | None = None
+        self._compacted = threading.Condition(self._due_lock)
 
     def __repr__(self) -> str:
         return f"ParquetStore({str(self.root)!r})"
@@ -62,33 +78,7 @@ class ParquetStore:
         cohort, learner = check_id(cohort, "cohort"), check_id(learner, "learner")
         return self.root / "events" / f"cohort={cohort}" / f"learner={learner}"
 
-    def _make_dir(self, d: Path) -> None:
-        if d in self._made:
-            return
-        self.root.mkdir(parents=True, exist_ok=True)
-        for p in (d.parent.parent, d.parent, d):
-            try:
-                os.mkdir(p, 0o755)
-            except FileExistsError:
-                if not p.is_dir():
-                    raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(p)) from None
-            else:
-                fsync_dir(p.parent)  # a crash must not lose the new folder's entry
-        self._made.add(d)
-
-    @contextlib.contextmanager
-    def _locked(self, d: Path) -> Iterator[None]:
-        # The thread lock because ipykernel 7 runs widget callbacks on several threads; flock
-        # because several processes may write; the kernel releases it if we are killed.
-        with _THREAD_LOCKS_GUARD:
-            lock = _THREAD_LOCKS.setdefault(str(d), threading.Lock())
-        with lock:
-            fd = os.open(d / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                yield
-            finally:
-                os.close(fd)
+    # saving ----------------------------------------------------------------------------------
 
     def append(self, events: Sequence[Event]) -> None:
         """Write each learner's part of the batch as one new file; durable on return."""
@@ -99,21 +89,47 @@ class ParquetStore:
             d = self._dir(cohort, learner)
             table = to_table(batch)
             try:
-                self._make_dir(d)
-                with self._locked(d):
-                    write_atomic(d, f"{stamp()}.parquet", table, SMALL)
-                    if count_small(d) > COMPACT_AFTER:
-                        self._compact_quietly(cohort, learner, d)
+                if d not in self._made:
+                    make_dirs(d)
+                    self._made.add(d)
+                write_atomic(d, f"{stamp()}.parquet", table, SMALL)
+                if count_small(d) > COMPACT_AFTER:
+                    self._compact_later(cohort, learner, d)
             except OSError as err:
                 self._made.discard(d)
-                raise StoreError(f"could not save answers in {d}: {err}") from err
+                raise StoreError(f"could not save answers in {d}: {_why(err)}") from err
 
-    def _compact_quietly(self, cohort: str, learner: str, d: Path) -> None:
-        try:  # the batch is durable already: a failed compaction must not fail the save
-            self._compact_locked(cohort, learner, d)
-        except OSError as err:
-            msg = f"could not compact {d}: {err}; saved answers are safe, retried on a later save"
-            warnings.warn(msg, StoreWarning, stacklevel=3)
+    # compaction ------------------------------------------------------------------------------
+
+    def _compact_later(self, cohort: str, learner: str, d: Path) -> None:
+        with self._due_lock:
+            self._due[d] = (cohort, learner)
+            if self._compactor is None:
+                self._compactor = threading.Thread(
+                    target=self._compact_due, name="workbook-compaction", daemon=True
+                )
+                self._compactor.start()
+                atexit.register(self.wait)  # a kernel shutting down finishes the merge
+
+    def _compact_due(self) -> None:
+        while True:
+            with self._due_lock:
+                if not self._due:
+                    self._compactor = None
+                    self._compacted.notify_all()
+                    return
+                d, (cohort, learner) = self._due.popitem()
+            try:  # the saves are durable already: a failed compaction is retried on a later one
+                with self._locked(d):
+                    if count_small(d) > COMPACT_AFTER:  # not merged by another meanwhile
+                        self._compact_locked(cohort, learner, d, _log.warning)
+            except Exception as err:  # a background thread has no caller to raise to
+                _log.warning("could not compact %s: %s; saved answers are safe", d, err)
+
+    def wait(self) -> None:
+        """Return once background compaction has finished (tests, benchmarks, kernel exit)."""
+        with self._due_lock:
+            self._compacted.wait_for(lambda: self._compactor is None)
 
     def compact(self, cohort: str, learner: str) -> None:
         """Merge a learner's files into one, deduped and sorted; nothing to do if none."""
@@ -122,18 +138,43 @@ class ParquetStore:
             return
         try:
             with self._locked(d):
-                self._compact_locked(cohort, learner, d)
+                self._compact_locked(cohort, learner, d, _warn)
+        except StoreError:
+            raise
         except OSError as err:
-            raise StoreError(f"could not compact {d}: {err}") from err
+            raise StoreError(f"could not compact {d}: {_why(err)}") from err
 
-    def _compact_locked(self, cohort: str, learner: str, d: Path) -> None:
-        # Under the lock no writer is mid-save, so a dot-temp file is a killed writer's leftover.
+    @contextlib.contextmanager
+    def _locked(self, d: Path) -> Iterator[None]:
+        """The folder's compaction lock (flock: the kernel drops it if we are killed)."""
+        path = d / ".lock"
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except IsADirectoryError:  # not ours: set it aside so compaction works again
+            dest = self.root / "quarantine" / f"lock-{uuid.uuid4().hex[:8]}"
+            make_dirs(dest.parent)
+            os.rename(path, dest)
+            _log.warning("%s was a folder: moved it to %s", path, dest)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def _compact_locked(self, cohort: str, learner: str, d: Path, report: Report) -> None:
+        now = time.time()
         with os.scandir(d) as it:
-            stale = [e.path for e in it if e.name.startswith(".") and e.name.endswith(".tmp")]
+            stale = [
+                e.path
+                for e in it
+                if e.name.startswith(".") and e.name.endswith(".tmp")
+                and now - e.stat().st_mtime > STALE_TEMP_SECONDS
+            ]  # fmt: skip
         for path in stale:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
-        names, table = self._read_all(cohort, learner, d)
+        names, table = self._read_all(cohort, learner, d, report)
         if len(names) <= 1:
             return
         write_atomic(d, f"compacted-{stamp()}.parquet", sorted_unique(table), BIG)
@@ -142,65 +183,35 @@ class ParquetStore:
         for n in names:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(d / n)
+        for n in {n.split("/")[0] for n in names if "/" in n}:  # emptied `x.parquet/` folders
+            with contextlib.suppress(OSError):
+                os.removedirs(d / n)
         fsync_dir(d)
 
-    def _read_all(self, cohort: str, learner: str, d: Path) -> tuple[list[str], pa.Table]:
+    # reading ---------------------------------------------------------------------------------
+
+    def _read_all(
+        self, cohort: str, learner: str, d: Path, report: Report = _warn
+    ) -> tuple[list[str], pa.Table]:
         """Read a learner's files (its own folder: a scan of the root costs 300 ms at 10k files)."""
-        tables: dict[str, pa.Table] = {}  # files never change: a retry reads only new ones
-        bad: set[str] = set()  # set aside (or failed to) in this call: not read or warned twice
-        for _ in range(50):
-            try:
-                names = [n for n in event_files(d) if n not in bad]
-            except FileNotFoundError:
-                return [], SCHEMA.empty_table()
-            try:
-                for n in names:
-                    if n not in tables:
-                        try:
-                            tables[n] = read_file(os.path.join(d, n))
-                        except FileNotFoundError:
-                            raise
-                        except (pa.ArrowException, OSError, ValueError, KeyError) as err:
-                            bad.add(n)
-                            self._quarantine(cohort, learner, d / n, err)
-            except FileNotFoundError:  # a compaction merged and deleted it: list again
-                continue
-            names = [n for n in names if n not in bad]
-            table = pa.concat_tables([tables[n] for n in names] or [SCHEMA.empty_table()])
-            if rows_problem(table):  # checked once for all; per file only to find the culprit
-                for n in names:
-                    if problem := rows_problem(tables[n]):
-                        bad.add(n)
-                        self._quarantine(cohort, learner, d / n, ValueError(problem))
-                continue
-            return names, table
-        raise StoreError(f"{d} kept changing while it was read; try again")
+        return read_folder(d, self.root / "quarantine" / cohort / learner, report)
 
-    def _quarantine(self, cohort: str, learner: str, path: Path, err: Exception) -> None:
-        dest = self.root / "quarantine" / cohort / learner / path.name
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if dest.exists():
-                dest = dest.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}")
-            os.rename(path, dest)
-            done = f"moved it to {dest}"
-        except FileNotFoundError:
-            return  # another reader set it aside first, and warned
-        except OSError as move_err:
-            done = f"skipped it (could not move it: {move_err})"
-        warnings.warn(
-            f"unreadable answer file {path} ({err}): set aside, {done}; the other answers"
-            " were restored",
-            StoreWarning,
-            stacklevel=4,
-        )
-
-    def history(self, cohort: str, learner: str) -> list[Event]:
+    def _read(self, cohort: str, learner: str) -> pa.Table:
         d = self._dir(cohort, learner)
         try:
-            return to_events(cohort, learner, self._read_all(cohort, learner, d)[1])
+            return self._read_all(cohort, learner, d)[1]
+        except StoreError:
+            raise
         except OSError as err:
-            raise StoreError(f"could not read answers in {d}: {err}") from err
+            raise StoreError(f"could not read answers in {d}: {_why(err)}") from err
+
+    def history(self, cohort: str, learner: str) -> list[Event]:
+        return to_events(cohort, learner, sorted_unique(self._read(cohort, learner)))
+
+    def latest(self, cohort: str, learner: str) -> dict[tuple[str, str, str], Event]:
+        """The current answers, found in Arrow: Event objects only for those (not every save)."""
+        events = to_events(cohort, learner, latest_rows(self._read(cohort, learner)))
+        return {(e.exercise_id, e.snapshot, e.field): e for e in events}
 
     def learners(self) -> list[tuple[str, str]]:
         pairs = []
@@ -210,3 +221,15 @@ class ParquetStore:
                 if self._dir(*pair) == d and event_files(d):
                     pairs.append(pair)
         return pairs
+
+
+def _why(err: OSError) -> str:
+    """An OSError in words a learner can act on."""
+    if err.errno in (errno.ENOTDIR, errno.EEXIST) and err.filename:
+        path = Path(err.filename)
+        for p in [*reversed(path.parents), path]:
+            if p.exists() and not p.is_dir():
+                return f"{p} is a file where a folder should be: move it away ({err.strerror})"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"{err.strerror} for {err.filename}: check that you own these files"
+    return str(err)

@@ -15,7 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from .errors import WorkbookError
-from .kinds import PLAN_FIELDS, Value
+from .kinds import PLAN_FIELDS, RECALL_MARKS, RECALL_REVIEW, Value
 from .model import Exercise, Item
 from .progress import progress, unit_progress
 from .scores import lowest
@@ -40,6 +40,7 @@ class Form:
     body: w.Widget
     controls: dict[str, Control]
     row_labels: dict[str, w.HTML]
+    summary: w.HTML | None = None  # a line the form computes from its own answers
 
 
 def _full() -> w.Layout:
@@ -193,20 +194,56 @@ def _recall_check(e: Exercise) -> Form:
         value=False, description="Reveal the list and check yourself", icon="eye"
     )
     reveal.layout = w.Layout(width="auto")
-    pairs = {
-        i.id: _flag(f"I had it: {i.label}" + "".join(f" · {s.label}: {s.text}" for s in i.sides))
+    mark_ids = {m.id for m in RECALL_MARKS}
+    marks = {
+        i.id: Control(
+            w.ToggleButtons(
+                options=[(m.label, m.id) for m in RECALL_MARKS],
+                value=None,
+                style={"button_width": "8em"},
+            ),
+            from_store=lambda v: v if v in mark_ids else None,
+        )
         for i in e.items
     }
-    checks = w.VBox([p[0] for p in pairs.values()])
+    rows = [
+        w.VBox(
+            [
+                _html(i.label, "b"),
+                w.HTML(
+                    " · ".join(
+                        f"<b>{html.escape(s.label)}:</b> {html.escape(s.text)}" for s in i.sides
+                    )
+                ),
+                marks[i.id].widget,
+            ],
+            layout=_full(),
+        )
+        for i in e.items
+    ]
+    review_marks, review_label = RECALL_REVIEW
+    review = _html("", "div", "wb-derived")
 
     def show(_: object = None) -> None:
-        checks.layout.display = "flex" if reveal.value else "none"
+        checked.layout.display = "flex" if reveal.value else "none"
+        values = {i.id: marks[i.id].widget.value for i in e.items}
+        left = sum(v is None for v in values.values())
+        names = [i.label for i in e.items if values[i.id] in review_marks]
+        if names:
+            text = f"{review_label}: {', '.join(names)}"
+        elif left:
+            text = f"Mark each one: {left} of {len(e.items)} left"
+        else:
+            text = f"{review_label}: nothing, you had all {len(e.items)}"
+        review.value = f"<div>{html.escape(text)}</div>"
 
+    checked = w.VBox([*rows, review], layout=_full())
     show()
     reveal.observe(show, names="value")
-    controls = {"recall": recall, "revealed": Control(reveal, bool, lambda v: bool(v))}
-    controls.update({k: p[1] for k, p in pairs.items()})
-    return Form(w.VBox([recall.widget, reveal, checks], layout=_full()), controls, {})
+    for control in marks.values():
+        control.widget.observe(show, names="value")
+    controls = {"recall": recall, "revealed": Control(reveal, bool, lambda v: bool(v)), **marks}
+    return Form(w.VBox([recall.widget, reveal, checked], layout=_full()), controls, {}, review)
 
 
 def _document(e: Exercise) -> Form:

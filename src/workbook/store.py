@@ -413,6 +413,31 @@ class ParquetStore:
                 self._made.discard(d)
                 raise StoreError(f"could not save answers in {d}: {err}") from err
 
+    def append_rows(self, cohort: str, learner: str, rows: pa.Table) -> None:
+        """Save rows already in the store schema (an import, demo data) as one new file.
+
+        For bulk writers that build Arrow tables instead of Events; rows are checked as a read
+        checks them, and the file is written like any other save.
+        """
+        d = self._dir(cohort, learner)
+        try:
+            table = rows.select(SCHEMA.names).cast(SCHEMA)
+        except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+            raise AnswerError(f"rows for {cohort}/{learner} do not fit the store schema: {err}")
+        if problem := _rows_problem(table):
+            raise AnswerError(f"rows for {cohort}/{learner}: {problem}")
+        if pc.any(pc.not_equal(table["schema_version"], SCHEMA_VERSION)).as_py():
+            raise AnswerError(f"rows for {cohort}/{learner}: schema_version must be {SCHEMA_VERSION}")
+        try:
+            self._make_dir(d)
+            with self._locked(d):
+                _write_atomic(d, f"{_stamp()}.parquet", table, _BIG)
+                if _count_small(d) > COMPACT_AFTER:
+                    self._compact_quietly(cohort, learner, d)
+        except OSError as err:
+            self._made.discard(d)
+            raise StoreError(f"could not save answers in {d}: {err}") from err
+
     def _compact_quietly(self, cohort: str, learner: str, d: Path) -> None:
         try:  # the batch is durable already: a failed compaction must not fail the save
             self._compact_locked(cohort, learner, d)

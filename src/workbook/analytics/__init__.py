@@ -1,0 +1,1 @@
+"""Cohort analytics: many stores to one tidy frame, the aggregates analysts need, on three engines."""

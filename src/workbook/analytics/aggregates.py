@@ -65,7 +65,9 @@ def _skill_map(chapter: Chapter) -> pd.DataFrame:
             if ex.kind == "score_scale":
                 rows += [(ex.id, i.id, i.id, i.label) for i in ex.items]
             else:
-                rows += [(ex.id, f"{r.id}/{c.id}", c.id, c.label) for r in ex.rows for c in ex.columns]
+                rows += [
+                    (ex.id, f"{r.id}/{c.id}", c.id, c.label) for r in ex.rows for c in ex.columns
+                ]
     return pd.DataFrame(rows, columns=["exercise", "item", "skill", "label"]).astype(str)
 
 
@@ -90,7 +92,9 @@ def change(
     wide = pair.pivot_table(index=keys, columns="snapshot", values="score", observed=True)
     if before not in wide or after not in wide:
         empty = pd.DataFrame({k: pd.Series(dtype=str) for k in keys})
-        return empty.assign(**{n: pd.Series(dtype="float64") for n in ("before", "after", "change")})
+        return empty.assign(
+            **{n: pd.Series(dtype="float64") for n in ("before", "after", "change")}
+        )
     wide = wide.dropna(subset=[before, after]).reset_index()
     out = wide[keys].copy()
     out["before"], out["after"] = wide[before].astype(float), wide[after].astype(float)

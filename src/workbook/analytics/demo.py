@@ -29,10 +29,39 @@ __all__ = ["demo_cohort", "write_demo"]
 _FIRST_MONDAY = dt.datetime(2026, 9, 7, tzinfo=dt.UTC)  # fixed: same seed, same store
 _US_PER_DAY = 86_400 * 1_000_000
 # Generic words for synthetic drafts: no course text, just plausible sentences.
-_WORDS = (
-    "call the customer within two days and confirm the goals we agreed in writing with the "
-    "sponsor then share the plan and check progress every week until the first value lands"
-).split()
+_WORDS = [
+    "call",
+    "the",
+    "customer",
+    "within",
+    "two",
+    "days",
+    "and",
+    "confirm",
+    "the",
+    "goals",
+    "we",
+    "agreed",
+    "in",
+    "writing",
+    "with",
+    "the",
+    "sponsor",
+    "then",
+    "share",
+    "the",
+    "plan",
+    "and",
+    "check",
+    "progress",
+    "every",
+    "week",
+    "until",
+    "the",
+    "first",
+    "value",
+    "lands",
+]
 _DRAFT_STEPS = 40  # a draft grows three words a save, up to 120 words
 _SNAPSHOTS = ("", "first-day", "check-in", "last-day")
 _FILES_PER_LEARNER = 4
@@ -67,7 +96,8 @@ def _fields(chapter: Chapter) -> _Fields:
             choices = tuple(i.id for i in ex.items) if ex.kind == "choice" else ()
             for f in fields_of(ex):
                 rows.append((n, ex.id, f.key, f.type, ex.required, ex.snapshots, lo, hi, choices))
-    starts, pool = [], []
+    starts: list[int] = []
+    pool: list[str] = []
     for r in rows:
         starts.append(len(pool))
         pool.extend(r[8])
@@ -109,7 +139,7 @@ def _hex_ids(rng: np.random.Generator, n: int) -> pa.Array:
 def _within(counts: np.ndarray) -> np.ndarray:
     """0, 1, … within each run of the given lengths: the save number inside its slot."""
     ends = np.cumsum(counts)
-    return np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - counts, counts)
+    return np.asarray(np.arange(ends[-1] if len(ends) else 0) - np.repeat(ends - counts, counts))
 
 
 def demo_cohort(
@@ -171,7 +201,9 @@ def demo_cohort(
     score = np.clip(np.rint(score + np.where(last, 0, rng.normal(0, 1, n))), lo, hi)
     draft = rng.integers(0, 8, len(sl))[ev] * _DRAFT_STEPS + np.minimum(i, _DRAFT_STEPS - 1)
     count = fs.choice_count[ef]
-    choice = np.where(count > 0, fs.choice_start[ef] + rng.integers(0, 1 << 30, n) % np.maximum(count, 1), 0)
+    choice = np.where(
+        count > 0, fs.choice_start[ef] + rng.integers(0, 1 << 30, n) % np.maximum(count, 1), 0
+    )
     cleared = (n_saves[ev] > 2) & (i == n_saves[ev] // 2) & (rng.random(len(sl)) < 0.05)[ev]
     saved = day[ev] * _US_PER_DAY + (9 * 3600 + rng.integers(0, 8 * 3600, len(sl)))[ev] * 10**6
     saved += _within_cumsum(rng.integers(1, 40, n) * 10**6, n_saves)
@@ -217,8 +249,8 @@ def demo_cohort(
 def _within_cumsum(steps: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Cumulative sum of `steps` restarting at each run of `counts`."""
     total = np.cumsum(steps)
-    starts = np.repeat(total[np.cumsum(counts) - counts] - steps[np.cumsum(counts) - counts], counts)
-    return total - starts
+    first = np.cumsum(counts) - counts
+    return np.asarray(total - np.repeat(total[first] - steps[first], counts))
 
 
 def _files(

@@ -15,11 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
-from ..errors import StoreError
+from ..errors import SchemaVersionError, StoreError
 from ..store import PARTITIONING_SCHEMA, SCHEMA
 from .frame import KEY, ROW_SCHEMA, check_version, dedupe, latest_rows
 from .sources import AnalyticsWarning, Part, Scan, find_corrupt
@@ -83,8 +82,8 @@ def _arrow_part(fs: pafs.FileSystem, part: Part, query: Query) -> pa.Table:
     if not tables:
         return _empty(query)
     rows = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
-    # Latest answers need no dedupe (a duplicate is the same row); history does.
-    return latest_rows(rows) if query.latest else dedupe(rows)
+    check_version(rows)  # before the rule drops any row
+    return query.finish(rows)
 
 
 def _empty(query: Query) -> pa.Table:
@@ -122,13 +121,17 @@ def duckdb_sql(scan: Scan, query: Query) -> str:
         if files
     ]
     union = " UNION ALL ".join(sources)
+    # The newest schema version over all rows, before the rule drops any: checked after.
+    newest = "max(schema_version) OVER () AS newest_schema"
     if query.latest:
         keys = ", ".join(KEY)
         return (
-            f"SELECT * FROM ({union}) QUALIFY row_number() OVER"
+            f"SELECT *, {newest} FROM ({union}) QUALIFY row_number() OVER"
             f" (PARTITION BY {keys} ORDER BY saved_at DESC, event_id DESC) = 1"
         )
-    return f"SELECT * FROM ({union}) QUALIFY row_number() OVER (PARTITION BY event_id) = 1"
+    return (
+        f"SELECT *, {newest} FROM ({union}) QUALIFY row_number() OVER (PARTITION BY event_id) = 1"
+    )
 
 
 def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
@@ -142,6 +145,9 @@ def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
         return _read_pandas(scan, query)
     with duckdb.connect() as con:
         rows = con.sql(duckdb_sql(scan, query)).to_arrow_table()
+    if rows.num_rows:
+        newest = pa.table({"schema_version": rows["newest_schema"].slice(0, 1)})
+        check_version(newest)
     return rows.select(query.columns).cast(_empty(query).schema)
 
 
@@ -167,7 +173,7 @@ def _read_dask(scan: Scan, query: Query) -> pa.Table:
     with warnings.catch_warnings():
         # dask's own pandas calls warn about pandas 4 changes it has not made yet
         warnings.filterwarnings("ignore", module=r"dask(\.|$)")
-        frame = dd.from_map(
+        frame = dd.from_map(  # type: ignore[no-untyped-call]
             _dask_part, list(scan.parts), fs=scan.filesystem, query=query, meta=meta
         )
         result = frame.compute()
@@ -181,7 +187,11 @@ ENGINES: Mapping[str, Engine] = {
     for e in (
         Engine("pandas", "pyarrow datasets into pandas: the default, no setup", _read_pandas),
         Engine("duckdb", "DuckDB SQL over the files: fastest on one machine", _read_duckdb),
-        Engine("dask", "dask.distributed, a task per part of whole learners: past one machine", _read_dask),
+        Engine(
+            "dask",
+            "dask.distributed, a task per part of whole learners: past one machine",
+            _read_dask,
+        ),
     )
 }
 
@@ -202,22 +212,23 @@ def read_rows(scan: Scan, query: Query, engine: str = "pandas") -> pa.Table:
     except KeyError:
         names = ", ".join(ENGINES)
         raise ValueError(f"unknown engine {engine!r}: use one of {names}") from None
+    where = ", ".join(scan.sources)
     try:
         rows = chosen.read(scan, query)
+    except SchemaVersionError as err:
+        raise SchemaVersionError(f"{where} holds {err}") from None
     except _engine_errors() as first:
         bad = find_corrupt(scan, query.columns)
         if not bad:
-            raise StoreError(f"could not read {', '.join(scan.sources)}: {first}") from first
+            raise StoreError(f"could not read {where}: {first}") from first
         shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
         warnings.warn(
             f"skipped {len(bad)} unreadable file(s): {shown}; the other answers were read",
             AnalyticsWarning,
             stacklevel=3,
         )
-        rows = chosen.read(scan.without(bad), query)
-    check_version(rows, ", ".join(scan.sources))
+        try:
+            rows = chosen.read(scan.without(bad), query)
+        except SchemaVersionError as err:
+            raise SchemaVersionError(f"{where} holds {err}") from None
     return rows
-
-
-def _count(rows: pa.Table) -> int:
-    return int(pc.count(rows["event_id"]).as_py()) if rows.num_rows else 0

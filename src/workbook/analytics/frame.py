@@ -30,7 +30,16 @@ __all__ = [
 ]
 
 # The tidy frame's columns; `item` is the store's `field`.
-COLUMNS = ("cohort", "learner", "exercise", "item", "snapshot", "value", "saved_at", "content_version")
+COLUMNS = (
+    "cohort",
+    "learner",
+    "exercise",
+    "item",
+    "snapshot",
+    "value",
+    "saved_at",
+    "content_version",
+)
 # What makes an answer "the same answer" in the store's rows.
 KEY = ("cohort", "learner", "exercise_id", "snapshot", "field")
 ROW_SCHEMA: pa.Schema = pa.schema([*PARTITIONING_SCHEMA, *SCHEMA])
@@ -38,15 +47,15 @@ _RENAME = {"exercise_id": "exercise", "field": "item"}
 _TYPES = ("text", "score", "flag", "date")
 
 
-def check_version(rows: pa.Table, shown: str) -> None:
+def check_version(rows: pa.Table) -> None:
     """Raise SchemaVersionError if any row was written by a newer workbook."""
     if "schema_version" not in rows.column_names or rows.num_rows == 0:
         return
     newest = pc.max(rows["schema_version"]).as_py()
     if newest is not None and newest > SCHEMA_VERSION:
         raise SchemaVersionError(
-            f"{shown} holds answers written by a newer workbook (schema version {newest}; this"
-            f" one reads version {SCHEMA_VERSION}): upgrade with `pip install -U workbook`"
+            f"answers written by a newer workbook (schema version {newest}; this one reads"
+            f" version {SCHEMA_VERSION}): upgrade with `pip install -U workbook`"
         )
 
 
@@ -127,7 +136,9 @@ def tidy(
         order = [("saved_at", "ascending"), ("event_id", "ascending")]
     else:
         rows = rows.filter(_answered(rows))  # a cleared answer is no answer
-        order = [(k, "ascending") for k in ("cohort", "learner", "exercise_id", "field", "snapshot")]
+        order = [
+            (k, "ascending") for k in ("cohort", "learner", "exercise_id", "field", "snapshot")
+        ]
     rows = rows.take(pc.sort_indices(rows, sort_keys=order))
     frame = pd.DataFrame(
         {

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .analytics.commands import add_commands as add_analytics_commands
 from .content import default_content_root, load_course
 from .errors import WorkbookError
 from .jupyter import install_lab_settings, lab_command
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["build"].add_argument(
         "--check", action="store_true", help="fail if notebooks are stale"
     )
+    add_analytics_commands(sub)
     return parser
 
 

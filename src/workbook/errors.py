@@ -9,7 +9,9 @@ __all__ = [
     "AnswerError",
     "ContentError",
     "IdError",
+    "SchemaVersionError",
     "StoreError",
+    "StoreNotFoundError",
     "WorkbookError",
 ]
 
@@ -40,3 +42,11 @@ class IdError(AnswerError):
 
 class StoreError(WorkbookError, OSError):
     """The answer store could not be read or written."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """No store where one was named: the path, glob or URL matches nothing."""
+
+
+class SchemaVersionError(StoreError):
+    """A store holds answers written by a newer workbook: upgrade workbook to read them."""

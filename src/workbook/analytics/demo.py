@@ -301,4 +301,5 @@ def write_demo(
                     bar.update(n + 1 - shown)
                     shown = n + 1
             bar.update(learners - shown)
+    store.wait()  # compaction runs in the background: done before anyone reads the demo
     return total

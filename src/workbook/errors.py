@@ -9,7 +9,9 @@ __all__ = [
     "AnswerError",
     "ContentError",
     "IdError",
+    "OfflineError",
     "StoreError",
+    "SyncError",
     "WorkbookError",
 ]
 
@@ -40,3 +42,11 @@ class IdError(AnswerError):
 
 class StoreError(WorkbookError, OSError):
     """The answer store could not be read or written."""
+
+
+class SyncError(WorkbookError, ConnectionError):
+    """Answers could not be synced to the cohort; they are safe on this computer."""
+
+
+class OfflineError(SyncError):
+    """The cohort (service or folder) is not reachable now; sync is retried later."""

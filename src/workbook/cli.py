@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .content import default_content_root, load_course
 from .errors import WorkbookError
+from .hub.commands import add_commands as add_hub_commands
 from .jupyter import install_lab_settings, lab_command
 
 __all__ = ["main"]
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["build"].add_argument(
         "--check", action="store_true", help="fail if notebooks are stale"
     )
+    add_hub_commands(sub)
     return parser
 
 

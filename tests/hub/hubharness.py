@@ -38,32 +38,37 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jupyterhub_config.py"
+
+
 def config(
-    base: Path, ports: Mapping[str, int], harness_token: str, cohorts: Mapping[str, Sequence[str]],
+    base: Path,
+    ports: Mapping[str, int],
+    harness_token: str,
+    cohorts: Mapping[str, Sequence[str]],
     facilitators: Mapping[str, Sequence[str]],
 ) -> str:
-    """The hub's config: the README's example, plus test-only ports, folders and the harness."""
+    """The README's example config with this test's cohorts, ports and folders, and the harness."""
     service = f"http://127.0.0.1:{ports['service']}"
-    groups = {c: {"users": list(users)} for c, users in cohorts.items()}
-    roles = [
-        {"name": "harness", "services": ["harness"],
-         "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "read:users"]},
-        {"name": "workbook-service", "services": ["workbook"],
-         "scopes": ["read:users:name", "read:users:groups"]},
-    ]
-    for user, their in facilitators.items():
-        scopes = [f"custom:workbook:read!group={c}" for c in their] if their else [
-            "custom:workbook:read"]
-        roles.append({"name": f"facilitate-{user}", "users": [user], "scopes": scopes})
+    harness = {
+        "name": "harness",
+        "services": ["harness"],
+        "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "read:users"],
+    }
     return textwrap.dedent(f"""
-        c = get_config()  # noqa
+        exec(compile(open({str(EXAMPLE)!r}).read(), {str(EXAMPLE)!r}, "exec"))
+        workbook_settings(
+            c, {dict(cohorts)!r}, {dict(facilitators)!r}, {service!r}, "{base}/cohorts"
+        )
+        c.JupyterHub.services.append({{"name": "harness", "api_token": {harness_token!r}}})
+        c.JupyterHub.load_roles.append({harness!r})
+
         c.JupyterHub.ip = "127.0.0.1"
-        c.JupyterHub.port = {ports['public']}
+        c.JupyterHub.port = {ports["public"]}
         c.JupyterHub.hub_ip = "127.0.0.1"
-        c.JupyterHub.hub_port = {ports['hub']}
-        c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{ports['proxy_api']}"
-        c.ConfigurableHTTPProxy.command = [{str(BIN / 'configurable-http-proxy')!r}]
-        c.ConfigurableHTTPProxy.should_start = True
+        c.JupyterHub.hub_port = {ports["hub"]}
+        c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{ports["proxy_api"]}"
+        c.ConfigurableHTTPProxy.command = [{str(BIN / "configurable-http-proxy")!r}]
         c.JupyterHub.db_url = "sqlite:///{base}/hub.sqlite"
         c.JupyterHub.cookie_secret_file = "{base}/cookie_secret"
         c.JupyterHub.pid_file = "{base}/hub.pid"
@@ -71,31 +76,11 @@ def config(
         c.DummyAuthenticator.password = {PASSWORD!r}
         c.JupyterHub.spawner_class = "simple"
         c.SimpleLocalProcessSpawner.home_dir_template = "{base}/home/{{username}}"
-        c.Spawner.cmd = [{str(BIN / 'jupyterhub-singleuser')!r}]
+        c.Spawner.cmd = [{str(BIN / "jupyterhub-singleuser")!r}]
         c.Spawner.args = ["--allow-root"]
         c.Spawner.default_url = "/lab"
         c.Spawner.http_timeout = 60
         c.Spawner.start_timeout = 90
-
-        # --- the workbook settings (examples/jupyterhub_config.py) ---
-        c.JupyterHub.services = [
-            {{"name": "workbook", "url": "{service}",
-              "command": [{sys.executable!r}, "-m", "workbook.hub", "--data", "{base}/cohorts"]}},
-            {{"name": "harness", "api_token": {harness_token!r}}},
-        ]
-        c.JupyterHub.custom_scopes = {{
-            "custom:workbook:read": {{"description": "read the answers of a cohort you run"}},
-        }}
-        c.JupyterHub.load_groups = {json.dumps(groups)}
-        c.JupyterHub.load_roles = {json.dumps(roles)}
-        c.JupyterHub.extra_user_scopes = {{"access:services!service=workbook"}}
-        c.Spawner.server_token_scopes = [
-            "users:activity!user", "access:servers!server",
-            "access:services!service=workbook", "custom:workbook:read",
-        ]
-        c.Spawner.environment = {{
-            "WORKBOOK_SYNC_URL": "{service}/services/workbook/",
-        }}
     """)
 
 
@@ -124,16 +109,23 @@ class Hub:
     def log(self) -> Path:
         return self.base / "hub.log"
 
-    def start(self, cohorts: Mapping[str, Sequence[str]], facilitators: Mapping[str, Sequence[str]]) -> None:
+    def start(
+        self, cohorts: Mapping[str, Sequence[str]], facilitators: Mapping[str, Sequence[str]]
+    ) -> None:
         self.base.mkdir(parents=True, exist_ok=True)
         path = self.base / "jupyterhub_config.py"
         path.write_text(config(self.base, self.ports, self.harness_token, cohorts, facilitators))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTERHUB_", "WORKBOOK_"))}
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("JUPYTERHUB_", "WORKBOOK_"))
+        }
         env["WORKBOOK_HOME"] = str(self.base / "unused-store")
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "jupyterhub"), "-f", str(path)],
-                cwd=self.base, stdout=log, stderr=subprocess.STDOUT, env=env,
+                cwd=self.base,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
                 start_new_session=True,
             )
         deadline = time.monotonic() + TIMEOUT
@@ -141,8 +133,10 @@ class Hub:
             if self.process.poll() is not None:
                 raise RuntimeError(f"jupyterhub exited: {self.log.read_text()[-3000:]}")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/hub/api/", timeout=2).status_code == 200 and \
-                        self.service_up():
+                if (
+                    httpx.get(f"{self.url}/hub/api/", timeout=2).status_code == 200
+                    and self.service_up()
+                ):
                     return
             time.sleep(0.25)
         raise TimeoutError(f"hub not up in {TIMEOUT} s: {self.log.read_text()[-3000:]}")
@@ -170,8 +164,11 @@ class Hub:
 
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
         reply = httpx.request(
-            method, f"{self.url}/hub/api/{path}", timeout=TIMEOUT,
-            headers={"Authorization": f"token {self.harness_token}"}, **kwargs,
+            method,
+            f"{self.url}/hub/api/{path}",
+            timeout=TIMEOUT,
+            headers={"Authorization": f"token {self.harness_token}"},
+            **kwargs,
         )
         reply.raise_for_status()
         return reply.json() if reply.content else None
@@ -201,8 +198,11 @@ class Hub:
     def service(self, method: str, path: str, user: str, **kwargs: Any) -> httpx.Response:
         """Call the workbook service with `user`'s token."""
         return httpx.request(
-            method, self.service_url + path, timeout=TIMEOUT,
-            headers={"Authorization": f"token {self.token(user)}"}, **kwargs,
+            method,
+            self.service_url + path,
+            timeout=TIMEOUT,
+            headers={"Authorization": f"token {self.token(user)}"},
+            **kwargs,
         )
 
     def service_pid(self) -> int:
@@ -239,14 +239,34 @@ class Hub:
             try:
                 ws_url = f"{base}/{kernel}/channels".replace("http", "ws", 1)
                 ws = await websocket_connect(HTTPRequest(ws_url, headers=headers))
+            except BaseException:
+                await client.delete(f"{base}/{kernel}")
+                raise
+            try:
                 msg_id = uuid.uuid4().hex
-                ws.write_message(json.dumps({
-                    "header": {"msg_id": msg_id, "msg_type": "execute_request",
-                               "username": user, "session": uuid.uuid4().hex, "version": "5.3"},
-                    "parent_header": {}, "metadata": {}, "channel": "shell",
-                    "content": {"code": code, "silent": False, "store_history": False,
-                                "user_expressions": {}, "allow_stdin": False},
-                }))
+                ws.write_message(
+                    json.dumps(
+                        {
+                            "header": {
+                                "msg_id": msg_id,
+                                "msg_type": "execute_request",
+                                "username": user,
+                                "session": uuid.uuid4().hex,
+                                "version": "5.3",
+                            },
+                            "parent_header": {},
+                            "metadata": {},
+                            "channel": "shell",
+                            "content": {
+                                "code": code,
+                                "silent": False,
+                                "store_history": False,
+                                "user_expressions": {},
+                                "allow_stdin": False,
+                            },
+                        }
+                    )
+                )
                 out: list[str] = []
                 deadline = time.monotonic() + timeout
                 while True:
@@ -267,6 +287,7 @@ class Hub:
                     elif kind == "execute_reply" and msg["channel"] == "shell":
                         return "".join(out)
             finally:
+                ws.close()
                 await client.delete(f"{base}/{kernel}")
 
 

@@ -24,12 +24,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import OfflineError, StoreError, SyncError
-from ..store import SCHEMA, Event, StoreWarning, check_id
-from ..store import _to_table as to_table
-from .names import store_id
+from ..store import SCHEMA, Event, StoreWarning, check_id, store_id
+from ..store.files import to_table
 from .sync import _key
 
-__all__ = ["FOLDER_MODE", "FILE_MODE", "FolderTarget", "make_cohort_folder", "read_folder"]
+__all__ = ["FILE_MODE", "FOLDER_MODE", "FolderTarget", "make_cohort_folder", "read_folder"]
 
 FOLDER_MODE = 0o3773
 FILE_MODE = 0o640
@@ -80,6 +79,9 @@ class FolderTarget:
                 os.unlink(tmp)
             raise OfflineError(f"could not write to {self.label}: {err}") from err
         return self.cohort
+
+    def close(self) -> None:
+        pass
 
 
 def read_folder(folder: Path) -> pa.Table:

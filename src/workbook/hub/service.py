@@ -31,10 +31,9 @@ from tornado import httpclient, web
 from tornado.httpserver import HTTPServer
 
 from ..errors import WorkbookError
-from ..store import check_id
+from ..store import check_id, store_id
 from . import wire
 from .cohorts import CohortStores
-from .names import store_id
 
 __all__ = ["Service", "main", "make_app"]
 
@@ -75,15 +74,24 @@ class Service:
         cohorts = sorted(g for g in cached[1] if g.startswith(self.cohort_prefix))
         if len(cohorts) != 1:
             found = ", ".join(cohorts) or "none"
-            raise web.HTTPError(
+            raise Refusal(
                 403,
-                reason=f"{user} must be in exactly one hub group named {self.cohort_prefix}..."
+                f"{user} must be in exactly one hub group named {self.cohort_prefix}..."
                 f" (found: {found}); ask your facilitator to add you to your cohort",
             )
         return check_id(cohorts[0], "cohort")
 
     def can_read(self, user: dict[str, Any], cohort: str) -> bool:
         return bool(check_scopes(f"{self.read_scope}!group={cohort}", set(user["scopes"])))
+
+
+class Refusal(web.HTTPError):
+    """An error whose message reaches the caller in the JSON body (a reason phrase can't hold
+    every character: tornado replaces it)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, "%s", message)
+        self.message = message
 
 
 class Handler(web.RequestHandler):
@@ -97,23 +105,23 @@ class Handler(web.RequestHandler):
         auth = self.service.auth
         token = auth.get_token(self, in_cookie=False)
         if not token:
-            raise web.HTTPError(401, reason="send a hub token: Authorization: token <token>")
+            raise Refusal(401, "send a hub token: Authorization: token <token>")
         user = await auth.user_for_token(token, sync=False)
         if not user:
-            raise web.HTTPError(403, reason="the hub does not know this token")
+            raise Refusal(403, "the hub does not know this token")
         if not check_scopes(self.service.access_scope, set(user.get("scopes", ()))):
-            raise web.HTTPError(
-                403, reason=f"this token lacks {self.service.access_scope}: see the README"
-            )
+            raise Refusal(403, f"this token lacks {self.service.access_scope}: see the README")
         self.caller = user
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        self.finish({"error": self._reason, "status": status_code})
+        error = kwargs.get("exc_info", (None, None))[1]
+        message = error.message if isinstance(error, Refusal) else self._reason
+        self.finish({"error": message, "status": status_code})
 
     def learner(self) -> tuple[str, str]:
         """The caller as (hub user name, store id); services have no answers to send."""
         if self.caller.get("kind", "user") != "user":
-            raise web.HTTPError(403, reason="only hub users send answers")
+            raise Refusal(403, "only hub users send answers")
         name = str(self.caller["name"])
         return name, store_id(name)
 
@@ -137,17 +145,17 @@ class EventsHandler(Handler):
             items = body["events"]
             assert isinstance(items, list)
         except (ValueError, KeyError, TypeError, AssertionError):
-            raise web.HTTPError(400, reason='send JSON {"events": [...]}') from None
+            raise Refusal(400, 'send JSON {"events": [...]}') from None
         if len(items) > MAX_EVENTS:
-            raise web.HTTPError(413, reason=f"send at most {MAX_EVENTS} events per request")
+            raise Refusal(413, f"send at most {MAX_EVENTS} events per request")
         claimed = {i.get("learner") for i in items if isinstance(i, dict)} - {None}
         if claimed - {learner}:
-            raise web.HTTPError(403, reason=f"you can only send your own answers ({learner})")
+            raise Refusal(403, f"you can only send your own answers ({learner})")
         cohort = await self.service.cohort_of(name)
         try:
             events = [wire.from_json(i, cohort, learner) for i in items]
         except WorkbookError as err:
-            raise web.HTTPError(400, reason=str(err).replace("\n", " ")[:300]) from None
+            raise Refusal(400, str(err).replace("\n", " ")[:300]) from None
         new = await self.run(self.service.stores.ingest, cohort, learner, events)
         self.finish({"cohort": cohort, "learner": learner, "received": len(events), "new": new})
 
@@ -161,13 +169,11 @@ class CohortsHandler(Handler):
 class CohortEventsHandler(Handler):
     async def get(self, cohort: str) -> None:
         if not self.service.can_read(self.caller, cohort):
-            raise web.HTTPError(
-                403, reason=f"you do not facilitate {cohort}: ask the hub admin for its role"
-            )
+            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
         try:
             check_id(cohort, "cohort")
         except WorkbookError as err:
-            raise web.HTTPError(400, reason=str(err)) from None
+            raise Refusal(400, str(err)) from None
         events = await self.run(self.service.stores.events, cohort)
         self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
 

@@ -54,6 +54,9 @@ class Target(Protocol):
     def push(self, events: Sequence[Event]) -> str:
         """Deliver a batch (idempotent by event id) and return the cohort's name."""
 
+    def close(self) -> None:
+        """Let go of connections."""
+
 
 @dataclass(frozen=True)
 class SyncResult:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .analytics.commands import add_commands as add_analytics_commands
 from .content import default_content_root, load_course
 from .errors import WorkbookError
 from .hub.commands import add_commands as add_hub_commands
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["build"].add_argument(
         "--check", action="store_true", help="fail if notebooks are stale"
     )
+    add_analytics_commands(sub)
     add_hub_commands(sub)
     return parser
 

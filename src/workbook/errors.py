@@ -10,7 +10,9 @@ __all__ = [
     "ContentError",
     "IdError",
     "OfflineError",
+    "SchemaVersionError",
     "StoreError",
+    "StoreNotFoundError",
     "SyncError",
     "WorkbookError",
 ]
@@ -42,6 +44,14 @@ class IdError(AnswerError):
 
 class StoreError(WorkbookError, OSError):
     """The answer store could not be read or written."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """No store where one was named: the path, glob or URL matches nothing."""
+
+
+class SchemaVersionError(StoreError):
+    """A store holds answers written by a newer workbook: upgrade workbook to read them."""
 
 
 class SyncError(WorkbookError, ConnectionError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbook.content import load_course
-from workbook.kinds import Value, fields_of
+from workbook.kinds import RECALL_MARKS, Value, fields_of
 from workbook.model import Course, Exercise
 from workbook.session import Session
 from workbook.store import ParquetStore
@@ -50,6 +50,10 @@ def _value(e: Exercise, key: str, type_: str, n: int, snapshot: str, s: Seeded) 
         item = e.items[1]
         s.labels.append(item.label)
         return item.id
+    if e.kind == "recall_check" and key != "recall":  # an item marked once revealed
+        mark = RECALL_MARKS[n % len(RECALL_MARKS)]
+        s.labels.append(mark.label)
+        return mark.id
     text = HOSTILE if e.id == HOSTILE_ID else f"Answer {e.id} {key} by {LEARNER}"
     s.texts.append(text)
     return text

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from ..kinds import Field, Value, fields_of
+from ..kinds import RECALL_MARKS, RECALL_REVIEW, Field, Value, fields_of
 from ..model import Chapter, Course, Exercise, Item, Scale
 from ..progress import progress
 from ..scores import lowest
@@ -26,6 +26,7 @@ __all__ = [
     "Chart",
     "ExercisePage",
     "Group",
+    "Marks",
     "Part",
     "Scores",
     "Text",
@@ -61,6 +62,15 @@ class Ticks:
 
 
 @dataclass(frozen=True)
+class Marks:
+    """Items each marked with a word (a recall check's "Got it", "Missed")."""
+
+    kind: ClassVar[str] = "marks"
+    label: str
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Scores:
     """Scored items, one column per snapshot in course order ("" where not scored)."""
 
@@ -79,7 +89,7 @@ class Group:
     parts: tuple[Part, ...]
 
 
-Part = Text | Ticks | Scores | Group
+Part = Text | Ticks | Marks | Scores | Group
 
 
 @dataclass(frozen=True)
@@ -188,11 +198,17 @@ def _ticks(e: Exercise, a: Snapshots, _: tuple[str, ...]) -> tuple[Part, ...]:
 
 
 def _recall(e: Exercise, a: Snapshots, _: tuple[str, ...]) -> tuple[Part, ...]:
+    """What was written from memory; once revealed, each item's mark and the ones to go back to."""
     values = a.get("", {})
     recall, revealed, *items = fields_of(e)
-    ticked = tuple((f.label, values.get(f.key) is True) for f in items)
     text = Text(recall.label, _show(e, recall, values.get(recall.key)))
-    return (text, Ticks(revealed.label, ticked)) if values.get(revealed.key) else (text,)
+    if not values.get(revealed.key):
+        return (text,)
+    marks = {m.id: m.label for m in RECALL_MARKS}
+    review, review_label = RECALL_REVIEW
+    marked = tuple((f.label, marks.get(str(values.get(f.key)), "")) for f in items)
+    again = ", ".join(f.label for f in items if values.get(f.key) in review)
+    return text, Marks(revealed.label, marked), Text(review_label, again)
 
 
 def _score_table(e: Exercise, a: Snapshots, label: str, fields: list[Field], prefix: str) -> Scores:

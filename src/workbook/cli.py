@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .analytics.commands import add_commands as add_analytics_commands
 from .content import default_content_root, load_course
 from .errors import WorkbookError
 from .jupyter import install_lab_settings, lab_command
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--content", type=Path, default=None, help="content folder")
     export.set_defaults(run=_export)
+    add_analytics_commands(sub)
     return parser
 
 

@@ -11,7 +11,9 @@ __all__ = [
     "ExportError",
     "IdError",
     "NothingToExportError",
+    "SchemaVersionError",
     "StoreError",
+    "StoreNotFoundError",
     "WorkbookError",
 ]
 
@@ -50,3 +52,11 @@ class ExportError(WorkbookError, OSError):
 
 class NothingToExportError(WorkbookError, LookupError):
     """The learner has not answered what an export needs yet: the message says what to answer."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """No store where one was named: the path, glob or URL matches nothing."""
+
+
+class SchemaVersionError(StoreError):
+    """A store holds answers written by a newer workbook: upgrade workbook to read them."""

@@ -38,6 +38,19 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compact(args: argparse.Namespace) -> int:
+    from .compact import compact
+
+    started = time.perf_counter()
+    for done in compact(args.store):
+        print(
+            f"{done.cohort}: {done.events:,} events of {done.learners:,} learners"
+            f" in {done.parts} part(s)"
+        )
+    print(f"compacted {args.store} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .demo import write_demo
 
@@ -78,6 +91,11 @@ def add_commands(sub: Any) -> None:
         "--min-group", type=_positive, default=5, help="leave out groups of fewer learners (5)"
     )
     analyze.set_defaults(run=_analyze)
+    compact = sub.add_parser(
+        "compact", help="add the per-cohort layout analysts read fast (learner files stay)"
+    )
+    compact.add_argument("store", type=Path, help="the cohort store folder (holding events/)")
+    compact.set_defaults(run=_compact)
     demo = sub.add_parser("demo", help="write synthetic cohorts into a store, to try analytics")
     demo.add_argument("--cohorts", type=_positive, default=3)
     demo.add_argument("--learners", type=_positive, default=40, help="learners per cohort")

@@ -8,7 +8,9 @@ from __future__ import annotations
 __all__ = [
     "AnswerError",
     "ContentError",
+    "ExportError",
     "IdError",
+    "NothingToExportError",
     "SchemaVersionError",
     "StoreError",
     "StoreNotFoundError",
@@ -42,6 +44,14 @@ class IdError(AnswerError):
 
 class StoreError(WorkbookError, OSError):
     """The answer store could not be read or written."""
+
+
+class ExportError(WorkbookError, OSError):
+    """An export could not be written (a folder that is missing or not writable)."""
+
+
+class NothingToExportError(WorkbookError, LookupError):
+    """The learner has not answered what an export needs yet: the message says what to answer."""
 
 
 class StoreNotFoundError(StoreError, FileNotFoundError):

@@ -65,19 +65,10 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export  # jinja2 and pandas: only for this command
-    from .session import identity
-    from .store import ParquetStore, default_root
+    from .export import export_current  # jinja2 and pandas: only for this command
 
-    cohort, learner = identity()
-    done = export(
-        ParquetStore(default_root()),
-        load_course(args.content),
-        cohort,
-        learner,
-        format=args.format,
-        out=args.out,
-        handover_standard=args.handover_standard,
+    done = export_current(
+        args.format, out=args.out, handover_standard=args.handover_standard, content=args.content
     )
     print(f"wrote {done.path} ({done.size / 1024:.0f} KB)")
     return 0

@@ -22,7 +22,7 @@ from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
 from .kinds import RECALL_MARKS, Field, Value, fields_of
 from .model import Chapter, Course, Exercise
-from .store import Event, ParquetStore, Store, check_id, default_root, latest
+from .store import Event, ParquetStore, Store, check_id, default_root, latest, store_id
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
 
@@ -43,10 +43,13 @@ def snapshot_label(snapshot: str) -> str:
 
 
 def identity() -> tuple[str, str]:
-    """(cohort, learner): on a hub the hub's user name, else WORKBOOK_LEARNER, else "me"."""
+    """(cohort, learner): on a hub the hub's user name, else WORKBOOK_LEARNER, else "me".
+
+    Any user name works: store_id maps it to a valid, stable id (the hub service maps the same).
+    """
     cohort = os.environ.get("WORKBOOK_COHORT", "local")
     learner = os.environ.get("JUPYTERHUB_USER") or os.environ.get("WORKBOOK_LEARNER") or "me"
-    return check_id(cohort, "cohort"), check_id(learner, "learner")
+    return check_id(cohort, "cohort"), store_id(learner)
 
 
 @dataclass(frozen=True)

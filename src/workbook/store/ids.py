@@ -50,18 +50,22 @@ def check_event_id(value: object) -> None:
         raise IdError(f"event_id {show(value)}: use 1-64 of A-Z a-z 0-9 _ -")
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9.-]")
+# Lower case only: on a case-insensitive file system (macOS, Windows) `ALICE` and `alice` would
+# share one folder, so every upper-case letter is escaped like any other character.
+_PLAIN = re.compile(r"[a-z0-9.-]")
 
 
 def store_id(name: str) -> str:
     """The learner id of a hub or OS user name: valid, stable and collision-free (reversible).
 
-    A name that is a valid id without '_' is its own id (``anna``, ``jane.doe``). Otherwise '_'
-    and every character outside ``[A-Za-z0-9.-]`` (and the second '.' of '..') become ``_`` and
-    two hex digits per UTF-8 byte (``jane.doe@example.com`` → ``jane.doe_40example.com``); a
-    result without a leading letter, or a reserved word, gets the prefix ``u_x`` (``1anna`` →
+    A name that is a valid id of lower-case letters, digits, '.' and '-' is its own id (``anna``,
+    ``jane.doe``). Otherwise '_', upper-case letters and every character outside ``[a-z0-9.-]``
+    (and the second '.' of '..') become ``_`` and two hex digits per UTF-8 byte
+    (``jane.doe@example.com`` → ``jane.doe_40example.com``, ``Ann`` → ``u_x_41nn``); a result
+    without a leading letter, or a reserved word, gets the prefix ``u_x`` (``1anna`` →
     ``u_x1anna``; escapes are ``_`` + hex, so ``_x`` can only be the prefix); a result over 64
-    characters keeps 48 and appends ``_z`` + 14 hex digits of the name's SHA-256.
+    characters keeps 48 and appends ``_z`` + 14 hex digits of the name's SHA-256. Ids are lower
+    case, so two names never share a folder even where the file system ignores case.
     """
     out: list[str] = []
     for char in name:

@@ -45,11 +45,13 @@ def snapshot_label(snapshot: str) -> str:
 def identity() -> tuple[str, str]:
     """(cohort, learner): on a hub the hub's user name, else WORKBOOK_LEARNER, else "me".
 
-    Any user name works: store_id maps it to a valid, stable id (the hub service maps the same).
+    Any hub user name works: store_id maps it to a valid, stable id, as the hub service does.
+    WORKBOOK_LEARNER is an id already, chosen by hand: a bad one is refused, not rewritten.
     """
-    cohort = os.environ.get("WORKBOOK_COHORT", "local")
-    learner = os.environ.get("JUPYTERHUB_USER") or os.environ.get("WORKBOOK_LEARNER") or "me"
-    return check_id(cohort, "cohort"), store_id(learner)
+    cohort = check_id(os.environ.get("WORKBOOK_COHORT", "local"), "cohort")
+    if hub_user := os.environ.get("JUPYTERHUB_USER"):
+        return cohort, store_id(hub_user)
+    return cohort, check_id(os.environ.get("WORKBOOK_LEARNER") or "me", "learner")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 from .analytics.commands import add_commands as add_analytics_commands
 from .content import default_content_root, load_course
 from .errors import WorkbookError
+from .hub.commands import add_commands as add_hub_commands
 from .jupyter import install_lab_settings, lab_command
 
 __all__ = ["main"]
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--content", type=Path, default=None, help="content folder")
     export.set_defaults(run=_export)
     add_analytics_commands(sub)
+    add_hub_commands(sub)
     return parser
 
 

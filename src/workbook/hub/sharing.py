@@ -18,6 +18,9 @@ __all__ = ["PRIVATE", "SHARE_FIELD", "redact", "shared"]
 
 SHARE_FIELD = "shared-with-facilitator"
 PRIVATE = "(not shared)"
+# A choice kind stores the picked item's id in this field: a pick from the course's list, not
+# the learner's words.
+_PICK = "choice"
 
 
 def shared(events: Iterable[Event]) -> set[tuple[str, str, str]]:
@@ -39,7 +42,10 @@ def redact(events: Iterable[Event]) -> list[Event]:
     allowed = shared(events)
     return [
         e
-        if e.value_type != "text" or not e.value or (e.cohort, e.learner, e.exercise_id) in allowed
+        if e.value_type != "text"
+        or not e.value
+        or e.field == _PICK
+        or (e.cohort, e.learner, e.exercise_id) in allowed
         else dataclasses.replace(e, value=PRIVATE)
         for e in events
     ]

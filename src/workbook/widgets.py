@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
@@ -19,7 +19,17 @@ from .kinds import PLAN_FIELDS, Value
 from .model import Exercise, Item
 from .progress import progress, unit_progress
 from .scores import lowest
-from .session import SNAPSHOTS, Session, Status, current, snapshot_label
+from .session import Session, Status, current
+from .snapshots import (
+    FIRST,
+    LAST,
+    SNAPSHOTS,
+    SnapshotState,
+    comes_before,
+    ordered,
+    snapshot_label,
+    states,
+)
 
 __all__ = ["ExerciseView", "exercise", "live_view", "progress_bar", "progress_table"]
 
@@ -40,6 +50,8 @@ class Form:
     body: w.Widget
     controls: dict[str, Control]
     row_labels: dict[str, w.HTML]
+    # A retake shows the earlier snapshot's score beside each score control.
+    earlier: dict[str, w.HTML] = field(default_factory=dict)
 
 
 def _full() -> w.Layout:
@@ -58,8 +70,12 @@ def _html(text: str, tag: str = "div", cls: str = "", layout: w.Layout | None = 
     return widget
 
 
-def _beside(label: str, widget: w.Widget) -> w.HBox:
-    return w.HBox([_html(label, "span", "wb-cell-label", _label()), widget])
+def _beside(label: str, widget: w.Widget, *after: w.Widget) -> w.HBox:
+    return w.HBox([_html(label, "span", "wb-cell-label", _label()), widget, *after])
+
+
+def _earlier() -> w.HTML:
+    return _html("", "small", "wb-earlier", w.Layout(margin="0 0 0 1em"))
 
 
 def _under(label: str, widget: w.Widget) -> w.VBox:
@@ -148,18 +164,22 @@ def _text_grid(e: Exercise) -> Form:
 
 
 def _score_matrix(e: Exercise) -> Form:
-    def cell(_: Item, col: Item) -> tuple[w.Widget, Control]:
+    earlier: dict[str, w.HTML] = {}
+
+    def cell(row: Item, col: Item) -> tuple[w.Widget, Control]:
         c = _score(e)
-        return _beside(col.label, c.widget), c
+        hint = earlier[f"{row.id}/{col.id}"] = _earlier()
+        return _beside(col.label, c.widget, hint), c
 
     form = _grid(e, cell)
-    return Form(w.VBox([_anchors(e), form.body]), form.controls, form.row_labels)
+    return Form(w.VBox([_anchors(e), form.body]), form.controls, form.row_labels, earlier)
 
 
 def _score_scale(e: Exercise) -> Form:
     controls = {i.id: _score(e) for i in e.items}
-    rows = [_beside(i.label, controls[i.id].widget) for i in e.items]
-    return Form(w.VBox([_anchors(e), *rows]), controls, {})
+    earlier = {i.id: _earlier() for i in e.items}
+    rows = [_beside(i.label, controls[i.id].widget, earlier[i.id]) for i in e.items]
+    return Form(w.VBox([_anchors(e), *rows]), controls, {}, earlier)
 
 
 def _checklist(e: Exercise) -> Form:
@@ -241,33 +261,37 @@ class ExerciseView:
         self._edited = False
         self.snapshot = ""
         self.start_button: w.Button | None = None
+        # A derived exercise's answers belong to the snapshot its "lowest" items came from.
+        self.source = session.snapshot_source(exercise)
+        self.guide = _html("", "div", "wb-snapshot-guide")
         parts: list[w.Widget] = []
         if exercise.snapshots:
-            self.picker = w.Dropdown(options=self._snapshot_options(), description="Snapshot")
-            self.snapshot = self._initial_snapshot()
-            self.picker.value = self.snapshot
+            # Opens on the snapshot that counts, not on a retake barely begun.
+            self.snapshot = session.in_effect(exercise.id) or FIRST
+            self.picker = w.Dropdown(
+                options=self._snapshot_options(), value=self.snapshot, description="Snapshot"
+            )
             self.picker.add_class("wb-snapshot")
-            parts.append(self.picker)
+            parts += [self.guide, self.picker]
+        elif self.source is not None:
+            self.snapshot = session.in_effect(self.source.id) or FIRST
         self.load()
         for key, control in self.form.controls.items():
             control.widget.observe(self._changed(key), names="value")
         if exercise.snapshots:
             self.picker.observe(self._switch, names="value")
+            self._show_snapshot()
         name = f"view:{exercise.id}"
         session.on_status(name, self._show_status)
+        session.on_change(name, self._on_change)
         if exercise.derive is not None:
             parts.append(self.derived)
-            session.on_change(name, self._maybe_derive)
             self.derive()
         answered = _has_answers(session.answers(exercise.id, self.snapshot))
         draft = session.answers(exercise.start_from) if exercise.start_from else {}
         if not answered and _has_answers(draft):
             parts.append(self._start_button())
-        self.status.value = _status_html(
-            "Your answers are back · saves automatically"
-            if answered
-            else "Saves automatically · come back to it whenever"
-        )
+        self.status.value = _status_html(self._resting_status())
         self.box = w.VBox([*parts, self.form.body, self.status], layout=_full())
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
@@ -294,14 +318,46 @@ class ExerciseView:
         self.start_button = button
         return button
 
-    def _snapshot_options(self) -> list[tuple[str, str]]:
-        today = f"check-in-{dt.date.today().isoformat()}"
-        names = [*SNAPSHOTS, *self.session.snapshots(self.exercise.id), today]
-        return [(snapshot_label(s), s) for s in dict.fromkeys(n for n in names if n)]
+    # snapshots ---------------------------------------------------------------------------
 
-    def _initial_snapshot(self) -> str:
-        taken = [s for s in self.session.snapshots(self.exercise.id) if s]
-        return taken[-1] if taken else "first-day"
+    def _states(self) -> list[SnapshotState]:
+        return states(self.exercise, self.session.by_snapshot(self.exercise.id))
+
+    def _snapshot_options(self) -> list[tuple[str, str]]:
+        """Course order, each with how far it got: `First day ✓`, `Last day · 3 of 8 scored`."""
+        found = {s.snapshot: s.progress for s in self._states()}
+        today = f"check-in-{dt.date.today().isoformat()}"
+        names = ordered([*SNAPSHOTS, *found, today])
+        return [(found.get(s, snapshot_label(s)), s) for s in names if s]
+
+    def _show_snapshot(self) -> None:
+        """The guide above the form, the picker's labels and the earlier scores beside it."""
+        found = self._states()
+        self.guide.value = _guide(found, self.snapshot)
+        options = self._snapshot_options()
+        if list(self.picker.options) != options:
+            self._loading = True  # relabelling is not a switch
+            try:
+                self.picker.options = options
+                self.picker.value = self.snapshot
+            finally:
+                self._loading = False
+        before = [s for s in found if s.complete and comes_before(s.snapshot, self.snapshot)]
+        earlier = self.session.answers(self.exercise.id, before[-1].snapshot) if before else {}
+        for key, hint in self.form.earlier.items():
+            value = earlier.get(key)
+            hint.value = (
+                f"<small>{html.escape(before[-1].label)}: {value}</small>"
+                if before and value is not None
+                else ""
+            )
+
+    def _resting_status(self) -> str:
+        if _has_answers(self.session.answers(self.exercise.id, self.snapshot)):
+            return "Your answers are back · saves automatically"
+        if self.exercise.snapshots and self._states():
+            return f"Not scored yet as {snapshot_label(self.snapshot)} · saves automatically"
+        return "Saves automatically · come back to it whenever"
 
     def load(self) -> None:
         answers = self.session.answers(self.exercise.id, self.snapshot)
@@ -313,8 +369,13 @@ class ExerciseView:
             self._loading = False
 
     def _switch(self, change: dict[str, Any]) -> None:
+        if self._loading:
+            return
         self.snapshot = str(change["new"])
         self.load()
+        self._show_snapshot()
+        self._edited = False  # the next save reports itself; until then, this snapshot's state
+        self.status.value = _status_html(self._resting_status())
 
     def _changed(self, key: str) -> Callable[[dict[str, Any]], None]:
         def save(change: dict[str, Any]) -> None:
@@ -336,7 +397,9 @@ class ExerciseView:
         if self._edited:
             self.status.value = _status_html(status.message, failed=status.state == "failed")
 
-    def _maybe_derive(self, exercise_id: str) -> None:
+    def _on_change(self, exercise_id: str) -> None:
+        if exercise_id == self.exercise.id and self.exercise.snapshots:
+            self._show_snapshot()
         if self.exercise.derive is not None and exercise_id == self.exercise.derive.lowest_of:
             self.derive()
 
@@ -344,17 +407,69 @@ class ExerciseView:
         derive = self.exercise.derive
         assert derive is not None
         source = self.session.exercise(derive.lowest_of)
-        # Across snapshots, newest value per item: a partial retake still names the lowest.
-        found = lowest(source, self.session.all_answers().get(source.id, {}), derive.count)
+        note = ""
+        if self.source is None:
+            answers = self.session.all_answers().get(source.id, {})
+        else:
+            # One snapshot's scores name the items; the rows below hold that snapshot's answers.
+            snapshot = self.session.in_effect(source.id) or FIRST
+            if snapshot != self.snapshot:
+                self.snapshot = snapshot
+                self.load()
+            answers = self.session.answers(source.id, snapshot)
+            found_states = states(source, self.session.by_snapshot(source.id))
+            pending = [
+                s for s in found_states if not s.complete and comes_before(snapshot, s.snapshot)
+            ]
+            note = f" · from your {snapshot_label(snapshot)} scores"
+            if pending:
+                note += f" · {pending[-1].label} in progress: this follows it once it is complete"
+        found = lowest(source, answers, derive.count)
         if found is None:
             title = html.escape(source.title or source.id)
             self.derived.value = f"<i>Score every item of “{title}” above to see this.</i>"
             return
         names = " and ".join(f"<b>{html.escape(i.label)}</b>" for i in found)
-        self.derived.value = f"{html.escape(derive.label)}: {names}"
+        self.derived.value = (
+            f"{html.escape(derive.label)}: {names}<small>{html.escape(note)}</small>"
+        )
         for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
             row = next(r for r in self.exercise.rows if r.id == row_id)
             label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
+
+
+def _guide(found: list[SnapshotState], viewing: str) -> str:
+    """What the self-score is for, and where this snapshot stands, in one line."""
+    first, last = snapshot_label(FIRST), snapshot_label(LAST)
+    if not found:
+        return (
+            f"Score yourself now as <b>{first}</b> · you retake it as <b>{last}</b> at the end "
+            "of the course to see how you moved."
+        )
+    complete = [s for s in found if s.complete]
+    this = next((s for s in found if s.snapshot == viewing), None)
+    parts = []
+    if complete:
+        parts.append("You scored this on " + " and ".join(f"<b>{s.label}</b>" for s in complete))
+    counts = f"your <b>{complete[-1].label}</b> scores" if complete else "nothing yet"
+    label = html.escape(snapshot_label(viewing))
+    if this is None:
+        parts.append(
+            f"<b>{label}</b>: not scored yet"
+            + (f" · {counts} shown beside each item" if complete else "")
+        )
+    elif not this.complete:
+        parts.append(
+            f"<b>{label}</b> in progress · {this.scored} of {this.total} scored · until it is complete, {counts} count"
+        )
+    for s in found:
+        if not s.complete and s.snapshot != viewing:
+            parts.append(
+                f"{s.label} in progress ({s.scored} of {s.total} scored): pick it in the menu to finish"
+            )
+    if not any(s.snapshot == LAST for s in found) and viewing != LAST:
+        parts.append(f"retake it as <b>{last}</b> at the end of the course")
+    return " · ".join(parts)
 
 
 def _has_answers(answers: dict[str, Value]) -> bool:

@@ -52,7 +52,16 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "close-mistake/date": "2026-12-20",
         "close-mistake/partner": "Sam",
     },
-    "m05.recall": {"recall": "Goal, stage, focus", "revealed": True, "primary-goal": True},
+    "m05.recall": {
+        "recall": "Goal, stage, focus",
+        "revealed": True,
+        **dict.fromkeys(
+            ("primary-goal", "customer-stage", "focus", "duration", "success-measure"), "got-it"
+        ),
+        "main-activities": "wrong",
+        "mindset": "missed",
+        "communication-style": "got-it",
+    },
     "hw2.standard": {"from-sales": BIG, "readiness": "All six conditions"},
 }
 
@@ -94,7 +103,9 @@ for ex in {ids}:
                for k, v in view.form.controls.items()}}
 out["derived m03"] = live_view("m03.skill-actions").derived.value
 out["derived m06"] = live_view("m06.focus").derived.value
+out["note m03"] = live_view("m03.skill-actions").derived_note.value
 out["rows m03"] = [l.value for l in live_view("m03.skill-actions").form.row_labels.values()]
+out["recall review"] = live_view("m05.recall").form.summary.value
 out["progress"] = progress(current().chapter, current().all_answers()).summary
 print(json.dumps(out))
 """
@@ -145,11 +156,18 @@ def test_a_partial_retake_opens_on_the_complete_snapshot(restored: dict[str, Any
     assert restored["m03.skills"]["patience"] == "7"  # the first day, picked again
 
 
+def test_recall_check_names_what_to_internalise(restored: dict[str, Any]) -> None:
+    # Marked wrong or missed, in the course's order of the dimensions.
+    assert restored["recall review"] == "<div>To internalise: Main Activities, Mindset</div>"
+
+
 def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:
     # the first day's scores: the Last day retake is partial, so it changes nothing yet
     assert restored["derived m03"] == (
         "Your two lowest skills: <b>Organisational skills</b> and <b>Training ability</b>"
-        "<small> · from your First day scores · Last day in progress: this follows it once it"
+    )
+    assert restored["note m03"] == (
+        "<small>From your First day scores · Last day in progress: this follows it once it"
         " is complete</small>"
     )
     assert restored["rows m03"] == [
@@ -159,7 +177,6 @@ def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:
     assert (
         restored["derived m06"]
         == "Your lowest area across the three handovers: <b>Unified Messaging</b>"
-        "<small> · from your First day scores</small>"
     )
 
 

@@ -17,6 +17,7 @@ from .charts import charts_for, to_bytes
 from .errors import WorkbookError
 from .progress import progress
 from .session import Session, current
+from .widgets.style import problem
 
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
@@ -90,9 +91,7 @@ def my_progress() -> w.Widget:
     try:
         view = ProgressView(current())
     except WorkbookError as error:
-        widget = w.HTML(f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>')
-        widget.add_class("wb-problem")
-        return widget
+        return problem(error)
     _shown[:] = [view]
     return view.box
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .answers import answers_frame, learner_answers, store_answers
     from .dashboard import my_progress
     from .generate import build, render
+    from .hub.dashboard import facilitator_dashboard
     from .widgets import exercise, progress_bar, progress_table
 
 _LAZY = {
@@ -38,6 +39,7 @@ _LAZY = {
     "my_progress": "dashboard",
     "progress_bar": "widgets",
     "progress_table": "widgets",
+    "facilitator_dashboard": "hub.dashboard",
 }
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "answers_frame",
     "build",
     "exercise",
+    "facilitator_dashboard",
     "learner_answers",
     "load_course",
     "my_progress",

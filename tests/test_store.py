@@ -409,7 +409,8 @@ def test_sigkill_mid_save_loses_no_acknowledged_answer(tmp_path: Path) -> None:
             p.stdin.flush()
         for p in procs:
             assert p.stdout is not None
-            acked.add(p.stdout.readline().strip())  # at least one save acknowledged
+            for _ in range(3):  # some saves acknowledged, however loaded the machine is
+                acked.add(p.stdout.readline().strip())
         for p in sorted(procs, key=lambda _: rng.random()):
             time.sleep(rng.uniform(0, 0.06))
             p.send_signal(signal.SIGKILL)
@@ -428,7 +429,7 @@ def test_sigkill_mid_save_loses_no_acknowledged_answer(tmp_path: Path) -> None:
         assert {r[0] for r in rows.fetchall()} == ids, f"seed {seed}"
     assert kills >= 30
     assert not (root / "quarantine").exists()
-    assert len(acked) > 100
+    assert len(acked) >= 16 * 2 * 3
 
 
 # ---- other engines -------------------------------------------------------------------------

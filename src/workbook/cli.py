@@ -14,6 +14,7 @@ from .content import default_content_root, load_course
 from .errors import WorkbookError
 from .hub.commands import add_commands as add_hub_commands
 from .jupyter import install_lab_settings, lab_command
+from .store.commands import add_commands as add_store_commands
 
 __all__ = ["main"]
 
@@ -110,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
     add_analytics_commands(sub)
     add_hub_commands(sub)
+    add_store_commands(sub)
     return parser
 
 

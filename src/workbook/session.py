@@ -12,13 +12,16 @@ import atexit
 import contextlib
 import datetime as dt
 import os
+import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from .content import load_course
-from .errors import AnswerError, StoreError, WorkbookError
+from .errors import AnswerError, WorkbookError
 from .hub.sharing import SHARE_FIELD
 from .kinds import RECALL_MARKS, Field, Value, fields_of
 from .model import Chapter, Course, Exercise
@@ -78,7 +81,7 @@ class Session:
         # Keyed by view name so a re-run cell replaces its old view's listener instead of piling up.
         self._listeners: dict[str, Callable[[str], None]] = {}
         self._status_listeners: dict[str, Callable[[Status], None]] = {}
-        atexit.register(self.flush)
+        atexit.register(self._flush_at_exit)
 
     # reading ---------------------------------------------------------------------------------
 
@@ -191,7 +194,9 @@ class Session:
                 raise AnswerError(
                     f"{exercise.id} · {f.label}: {value} is outside {exercise.scale.min}–{exercise.scale.max}"
                 )
-        elif exercise.kind == "choice" and value not in {i.id for i in exercise.items}:
+        elif exercise.kind == "choice" and (
+            not isinstance(value, str) or value not in {i.id for i in exercise.items}
+        ):
             raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
         elif exercise.kind == "recall_check" and f.type == "text" and key != "recall":
             marks = [m.id for m in RECALL_MARKS]
@@ -233,7 +238,7 @@ class Session:
 
     def _flush_quietly(self) -> None:
         # The status already tells the learner; the answers stay pending.
-        with contextlib.suppress(WorkbookError):
+        with contextlib.suppress(Exception):
             self.flush()
 
     def flush(self) -> None:
@@ -245,7 +250,7 @@ class Session:
                 return
             try:
                 self.store.append(list(batch.values()))
-            except (StoreError, OSError) as error:
+            except Exception as error:  # whatever failed, nothing typed may be dropped
                 with self._lock:
                     self._pending = {**batch, **self._pending}
                     self._schedule(RETRY_SECONDS)
@@ -262,6 +267,16 @@ class Session:
                 raise
         local = dt.datetime.now().strftime("%H:%M")
         self._set_status(Status("saved", f"Saved {local} · {self.where}"))
+
+    def _flush_at_exit(self) -> None:
+        """The kernel is going: save what is pending, or keep it in a rescue store and say where."""
+        try:
+            self.flush()
+        except Exception as error:
+            with self._lock:
+                batch = list(self._pending.values())
+            print(f"workbook: {len(batch)} answer(s) not saved: {error}", file=sys.stderr)
+            print(rescue(batch, getattr(self.store, "root", None)), file=sys.stderr)
 
     @property
     def pending(self) -> int:
@@ -285,6 +300,29 @@ class Session:
         self.status = status
         for listener in list(self._status_listeners.values()):
             listener(status)
+
+
+def rescue(events: list[Event], failed: Path | None) -> str:
+    """Save `events` in the first rescue store that works; a line saying where (or that not)."""
+    import platformdirs
+
+    places = [
+        Path(platformdirs.user_data_dir("workbook")),
+        Path.home() / "workbook-rescue",
+        Path(tempfile.gettempdir()) / f"workbook-rescue-{os.getuid()}",
+    ]
+    for root in places:
+        if root == failed:
+            continue
+        try:
+            ParquetStore(root).append(events)
+        except (WorkbookError, OSError):
+            continue
+        return (
+            f"workbook: they were kept in {root}: set WORKBOOK_HOME={root} to see them, or run "
+            "`workbook doctor` there; fix WORKBOOK_HOME before the next session"
+        )
+    return "workbook: no folder could take them; they are lost"
 
 
 _current: Session | None = None

@@ -9,6 +9,7 @@ the latest-scores chart use, is the last *complete* one in that order; a partial
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,7 +36,14 @@ _CHECK_IN = re.compile(r"^check-in-(\d{4}-\d{2}-\d{2})$")
 
 
 def is_snapshot(name: str) -> bool:
-    return name in SNAPSHOTS or bool(_CHECK_IN.match(name))
+    """first-day, last-day, or check-in-YYYY-MM-DD of a real date (not check-in-9999-99-99)."""
+    if name in SNAPSHOTS:
+        return True
+    match = _CHECK_IN.match(name)
+    try:
+        return match is not None and bool(dt.date.fromisoformat(match[1]))
+    except ValueError:
+        return False
 
 
 def snapshot_label(snapshot: str) -> str:

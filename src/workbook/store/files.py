@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..errors import StoreError
 from ..kinds import Value
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event
 
@@ -27,6 +28,7 @@ __all__ = [
     "event_files",
     "fsync_dir",
     "make_dirs",
+    "newer_error",
     "newer_rows",
     "parse",
     "read_bytes",
@@ -134,6 +136,15 @@ class Unreadable(Exception):
 
 class NewerSchema(Exception):
     """A file written by a newer workbook (more columns or a higher schema_version)."""
+
+
+def newer_error(path: str | Path, why: str) -> StoreError:
+    """The refusal of a newer workbook's file: never moved, rewritten or dropped."""
+    return StoreError(
+        f"{path} was saved by a newer workbook ({why}; this one reads schema_version"
+        f" {SCHEMA_VERSION}): upgrade workbook (pip install -U workbook) to read these answers;"
+        " nothing was changed"
+    )
 
 
 def read_bytes(path: str | Path) -> bytes:

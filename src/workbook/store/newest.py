@@ -11,15 +11,19 @@ KEY = ("exercise_id", "snapshot", "field")  # one answer slot: events.latest's k
 
 
 def latest_rows(table: pa.Table) -> pa.Table:
-    """One row per KEY: the last by (saved_at, event_id), as `events.latest` picks it."""
+    """One row per KEY: the last by (saved_at, event_id), as `events.latest` picks it.
+
+    Only indices move until the end: the slot becomes one integer (dictionary codes), rows are
+    ordered by time (a compacted file already is), and an ordered group-by keeps each slot's
+    last index, so the text column is copied for the current answers only.
+    """
     if table.num_rows <= 1:
         return table
-    order = [(k, "ascending") for k in KEY]
-    order += [("saved_at", "descending"), ("event_id", "descending")]
-    table = table.take(pc.sort_indices(table, sort_keys=order))
-    # Sorted, the first row of each run of equal keys is the newest: keep where a key changes.
-    head, tail = table.slice(0, table.num_rows - 1), table.slice(1)
-    changed = pc.not_equal(head[KEY[0]], tail[KEY[0]])
-    for k in KEY[1:]:
-        changed = pc.or_(changed, pc.not_equal(head[k], tail[k]))
-    return table.filter(pa.concat_arrays([pa.array([True]), changed.combine_chunks()]))
+    slot = pa.array([0] * table.num_rows, pa.int64())
+    for name in KEY:
+        codes = pc.dictionary_encode(table[name]).combine_chunks()
+        slot = pc.add(pc.multiply(slot, len(codes.dictionary)), codes.indices.cast(pa.int64()))
+    order = pc.sort_indices(table, sort_keys=[("saved_at", "ascending"), ("event_id", "ascending")])
+    ordered = pa.table({"slot": slot.take(order), "row": order})
+    last = ordered.group_by("slot", use_threads=False).aggregate([("row", "last")])
+    return table.take(last["row_last"])

@@ -141,7 +141,7 @@ class ParquetStore:
                     return
                 d, (cohort, learner) = self._due.popitem()
             try:  # the saves are durable already: a failed compaction is retried on a later one
-                with self._locked(d):
+                with self._locked(d, _log.warning):
                     if count_small(d) > COMPACT_AFTER:  # not merged by another meanwhile
                         self._compact_locked(cohort, learner, d, _log.warning)
             except Exception as err:  # a background thread has no caller to raise to
@@ -152,21 +152,24 @@ class ParquetStore:
         with self._due_lock:
             self._compacted.wait_for(lambda: self._compactor is None)
 
-    def compact(self, cohort: str, learner: str) -> None:
-        """Merge a learner's files into one, deduped and sorted; nothing to do if none."""
+    def compact(self, cohort: str, learner: str, *, report: Report = _warn) -> None:
+        """Merge a learner's files into one, deduped and sorted; nothing to do if none.
+
+        What is set aside on the way is told to `report` (a StoreWarning by default).
+        """
         d = self._dir(cohort, learner)
         if not d.is_dir():
             return
         try:
-            with self._locked(d):
-                self._compact_locked(cohort, learner, d, _warn)
+            with self._locked(d, report):
+                self._compact_locked(cohort, learner, d, report)
         except StoreError:
             raise
         except OSError as err:
             raise StoreError(f"could not compact {d}: {_why(err)}") from err
 
     @contextlib.contextmanager
-    def _locked(self, d: Path) -> Iterator[None]:
+    def _locked(self, d: Path, report: Report) -> Iterator[None]:
         """The folder's compaction lock (flock: the kernel drops it if we are killed)."""
         path = d / ".lock"
         try:
@@ -175,7 +178,7 @@ class ParquetStore:
             dest = self.root / "quarantine" / f"lock-{uuid.uuid4().hex[:8]}"
             make_dirs(dest.parent)
             os.rename(path, dest)
-            _log.warning("%s was a folder: moved it to %s", path, dest)
+            report(f"{path} was a folder, not the compaction lock: moved it to {dest}")
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -196,7 +199,7 @@ class ParquetStore:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
         names, table = self._read_all(cohort, learner, d, report)
-        if len(names) <= 1:
+        if len(names) <= 1 and not any("/" in n for n in names):
             return
         write_atomic(d, f"compacted-{stamp()}.parquet", sorted_unique(table), BIG)
         # Only now that the merged file is durable; a crash in between leaves duplicates,

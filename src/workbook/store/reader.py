@@ -18,13 +18,14 @@ import pyarrow.compute as pc
 
 from ..errors import StoreError
 from .checks import bad_rows
-from .events import SCHEMA, SCHEMA_VERSION
+from .events import SCHEMA
 from .files import (
     BIG,
     NewerSchema,
     Unreadable,
     event_files,
     make_dirs,
+    newer_error,
     newer_rows,
     parse,
     read_bytes,
@@ -35,14 +36,6 @@ from .files import (
 __all__ = ["Report", "read_folder", "set_aside"]
 
 Report = Callable[[str], None]  # how a set-aside file is told: a warning, or a log line
-
-
-def _newer(path: Path, why: str) -> StoreError:
-    return StoreError(
-        f"{path} was saved by a newer workbook ({why}; this one reads schema_version"
-        f" {SCHEMA_VERSION}): upgrade workbook (pip install -U workbook) to read these answers;"
-        " nothing was changed"
-    )
 
 
 def read_folder(d: Path, quarantine: Path, report: Report) -> tuple[list[str], pa.Table]:
@@ -70,7 +63,7 @@ def read_folder(d: Path, quarantine: Path, report: Report) -> tuple[list[str], p
                     set_aside(d, n, quarantine, None, str(err), report)
                     changed = True
                 except NewerSchema as err:
-                    raise _newer(d / n, str(err)) from None
+                    raise newer_error(d / n, str(err)) from None
         except FileNotFoundError:  # a compaction merged and deleted it: list again
             continue
         if changed:
@@ -78,7 +71,7 @@ def read_folder(d: Path, quarantine: Path, report: Report) -> tuple[list[str], p
         table = pa.concat_tables([tables[n] for n in names] or [SCHEMA.empty_table()])
         if newer_rows(table):
             n = next(n for n in names if newer_rows(tables[n]))
-            raise _newer(d / n, "rows of a higher schema_version")
+            raise newer_error(d / n, "rows of a higher schema_version")
         if bad_rows(table) is None:  # checked once for all; per file only to find the culprit
             return names, table
         for n in names:

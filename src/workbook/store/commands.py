@@ -1,0 +1,42 @@
+"""The `workbook doctor` command: check a whole store, and repair it when asked."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .doctor import doctor
+from .memory import default_root
+
+__all__ = ["add_commands"]
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    root = args.root or default_root()
+    checkup = doctor(root, repair=args.repair)
+    for p in checkup.problems:
+        print(f"{p.path}: {p.problem}" + (f"\n    repaired: {p.repaired}" if p.repaired else ""))
+    left = len(checkup.unresolved)
+    summary = (
+        f"{root}: {checkup.learners} learner folder(s), {checkup.files} file(s),"
+        f" {checkup.rows} row(s) checked"
+    )
+    if not checkup.problems:
+        print(f"ok: {summary}, no problems")
+    elif left:
+        hint = "" if args.repair else "; `workbook doctor --repair` fixes what can be fixed"
+        print(f"{summary}: {left} problem(s) left{hint}")
+    else:
+        print(f"ok: {summary}, {len(checkup.problems)} problem(s) repaired")
+    return 1 if left else 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = sub.add_parser("doctor", help="check every file and row of the answer store")
+    cmd.add_argument("--root", type=Path, help="the store (default: WORKBOOK_HOME, else per user)")
+    cmd.add_argument(
+        "--repair",
+        action="store_true",
+        help="set bad files aside (good rows kept) and merge a killed compaction's leftovers",
+    )
+    cmd.set_defaults(run=_doctor)

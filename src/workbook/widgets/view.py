@@ -20,6 +20,7 @@ from ..scores import lowest
 from ..session import SNAPSHOTS, Session, Status, current, snapshot_label
 from . import choices, scores, texts
 from .parts import Form, full, html_widget
+from .share import share_toggle
 from .style import problem, status_html
 
 BUILDERS: dict[str, Callable[[Exercise], Form]] = {
@@ -75,7 +76,9 @@ class ExerciseView:
             if answered
             else "Saves automatically · come back to it whenever"
         )
-        self.box = w.VBox([*parts, self.form.body, self.status], layout=full())
+        share = share_toggle(session, exercise)
+        tail = [share] if share is not None else []
+        self.box = w.VBox([*parts, self.form.body, *tail, self.status], layout=full())
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")

@@ -29,6 +29,7 @@ import httpx
 
 BIN = Path(sys.executable).parent
 PASSWORD = "workshop-password"
+SIMULATED = [f"sim{i:02d}" for i in range(50)]  # learners syncing at once
 TIMEOUT = 60.0
 
 

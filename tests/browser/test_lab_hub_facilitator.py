@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
-from conftest import ARTIFACTS, TIMEOUT_MS, Lab
+from conftest import ARTIFACTS, TIMEOUT_MS, Lab  # the browser suite's conftest
 from hub.hubharness import PASSWORD, Hub, running_hub
 from playwright.sync_api import Browser, Page, expect
 

@@ -8,8 +8,14 @@ from __future__ import annotations
 __all__ = [
     "AnswerError",
     "ContentError",
+    "ExportError",
     "IdError",
+    "NothingToExportError",
+    "OfflineError",
+    "SchemaVersionError",
     "StoreError",
+    "StoreNotFoundError",
+    "SyncError",
     "WorkbookError",
 ]
 
@@ -40,3 +46,27 @@ class IdError(AnswerError):
 
 class StoreError(WorkbookError, OSError):
     """The answer store could not be read or written."""
+
+
+class ExportError(WorkbookError, OSError):
+    """An export could not be written (a folder that is missing or not writable)."""
+
+
+class NothingToExportError(WorkbookError, LookupError):
+    """The learner has not answered what an export needs yet: the message says what to answer."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """No store where one was named: the path, glob or URL matches nothing."""
+
+
+class SchemaVersionError(StoreError):
+    """A store holds answers written by a newer workbook: upgrade workbook to read them."""
+
+
+class SyncError(WorkbookError, ConnectionError):
+    """Answers could not be synced to the cohort; they are safe on this computer."""
+
+
+class OfflineError(SyncError):
+    """The cohort (service or folder) is not reachable now; sync is retried later."""

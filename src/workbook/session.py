@@ -20,7 +20,7 @@ from typing import Literal
 
 from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
-from .kinds import Field, Value, fields_of
+from .kinds import RECALL_MARKS, Field, Value, fields_of
 from .model import Chapter, Course, Exercise
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
 
@@ -157,6 +157,10 @@ class Session:
                 )
         elif exercise.kind == "choice" and value not in {i.id for i in exercise.items}:
             raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
+        elif exercise.kind == "recall_check" and f.type == "text" and key != "recall":
+            marks = [m.id for m in RECALL_MARKS]
+            if value not in marks:
+                raise AnswerError(f"{exercise.id} · {f.label}: {value!r} is not one of {marks}")
         return f
 
     def set(self, exercise_id: str, key: str, value: Value, snapshot: str = "") -> None:
@@ -237,6 +241,10 @@ class Session:
     def on_status(self, name: str, callback: Callable[[Status], None]) -> None:
         self._status_listeners[name] = callback
 
+    def report(self, status: Status) -> None:
+        """Show a status from outside the save path (the background sync's outcome)."""
+        self._set_status(status)
+
     def _set_status(self, status: Status) -> None:
         self.status = status
         for listener in list(self._status_listeners.values()):
@@ -253,6 +261,10 @@ def current() -> Session:
     with _current_lock:
         if _current is None:
             cohort, learner = identity()
-            _current = Session(load_course(), ParquetStore(default_root()), cohort, learner)
+            root = default_root()
+            _current = Session(load_course(), ParquetStore(root), cohort, learner)
+            from .hub.sync import attach_from_env  # sync only where the environment asks
+
+            attach_from_env(_current, root)
         _current.refresh()
         return _current

@@ -45,6 +45,8 @@ _CODE_CAPTIONS = {
     "exercise": "Your answer: saved as you type (Run all to load it)",
     "progress_bar": "Your progress",
     "progress_table": "Your progress, module by module",
+    "my_progress": "What is next, and your self-scores as charts",
+    "facilitator_dashboard": "Your cohort, live",
 }
 _METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -65,6 +67,7 @@ _CELL_KEYS = {
 
 _INDEX_TITLE = "Course index"
 _PROGRESS_TITLE = "My progress"
+_FACILITATOR_TITLE = "Facilitator view"
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,8 @@ class _Cells:
         cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
         self.cells.append(cell)
 
-    def run_all_hint(self) -> None:
-        cell = new_markdown_cell(_RUN_ALL, id=self._id())  # type: ignore[no-untyped-call]
+    def run_all_hint(self, text: str = _RUN_ALL) -> None:
+        cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
         cell.metadata = {"tags": [WITHOUT_EXTENSION_TAG]}
         self.cells.append(cell)
 
@@ -218,7 +221,26 @@ def _progress_cells() -> list[NotebookNode]:
     cells.run_all_hint()
     cells.code(_call("progress_bar"))
     cells.code(_call("progress_table"))
+    cells.md(
+        "## Your self-scores over time",
+        "Each chart draws your complete snapshots: First day, any check-ins, Last day. "
+        "Saved a new one in another notebook? Press **Redraw my charts** or run this again.",
+    )
+    cells.code(_call("my_progress"))
     cells.md("[← Back to the course index](index.ipynb)")
+    return cells.cells
+
+
+def _facilitator_cells(course: Course) -> list[NotebookNode]:
+    cells = _Cells("facilitator")
+    cells.md(
+        f"# {_FACILITATOR_TITLE}: {course.title}",
+        "For facilitators on the hub: who is where in your cohort (refreshes by itself during a"
+        " workshop), score distributions, first day → last day, and the reflections learners"
+        " chose to share.",
+    )
+    cells.run_all_hint("> ▶▶ **Run all** (menu *Run ▸ Run All Cells*) to open the view.")
+    cells.code(_call("facilitator_dashboard"))
     return cells.cells
 
 
@@ -266,10 +288,11 @@ def render(course: Course) -> Iterator[GeneratedNotebook]:
     for chapter in course.chapters:
         for unit in chapter.units:
             title = f"{unit.label} · {unit.title}"
-            yield GeneratedNotebook(
-                notebook_name(unit), _notebook(_unit_cells(unit, chapter), title)
-            )
+            yield GeneratedNotebook(notebook_name(unit), _notebook(_unit_cells(unit, chapter), title))
     yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells(), _PROGRESS_TITLE))
+    yield GeneratedNotebook(
+        "facilitator.ipynb", _notebook(_facilitator_cells(course), _FACILITATOR_TITLE)
+    )
 
 
 def stale(notebooks: Iterable[GeneratedNotebook], folder: Path) -> list[str]:

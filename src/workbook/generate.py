@@ -288,7 +288,9 @@ def render(course: Course) -> Iterator[GeneratedNotebook]:
     for chapter in course.chapters:
         for unit in chapter.units:
             title = f"{unit.label} · {unit.title}"
-            yield GeneratedNotebook(notebook_name(unit), _notebook(_unit_cells(unit, chapter), title))
+            yield GeneratedNotebook(
+                notebook_name(unit), _notebook(_unit_cells(unit, chapter), title)
+            )
     yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells(), _PROGRESS_TITLE))
     yield GeneratedNotebook(
         "facilitator.ipynb", _notebook(_facilitator_cells(course), _FACILITATOR_TITLE)

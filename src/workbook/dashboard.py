@@ -1,19 +1,22 @@
-"""The "My progress" dashboard: what is next, then every self-score chart, redrawn on demand.
+"""The "My progress" dashboard: what is next, every self-score chart, and files to take away.
 
 Charts are inline SVG in an HTML widget: crisp at any zoom, shown by JupyterLab and Voilà
 alike with no image files, and their text stays text. `refresh()` redraws every dashboard in
 the kernel from the store: the re-run of the cell, its Redraw button and a live-progress
-watcher all call it.
+watcher all call it. The buttons at the end write the learner's export (each format of
+`workbook.export`) or every chart as PNG and SVG into the notebook's folder, and say where.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from pathlib import Path
 
 import ipywidgets as w
 
 from .answers import answers_frame
-from .charts import charts_for, to_bytes
+from .charts import chart_name, charts_for, save_all, to_bytes
 from .errors import WorkbookError
 from .progress import progress
 from .session import Session, current
@@ -50,14 +53,56 @@ class ProgressView:
                 heading = title
             view = w.HTML()
             view.add_class("wb-chart")
-            view.add_class(
-                f"wb-chart-{exercise.id.replace('.', '-')}-{chart.__name__.replace('_', '-')}"
-            )
+            view.add_class(f"wb-chart-{chart_name(exercise, chart)}")
             self.charts.append((exercise.id, view))
             parts.append(view)
+        self.written = w.HTML()
+        self.written.add_class("wb-written")
+        parts += [w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
         self.box = w.VBox(parts, layout=w.Layout(width="100%"))
         self.box.add_class("wb-my-progress")
         self.refresh(reread=False)
+
+    def _buttons(self) -> w.HBox:
+        from .export import FORMATS, export_current  # weasyprint and friends: only when shown
+
+        def export(name: str) -> Callable[[], list[Path]]:
+            return lambda: [export_current(name, out=Path.cwd()).path]
+
+        actions: list[tuple[str, str, Callable[[], list[Path]]]] = [
+            (f"Export {f.name.upper()}", f.holds, export(f.name)) for f in FORMATS.values()
+        ]
+        actions.append(("Save my charts", "every chart above as PNG and SVG", self._save_charts))
+        buttons = []
+        for label, tooltip, action in actions:
+            button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
+            button.add_class("wb-take-away")
+            button.on_click(self._writer(action))
+            buttons.append(button)
+        return w.HBox(buttons, layout=w.Layout(flex_flow="row wrap"))
+
+    def _save_charts(self) -> list[Path]:
+        frame = answers_frame(self.session.events())
+        return save_all(frame, self.session.chapter, Path.cwd() / "my-charts")
+
+    def _writer(self, action: Callable[[], list[Path]]) -> Callable[[w.Button], None]:
+        def write(_: w.Button) -> None:
+            self.written.value = "<small>Writing…</small>"
+            try:
+                self.session.flush()  # the last edit goes into the store the export reads
+                paths = action()
+            except (WorkbookError, OSError) as error:
+                self.written.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+                return
+            folder = paths[0].parent
+            names = ", ".join(p.name for p in paths[:4]) + (" …" if len(paths) > 4 else "")
+            self.written.value = (
+                f"✓ Wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to "
+                f"<code>{html.escape(str(folder))}</code>: {html.escape(names)} · "
+                "open them from the file browser on the left"
+            )
+
+        return write
 
     def refresh(self, reread: bool = True) -> None:
         """Re-read the store (other notebooks' saves) and redraw everything."""

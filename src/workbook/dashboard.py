@@ -25,6 +25,11 @@ from .widgets.style import problem
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
 _STYLE = "<style>.wb-chart svg{max-width:100%;height:auto}</style>"
+_INTRO = (
+    "<h2>Your self-scores over time</h2><p>Each chart draws your complete snapshots: First day, "
+    "any check-ins, Last day. Saved a new one in another notebook? Press <b>Redraw my charts</b> "
+    "or run this again.</p>"
+)
 
 # The dashboard last shown in this kernel: a re-run cell replaces its old view, as listeners do.
 _shown: list[ProgressView] = []
@@ -38,16 +43,18 @@ class ProgressView:
         self.next = w.HTML()
         self.next.add_class("wb-next")
         redraw = w.Button(
-            description="Redraw my charts", icon="refresh", layout=w.Layout(width="auto")
+            description="Redraw my charts",
+            icon="refresh",
+            layout=w.Layout(width="auto", align_self="flex-start"),
         )
         redraw.add_class("wb-redraw")
         redraw.on_click(lambda _: self.refresh())
         self.charts: list[tuple[str, w.HTML]] = []
-        parts: list[w.Widget] = [self.next, redraw]
+        parts: list[w.Widget] = [self.next, w.HTML(_INTRO), redraw]
         heading = ""
         for exercise, chart in charts_for(session.chapter):
             unit = session.chapter.unit_of(exercise.id)
-            title = f"{unit.label} · {exercise.title or exercise.id}"
+            title = f"{unit.label} · {unit.title}"
             if title != heading:
                 parts.append(w.HTML(f"<h3>{html.escape(title)}</h3>"))
                 heading = title

@@ -129,6 +129,30 @@ print(json.dumps(said))
 """
 
 
+# A live watcher re-reads the store and notifies the session: the dashboard redraws by itself.
+NOTIFIED = """
+import time
+from workbook import load_course
+from workbook.session import current
+audit = load_course().chapters[0].exercise("hw3.audit")
+session = current()
+for r in audit.rows:
+    for c in audit.columns:
+        session.set("hw3.audit", f"{r.id}/{c.id}", 4, "last-day")
+from workbook.dashboard import _shown
+deadline = time.monotonic() + 30  # one redraw after the burst; slow on a loaded machine
+while ">Last day<" not in _shown[0].charts[-1][1].value and time.monotonic() < deadline:
+    time.sleep(0.1)
+"""
+
+
+def test_the_dashboard_redraws_when_the_session_notifies(seeded: Chapter) -> None:
+    shown = _shown(NOTIFIED)
+    hw3_grid, hw3_across = shown["texts"][5:]
+    assert any(t.startswith("Last day · ") for t in hw3_grid)
+    assert {"First day", "Last day"} <= set(hw3_across)
+
+
 def test_take_away_buttons_write_the_export_and_the_charts(
     seeded: Chapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

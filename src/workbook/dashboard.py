@@ -2,14 +2,16 @@
 
 Charts are inline SVG in an HTML widget: crisp at any zoom, shown by JupyterLab and Voilà
 alike with no image files, and their text stays text. `refresh()` redraws every dashboard in
-the kernel from the store: the re-run of the cell, its Redraw button and a live-progress
-watcher all call it. The buttons at the end write the learner's export (each format of
+the kernel from the store: the re-run of the cell and its Redraw button call it. The view also
+listens to the session (`Session.on_change`): a live-progress watcher that re-reads the store
+and notifies the session's listeners redraws it, a burst of saves once. The buttons at the end write the learner's export (each format of
 `workbook.export`) or every chart as PNG and SVG into the notebook's folder, and say where.
 """
 
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from .widgets.style import problem
 
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
+REDRAW_SECONDS = 0.3  # a retake arriving from another notebook is many saves: draw once
 _STYLE = "<style>.wb-chart svg{max-width:100%;height:auto}</style>"
 _INTRO = (
     "<h2>Your self-scores over time</h2><p>Each chart draws your complete snapshots: First day, "
@@ -68,7 +71,10 @@ class ProgressView:
         parts += [w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
         self.box = w.VBox(parts, layout=w.Layout(width="100%"))
         self.box.add_class("wb-my-progress")
+        self._timer: threading.Timer | None = None
+        self._timer_lock = threading.Lock()
         self.refresh(reread=False)
+        session.on_change("dashboard", self._changed)
 
     def _buttons(self) -> w.HBox:
         from .export import FORMATS, export_current  # weasyprint and friends: only when shown
@@ -110,6 +116,20 @@ class ProgressView:
             )
 
         return write
+
+    def _changed(self, _: str) -> None:
+        with self._timer_lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(REDRAW_SECONDS, self._redraw_quietly)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _redraw_quietly(self) -> None:
+        try:
+            self.refresh(reread=False)  # whoever notified has the session up to date
+        except WorkbookError as error:
+            self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
 
     def refresh(self, reread: bool = True) -> None:
         """Re-read the store (other notebooks' saves) and redraw everything."""

@@ -29,7 +29,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from workbook import load_course
-from workbook.jupyter import PRE_SAVE_HOOK
+from workbook.jupyter import PRE_SAVE_HOOK, app_command
 from workbook.kinds import Value
 from workbook.session import Session
 from workbook.store import ParquetStore
@@ -74,6 +74,7 @@ class JupyterServer:
     base: Path
     port: int
     token: str
+    app: bool = False  # `workbook app` (Voilà) instead of JupyterLab
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -160,6 +161,15 @@ class JupyterServer:
             f"--LabApp.user_settings_dir={settings}",
             "--LabApp.expose_app_in_browser=True",
         ]
+        if self.app:
+            command = app_command(
+                self.root,
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+            )
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -209,16 +219,17 @@ class JupyterServer:
 @pytest.fixture(scope="session")
 def jupyter_servers(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[str], JupyterServer]]:
+) -> Iterator[Callable[..., JupyterServer]]:
     """A factory: each call starts a fresh server (fresh notebooks, empty store)."""
     started: list[JupyterServer] = []
 
-    def start(name: str) -> JupyterServer:
+    def start(name: str, app: bool = False) -> JupyterServer:
         server = JupyterServer(
             name=name,
             base=tmp_path_factory.mktemp(re.sub(r"\W", "-", name)),
             port=_free_port(),
             token=os.urandom(16).hex(),
+            app=app,
         )
         started.append(server)
         server.start()
@@ -231,7 +242,7 @@ def jupyter_servers(
 
 @pytest.fixture(scope="module")
 def server(
-    jupyter_servers: Callable[[str], JupyterServer], request: pytest.FixtureRequest
+    jupyter_servers: Callable[..., JupyterServer], request: pytest.FixtureRequest
 ) -> JupyterServer:
     """This module's server: its learner starts with an empty store."""
     return jupyter_servers(request.module.__name__)

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -99,9 +100,15 @@ def test_the_server_lands_on_the_course_index(command: str, landing: str, tmp_pa
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/", headers={"Authorization": f"token {token}"}
         )
-        with urllib.request.urlopen(request, timeout=60) as reply:  # follows the redirect
-            assert urllib.parse.urlparse(reply.url).path == landing
-            page = reply.read().decode()
+        while True:  # the URL is printed as the server starts listening: it may refuse once
+            try:
+                with urllib.request.urlopen(request, timeout=60) as reply:  # follows redirects
+                    assert urllib.parse.urlparse(reply.url).path == landing
+                    page = reply.read().decode()
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline, f"workbook {command} did not answer"
+                time.sleep(0.3)
         assert "<title>" in page
         if command == "app":  # Voilà ran the notebook and left no code on the page
             assert "Course index" in page or "Chapter 1" in page

@@ -20,7 +20,7 @@ from ..scores import lowest
 from ..session import SNAPSHOTS, Session, Status, current, snapshot_label
 from . import choices, scores, texts
 from .parts import Form, full, html_widget
-from .style import problem, status_html
+from .style import problem, status_html, stylesheet
 
 BUILDERS: dict[str, Callable[[Exercise], Form]] = {
     "free_text": texts.free_text,
@@ -67,15 +67,14 @@ class ExerciseView:
             session.on_change(name, self._maybe_derive)
             self.derive()
         answered = _has_answers(session.answers(exercise.id, self.snapshot))
-        draft = session.answers(exercise.start_from) if exercise.start_from else {}
-        if not answered and _has_answers(draft):
+        if not answered and _has_answers(self._draft()):
             parts.append(self._start_button())
         self.status.value = status_html(
             "Your answers are back · saves automatically"
             if answered
             else "Saves automatically · come back to it whenever"
         )
-        self.box = w.VBox([*parts, self.form.body, self.status], layout=full())
+        self.box = w.VBox([stylesheet(), *parts, self.form.body, self.status], layout=full())
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
@@ -83,7 +82,7 @@ class ExerciseView:
     def _start_button(self) -> w.Button:
         source = self.session.chapter.unit_of(self.exercise.start_from)
         button = w.Button(
-            description=f"Start from my draft in {source.label}",
+            description=f"Start from my answers in {source.label}",
             icon="copy",
             layout=w.Layout(width="auto"),
         )
@@ -91,7 +90,7 @@ class ExerciseView:
 
         def copy(_: w.Button) -> None:
             # Through the widgets, so each copied answer is saved like a typed one.
-            draft = self.session.answers(self.exercise.start_from)
+            draft = self._draft()
             for key, control in self.form.controls.items():
                 if key in draft:
                     control.widget.value = control.from_store(draft[key])
@@ -100,6 +99,14 @@ class ExerciseView:
         button.on_click(copy)
         self.start_button = button
         return button
+
+    def _draft(self) -> dict[str, Value]:
+        """The answers `start_from` names: for a self-score, its newest snapshot (whole, not mixed)."""
+        source = self.exercise.start_from
+        if not source:
+            return {}
+        taken = self.session.snapshots(source)
+        return self.session.answers(source, taken[-1] if taken else "")
 
     def _snapshot_options(self) -> list[tuple[str, str]]:
         today = f"check-in-{dt.date.today().isoformat()}"

@@ -10,6 +10,7 @@ import ipywidgets as w
 from ..errors import WorkbookError
 from ..progress import progress, unit_progress
 from ..session import Session, current
+from ..watch import watch
 from .style import problem, stylesheet
 
 
@@ -43,14 +44,21 @@ def _table_html(session: Session) -> str:
     return f"<table><tr><th></th><th>Title</th><th>Exercises</th></tr>{rows}</table>"
 
 
-def _live(session: Session, name: str, cls: str, render: Callable[[Session], str]) -> w.Widget:
-    """An HTML widget re-rendered after every change, here or (seen by the watcher) elsewhere."""
+def live_html(
+    name: str, cls: str, render: Callable[[Session], str], session: Session | None = None
+) -> w.Widget:
+    """An HTML widget showing `render(session)`, redrawn after every change to the answers:
+    made here, or saved in another notebook (the kernel's store watcher sees it within a second).
+
+    This is the hook for anything drawn from the answers (progress, charts): `name` identifies
+    it, so a re-run cell replaces its listener; `cls` is a class for styling and tests.
+    """
+    session = session or current()
     shown = w.HTML(render(session))
     shown.add_class(cls)
-    # Keyed by name: a re-run cell replaces its old widget's listener.
     session.on_change(name, lambda _: setattr(shown, "value", render(session)))
-    box = w.VBox([stylesheet(), shown], layout=w.Layout(width="100%"))
-    return box
+    watch(session)
+    return w.VBox([stylesheet(), shown], layout=w.Layout(width="100%"))
 
 
 def progress_bar(unit_id: str | None = None) -> w.Widget:
@@ -63,15 +71,13 @@ def progress_bar(unit_id: str | None = None) -> w.Widget:
         return problem(error)
     except KeyError:
         return problem(WorkbookError(f"No module {unit_id!r}: regenerate the notebooks"))
-    return _live(
-        session, f"progress:{unit_id}", "wb-progress", lambda s: _progress_html(s, unit_id)
-    )
+    render = lambda s: _progress_html(s, unit_id)  # noqa: E731
+    return live_html(f"progress:{unit_id}", "wb-progress", render, session)
 
 
 def progress_table() -> w.Widget:
     """Every module and homework, done or not, live as answers change."""
     try:
-        session = current()
+        return live_html("progress-table", "wb-progress-table", _table_html)
     except WorkbookError as error:
         return problem(error)
-    return _live(session, "progress-table", "wb-progress-table", _table_html)

@@ -18,6 +18,7 @@ from ..kinds import Value
 from ..model import Exercise
 from ..scores import lowest
 from ..session import SNAPSHOTS, Session, Status, current, snapshot_label
+from ..watch import watch
 from . import choices, scores, texts
 from .parts import Form, full, html_widget
 from .style import problem, status_html, stylesheet
@@ -191,4 +192,5 @@ def exercise(exercise_id: str) -> w.Widget:
     except WorkbookError as error:
         return problem(error)
     _views[exercise_id] = view
+    watch(session)  # derived prompts follow scores saved in another notebook
     return view.box

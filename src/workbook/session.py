@@ -20,6 +20,7 @@ from typing import Literal
 
 from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
+from .hub.sharing import SHARE_FIELD
 from .kinds import RECALL_MARKS, Field, Value, fields_of
 from .model import Chapter, Course, Exercise
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
@@ -140,6 +141,8 @@ class Session:
     # writing ---------------------------------------------------------------------------------
 
     def field(self, exercise: Exercise, key: str) -> Field:
+        if key == SHARE_FIELD:  # the "Share with my facilitator" toggle of any exercise
+            return Field(SHARE_FIELD, "flag", "Share with my facilitator")
         for f in fields_of(exercise):
             if f.key == key:
                 return f

@@ -34,6 +34,7 @@ _CODE_CAPTIONS = {
     "exercise": "Your answer: saved as you type (Run all to load it)",
     "progress_bar": "Your progress",
     "progress_table": "Your progress, module by module",
+    "my_progress": "What is next, and your self-scores as charts",
     "facilitator_dashboard": "Your cohort, live",
 }
 _METADATA = {
@@ -186,6 +187,12 @@ def _progress_cells() -> list[NotebookNode]:
     cells.md("# My progress", _RUN_ALL)
     cells.code(_call("progress_bar"))
     cells.code(_call("progress_table"))
+    cells.md(
+        "## Your self-scores over time",
+        "Each chart draws your complete snapshots: First day, any check-ins, Last day. "
+        "Saved a new one in another notebook? Press **Redraw my charts** or run this again.",
+    )
+    cells.code(_call("my_progress"))
     cells.md("[← Back to the course index](index.ipynb)")
     return cells.cells
 

@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from ..model import Exercise
 from ..scores import lowest
-from .parts import Control, Form, anchors, beside, html_widget, score
+from .parts import Control, Form, anchors, beside, earlier, html_widget, score
 
 
 def score_matrix(e: Exercise) -> Form:
@@ -26,12 +26,15 @@ def score_matrix(e: Exercise) -> Form:
         html_widget("Average", "b", "wb-grid-head"),
     ]
     averages = {}
+    hints: dict[str, w.HTML] = {}
     for item in e.columns:
         cells.append(html_widget(item.label, "b", "wb-grid-item"))
         for row in e.rows:
             key = f"{row.id}/{item.id}"
             controls[key] = score(e)
-            cell = w.HBox([html_widget(row.label, "span", "wb-grid-caption"), controls[key].widget])
+            hints[key] = earlier()
+            caption = html_widget(row.label, "span", "wb-grid-caption")
+            cell = w.HBox([caption, controls[key].widget, hints[key]])
             cell.add_class("wb-grid-cell")
             cell.add_class(f"wb-cell-{row.id}--{item.id}")
             cells.append(cell)
@@ -54,10 +57,12 @@ def score_matrix(e: Exercise) -> Form:
     columns = f"minmax(10em, 1fr) repeat({len(e.rows)}, max-content) 6em"
     grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, width="100%"))
     grid.add_class("wb-grid")
-    return Form(w.VBox([anchors(e), grid], layout=w.Layout(width="100%")), controls, {})
+    body = w.VBox([anchors(e), grid], layout=w.Layout(width="100%"))
+    return Form(body, controls, {}, earlier=hints)
 
 
 def score_scale(e: Exercise) -> Form:
     controls = {i.id: score(e) for i in e.items}
-    rows = [beside(i.label, controls[i.id].widget) for i in e.items]
-    return Form(w.VBox([anchors(e), *rows]), controls, {})
+    hints = {i.id: earlier() for i in e.items}
+    rows = [beside(i.label, controls[i.id].widget, hints[i.id]) for i in e.items]
+    return Form(w.VBox([anchors(e), *rows]), controls, {}, earlier=hints)

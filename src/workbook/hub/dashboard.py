@@ -67,7 +67,9 @@ class _Dashboard:
         self.heatmap.value = view.heatmap_html()
         self.scores.value = _table(view.scores(), self.notes["scores"])
         self.change.value = _table(view.change(), self.notes["change"])
-        self.reflections.value = _table(view.reflections(), "Nothing shared yet.")
+        shared = view.reflections().drop(columns=["exercise"])
+        shared["saved_at"] = shared["saved_at"].dt.tz_convert(None).dt.strftime("%Y-%m-%d %H:%M")
+        self.reflections.value = _table(shared, "Nothing shared yet.")
         self.updated.value = f"Updated {dt.datetime.now():%H:%M:%S}"
 
     def _tick(self) -> None:

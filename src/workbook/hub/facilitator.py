@@ -116,7 +116,7 @@ class CohortView:
         for learner, row in table.iterrows():
             cells = "".join(
                 f'<td class="wb-{v or "none"}" title="{v or "not started"}" '
-                f'style="background:{colours[v]};min-width:2.2em">{"✓" if v == "done" else ""}</td>'
+                f'style="background:{colours[v]};color:#fff;text-align:center;min-width:2.2em">{"✓" if v == "done" else ""}</td>'
                 for v in row
             )
             rows.append(f"<tr><th>{html.escape(str(learner))}</th>{cells}</tr>")
@@ -156,6 +156,7 @@ class CohortView:
             and ex in exercises and exercises[ex].kind != "choice"
         ]  # fmt: skip
         frame = pd.DataFrame(rows, columns=columns)
+        frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
         return frame.sort_values("saved_at", ascending=False).reset_index(drop=True)
 
     def export(self, path: Path) -> Path:

@@ -21,6 +21,7 @@ from ..snapshots import FIRST, SnapshotState, comes_before, snapshot_label, stat
 from ..watch import watch
 from . import choices, retake, scores, texts
 from .parts import Form, full, html_widget
+from .share import share_toggle
 from .style import problem, status_html, stylesheet
 
 BUILDERS: dict[str, Callable[[Exercise], Form]] = {
@@ -80,7 +81,9 @@ class ExerciseView:
         if not answered and _has_answers(self._draft()):
             parts.append(self._start_button())
         self.status.value = status_html(self._resting_status())
-        self.box = w.VBox([stylesheet(), *parts, self.form.body, self.status], layout=full())
+        share = share_toggle(session, exercise)
+        tail = [share] if share is not None else []
+        self.box = w.VBox([stylesheet(), *parts, self.form.body, *tail, self.status], layout=full())
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")

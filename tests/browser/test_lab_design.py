@@ -141,6 +141,7 @@ def test_sliders_say_not_scored_yet_and_text_wraps_in_a_proportional_font(lab) -
 def test_narrow_window_stacks_the_grid_without_sideways_scroll(lab, width: int) -> None:
     lab.page.set_viewport_size({"width": width, "height": 1000})
     lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.command("application:toggle-left-area")  # the widest an 800 px notebook gets
     audit = lab.exercise("m06.audit")
     expect(audit.locator(".wb-grid-caption").first).to_be_visible()
     expect(audit.locator(".wb-grid-head").first).to_be_hidden()

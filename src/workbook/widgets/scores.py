@@ -16,7 +16,7 @@ def score_matrix(e: Exercise) -> Form:
 
     Content's rows are the occasions and its columns the items, as the store keys them
     (`row/column`); on screen an item reads along one line, so the grid is transposed.
-    Below about 40em wide (a container query in the stylesheet) each cell stacks with its own
+    Below about 58em wide (a container query in the stylesheet) each cell stacks with its own
     caption instead.
     """
     controls: dict[str, Control] = {}

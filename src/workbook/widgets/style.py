@@ -81,7 +81,9 @@ CSS = f"""
   margin-left: 4px; padding: 0 5px; border-radius: 8px; font-size: 85%;
   background: var(--jp-warn-color3, #fff3cd); color: var(--jp-warn-color0, #7a4f01);
 }}
-@container (max-width: 44em) {{
+.wb-grid-cell .wb-earlier {{ margin: 0 0 0 4px !important; min-width: 0; width: auto; }}
+/* Stacked once the grid would not fit: labels, three 5-button groups, averages need ~58em. */
+@container (max-width: 58em) {{
   .wb-grid {{ grid-template-columns: 1fr !important; gap: 2px; }}
   .wb-grid .wb-grid-head {{ display: none !important; }}
   .wb-grid .wb-grid-item {{ margin-top: 10px; }}

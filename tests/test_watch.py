@@ -108,7 +108,7 @@ def test_an_unreadable_store_is_retried_not_fatal(
         raise StoreError("disk gone")
 
     with monkeypatch.context() as mp:
-        mp.setattr(reader.store, "history", fail)
+        mp.setattr(reader.store, "latest", fail)  # what refresh reads
         with pytest.raises(StoreError):
             watcher.check()
     watcher._last = None  # what the thread does after a failed poll

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from lab_server import lab_contents
 
 from workbook.cli import main
-from workbook.content import default_content_root
+from workbook.paths import content_root
 
 
 def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
@@ -20,7 +23,7 @@ def test_validate_broken_content_says_where(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "content"
-    shutil.copytree(default_content_root(), root)
+    shutil.copytree(content_root(), root)
     module = root / "chapter-01" / "modules" / "06-coordination.yaml"
     module.write_text(
         module.read_text(encoding="utf-8").replace("minutes: 13", "minutes: soon"), encoding="utf-8"
@@ -53,48 +56,8 @@ def test_unknown_options_are_refused_outside_lab() -> None:
 
 def test_lab_serves_the_course_index(tmp_path: Path) -> None:
     """The README's main job, for real: `workbook lab` answers with the index notebook."""
-    import json
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    token = "t" * 32
     env = dict(
         os.environ, WORKBOOK_HOME=str(tmp_path / "home"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")
     )
-    workbook = Path(sys.executable).with_name("workbook")
-    args = [
-        str(workbook),
-        "lab",
-        f"--port={port}",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-    ]
-    server = subprocess.Popen(
-        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                url = f"http://127.0.0.1:{port}/api/contents/index.ipynb?token={token}&content=0"
-                with urllib.request.urlopen(url, timeout=2) as reply:
-                    model = json.load(reply)
-                break
-            except OSError:
-                assert server.poll() is None, "workbook lab exited"
-                assert time.monotonic() < deadline, "workbook lab did not answer in 60 s"
-                time.sleep(0.3)
-        assert model["type"] == "notebook" and model["path"] == "index.ipynb"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    model = lab_contents(Path(sys.executable).with_name("workbook"), "index.ipynb", env)
+    assert model["type"] == "notebook" and model["path"] == "index.ipynb"

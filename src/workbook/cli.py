@@ -9,15 +9,19 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .content import default_content_root, load_course
+from .content import load_course
 from .errors import WorkbookError
 from .jupyter import install_lab_settings, lab_command
+from .paths import content_root, copy_notebooks, notebooks_root, shipped
 
 __all__ = ["main"]
 
 
-def _default_notebooks() -> Path:
-    return default_content_root().parent / "notebooks"
+def _notebooks(args: argparse.Namespace) -> Path:
+    """--out, else the notebooks folder beside --content, else beside the default content."""
+    if args.out is not None:
+        return Path(args.out)
+    return args.content.parent / "notebooks" if args.content else notebooks_root()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -36,26 +40,34 @@ def _build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     course = load_course(args.content)
+    out = _notebooks(args)
     if args.check:
-        changed = stale(render(course), args.out)
+        changed = stale(render(course), out)
         if changed:
-            print(f"stale in {args.out}: {', '.join(changed)}", file=sys.stderr)
+            print(f"stale in {out}: {', '.join(changed)}", file=sys.stderr)
             print("run `workbook build` and commit the notebooks", file=sys.stderr)
             return 1
-        print(f"ok: {args.out} matches content")
+        print(f"ok: {out} matches content")
         return 0
-    changed = build(course, args.out)
+    changed = build(course, out)
     elapsed = time.perf_counter() - started
     print(
-        f"wrote {len(changed)} notebook(s) to {args.out} in {elapsed:.2f} s"
+        f"wrote {len(changed)} notebook(s) to {out} in {elapsed:.2f} s"
         + (f": {', '.join(changed)}" if changed else "")
     )
     return 0
 
 
 def _lab(args: argparse.Namespace) -> int:
+    out = _notebooks(args)
+    if args.out is None and not args.content and content_root().is_relative_to(shipped()):
+        # An installed wheel: the learner works on their own copy, not inside site-packages.
+        from .store import default_root
+
+        out = default_root() / "notebooks"
+        copy_notebooks(notebooks_root(), out)
     install_lab_settings()
-    command = lab_command(args.out, *args.jupyter_args)
+    command = lab_command(out, *args.jupyter_args)
     os.execv(command[0], command)
 
 
@@ -71,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--content", type=Path, default=None, help="content folder")
-        cmd.add_argument("--out", type=Path, default=_default_notebooks(), help="notebooks folder")
+        cmd.add_argument("--out", type=Path, default=None, help="notebooks folder")
         cmd.set_defaults(run=run)
     sub.choices["build"].add_argument(
         "--check", action="store_true", help="fail if notebooks are stale"

@@ -6,7 +6,6 @@ expected. A new chapter is new files: nothing here knows the course.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,8 +32,9 @@ from .model import (
     Side,
     Unit,
 )
+from .paths import content_root
 
-__all__ = ["default_content_root", "load_course", "slug", "validate"]
+__all__ = ["load_course", "slug", "validate"]
 
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -46,12 +46,6 @@ T = TypeVar("T")
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def default_content_root() -> Path:
-    """WORKBOOK_CONTENT, else the content/ folder of the checkout this package runs from."""
-    env = os.environ.get("WORKBOOK_CONTENT")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "content"
 
 
 @dataclass
@@ -506,8 +500,8 @@ def _load_chapter(root: Path, name: str) -> Chapter:
 
 
 def load_course(root: Path | None = None) -> Course:
-    """Load and validate the course under `root` (default: :func:`default_content_root`)."""
-    root = root or default_content_root()
+    """Load and validate the course under `root` (default: :func:`workbook.paths.content_root`)."""
+    root = root or content_root()
     doc = _Doc(root / "course.yaml", "course.yaml")
     node = doc.compose()
     f = doc.mapping(node, "", {"title", "version", "chapters"})

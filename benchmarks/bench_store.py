@@ -26,7 +26,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from workbook.store import _SMALL, COMPACT_AFTER, Event, ParquetStore, _to_table
+from workbook.store import COMPACT_AFTER, Event, ParquetStore
+from workbook.store.files import SMALL, to_table
 
 
 def progress(total: int, desc: str) -> Any:
@@ -66,7 +67,7 @@ def random_event(rng: random.Random, learner: str, i: int) -> Event:
 def bare_save(directory: Path, table: pa.Table, i: int) -> None:
     tmp = directory / f".tmp-{i}"
     with open(tmp, "wb") as f:
-        pq.write_table(table, f, **_SMALL)  # the store's own write options: same bytes
+        pq.write_table(table, f, **SMALL)  # the store's own write options: same bytes
         f.flush()
         os.fsync(f.fileno())
     os.chmod(tmp, 0o644)
@@ -126,7 +127,7 @@ def main() -> None:
             t = time.perf_counter()
             store.append([e])
             saves.append(time.perf_counter() - t)
-            table = _to_table([e])
+            table = to_table([e])
             t = time.perf_counter()
             bare_save(bare_dir, table, i)
             bares.append(time.perf_counter() - t)

@@ -1,0 +1,49 @@
+"""The id rules: what may name a cohort or learner folder, an exercise, a field or an event."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import IdError
+
+__all__ = ["check_event_id", "check_id", "check_key", "show"]
+
+# Partition values are type-inferred by engines: DuckDB reads "inf"/"infinity" and "epoch" as
+# DATEs, "2025-09-01" as a DATE, "00123" as an integer. A leading letter and this list avoid all.
+PATH_ID = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}")
+RESERVED = frozenset({"inf", "infinity", "nan", "null", "true", "false", "epoch"})
+EXERCISE_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,63}")
+FIELD = re.compile(r"[a-z0-9][a-z0-9./-]{0,127}")
+EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def show(value: object) -> str:
+    """A short repr for messages: a 1 MB answer must not become a 1 MB error."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_id(value: str, what: str) -> str:
+    """Return `value` if it is safe as a cohort or learner directory name, else raise IdError."""
+    if (
+        not isinstance(value, str)
+        or not PATH_ID.fullmatch(value)
+        or ".." in value
+        or value.lower() in RESERVED
+    ):
+        raise IdError(
+            f"{what} {show(value)} is not allowed: use 1-64 characters, an ASCII letter first,"
+            " then ASCII letters, digits, '.', '_' or '-', without '..', and not one of"
+            " inf, infinity, nan, null, true, false, epoch"
+        )
+    return value
+
+
+def check_key(value: object, what: str, pattern: re.Pattern[str], rule: str) -> None:
+    if not isinstance(value, str) or not pattern.fullmatch(value) or ".." in value:
+        raise IdError(f"{what} {show(value)} is not allowed: use {rule}, without '..'")
+
+
+def check_event_id(value: object) -> None:
+    if not isinstance(value, str) or not EVENT_ID.fullmatch(value):
+        raise IdError(f"event_id {show(value)}: use 1-64 of A-Z a-z 0-9 _ -")

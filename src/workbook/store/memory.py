@@ -1,0 +1,64 @@
+"""The store's one small interface, its in-memory twin, and where the store lives by default."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from .events import Event
+from .ids import check_id
+
+__all__ = ["MemoryStore", "Store", "StoreWarning", "default_root"]
+
+
+class StoreWarning(UserWarning):
+    """A corrupt file was set aside, or a compaction failed; saved answers are not affected."""
+
+
+class Store(Protocol):
+    def append(self, events: Sequence[Event]) -> None:
+        """Save a batch; durable when it returns (one learner's events land in one file)."""
+
+    def history(self, cohort: str, learner: str) -> list[Event]:
+        """All events of one learner, deduped by event_id, ordered by (saved_at, event_id)."""
+
+    def learners(self) -> list[tuple[str, str]]:
+        """The (cohort, learner) pairs that have saved events."""
+
+
+class MemoryStore:
+    """The in-memory twin of ParquetStore, for tests and previews."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._events: dict[tuple[str, str], list[Event]] = {}
+
+    def append(self, events: Sequence[Event]) -> None:
+        with self._lock:
+            for e in events:
+                self._events.setdefault((e.cohort, e.learner), []).append(e)
+
+    def history(self, cohort: str, learner: str) -> list[Event]:
+        key = (check_id(cohort, "cohort"), check_id(learner, "learner"))
+        with self._lock:
+            events = sorted(self._events.get(key, ()), key=lambda e: (e.saved_at, e.event_id))
+        unique: dict[str, Event] = {}
+        for e in events:
+            unique.setdefault(e.event_id, e)  # dicts keep insertion order: still sorted
+        return list(unique.values())
+
+    def learners(self) -> list[tuple[str, str]]:
+        with self._lock:
+            return sorted(self._events)
+
+
+def default_root() -> Path:
+    """$WORKBOOK_HOME if set, else the platform's per-user data folder."""
+    if home := os.environ.get("WORKBOOK_HOME"):
+        return Path(home).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("workbook"))

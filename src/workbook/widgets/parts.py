@@ -1,0 +1,130 @@
+"""The building blocks every form is made of: value controls, labels, layouts.
+
+A :class:`Control` pairs a value widget with how its value maps to the stored one, so a view can
+restore and save every kind the same way.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+
+from ..kinds import Value
+from ..model import Exercise, Item
+
+NOT_SCORED = "–"
+
+
+@dataclass
+class Control:
+    """A value widget and how its value maps to the stored one."""
+
+    widget: w.ValueWidget
+    to_store: Callable[[Any], Value] = lambda v: v
+    from_store: Callable[[Value], Any] = lambda v: v
+
+
+@dataclass
+class Form:
+    body: w.Widget
+    controls: dict[str, Control]
+    row_labels: dict[str, w.HTML]
+
+
+def full() -> w.Layout:
+    return w.Layout(width="100%")
+
+
+def _label() -> w.Layout:
+    # A fixed width keeps a scale's controls in one column whatever the label's length.
+    return w.Layout(width="18em", flex="0 0 18em")
+
+
+def html_widget(
+    text: str, tag: str = "div", cls: str = "", layout: w.Layout | None = None
+) -> w.HTML:
+    widget = w.HTML(f"<{tag}>{html.escape(text)}</{tag}>", layout=layout or w.Layout())
+    if cls:
+        widget.add_class(cls)
+    return widget
+
+
+def beside(label: str, widget: w.Widget) -> w.HBox:
+    return w.HBox([html_widget(label, "span", "wb-cell-label", _label()), widget])
+
+
+def under(label: str, widget: w.Widget) -> w.VBox:
+    return w.VBox([html_widget(label, "small"), widget], layout=full())
+
+
+def _grow(area: w.Textarea, minimum: int) -> None:
+    """Fit the rows to the text (about 90 characters a line), from `minimum` up to 40."""
+
+    def fit(_: object = None) -> None:
+        lines = sum(len(line) // 90 + 1 for line in str(area.value).split("\n"))
+        area.rows = max(minimum, min(lines + 1, 40))
+
+    fit()
+    area.observe(fit, names="value")
+
+
+def text(placeholder: str = "", rows: int = 3) -> Control:
+    area = w.Textarea(placeholder=placeholder, rows=rows, continuous_update=True, layout=full())
+    _grow(area, rows)
+    return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
+
+
+def score(exercise: Exercise) -> Control:
+    scale = exercise.scale
+    assert scale is not None
+    anchors = dict(scale.anchors)
+    if len(scale.points()) <= 5:
+        toggles = w.ToggleButtons(
+            options=[(str(p), p) for p in scale.points()],
+            value=None,
+            tooltips=[anchors.get(p, "") for p in scale.points()],
+            style={"button_width": "3em"},
+        )
+        return Control(toggles)
+    labels = [NOT_SCORED, *(str(p) for p in scale.points())]
+    slider = w.SelectionSlider(options=labels, value=NOT_SCORED, continuous_update=False)
+    return Control(
+        slider,
+        lambda v: None if v == NOT_SCORED else int(v),
+        lambda v: NOT_SCORED if v is None else str(v),
+    )
+
+
+def anchors(exercise: Exercise) -> w.HTML:
+    assert exercise.scale is not None
+    text = " · ".join(f"{p} = {label}" for p, label in exercise.scale.anchors)
+    return html_widget(text, "small", "wb-anchors")
+
+
+def flag(label: str) -> tuple[w.Widget, Control]:
+    box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="2em"))
+    return w.HBox([box, html_widget(label)]), Control(box, bool, lambda v: bool(v))
+
+
+def date() -> Control:
+    return Control(w.DatePicker(value=None), lambda v: v, lambda v: v)
+
+
+def grid(e: Exercise, cell: Callable[[Item, Item], tuple[w.Widget, Control]]) -> Form:
+    """One labelled block per row, its cells made by `cell(row, column)`."""
+    controls: dict[str, Control] = {}
+    labels: dict[str, w.HTML] = {}
+    rows: list[w.Widget] = []
+    for row in e.rows:
+        labels[row.id] = html_widget(row.label, "b", "wb-row-label")
+        cells = []
+        for col in e.columns:
+            widget, control = cell(row, col)
+            controls[f"{row.id}/{col.id}"] = control
+            cells.append(widget)
+        rows.append(w.VBox([labels[row.id], *cells], layout=full()))
+    return Form(w.VBox(rows, layout=full()), controls, labels)

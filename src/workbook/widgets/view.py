@@ -1,0 +1,187 @@
+"""One exercise on screen: its form (built by kind), snapshot picker, save status, derived prompt.
+
+Each value widget is restored from the store first and observed second, so a restore never
+writes back. Builders are a table keyed by kind, like :data:`workbook.kinds.KINDS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..errors import WorkbookError
+from ..kinds import Value
+from ..model import Exercise
+from ..scores import lowest
+from ..session import SNAPSHOTS, Session, Status, current, snapshot_label
+from . import choices, scores, texts
+from .parts import Form, full, html_widget
+from .style import problem, status_html
+
+BUILDERS: dict[str, Callable[[Exercise], Form]] = {
+    "free_text": texts.free_text,
+    "text_grid": texts.text_grid,
+    "score_scale": scores.score_scale,
+    "score_matrix": scores.score_matrix,
+    "checklist": choices.checklist,
+    "choice": choices.choice,
+    "action_plan": texts.action_plan,
+    "recall_check": choices.recall_check,
+    "document": texts.document,
+}
+
+
+class ExerciseView:
+    """One exercise on screen: its form, its snapshot picker, its save status."""
+
+    def __init__(self, session: Session, exercise: Exercise) -> None:
+        self.session = session
+        self.exercise = exercise
+        self.form = BUILDERS[exercise.kind](exercise)
+        self.status = html_widget("", "small", "wb-status")
+        self.derived = html_widget("", "div", "wb-derived")
+        self._loading = False
+        self._edited = False
+        self.snapshot = ""
+        self.start_button: w.Button | None = None
+        parts: list[w.Widget] = []
+        if exercise.snapshots:
+            self.picker = w.Dropdown(options=self._snapshot_options(), description="Snapshot")
+            self.snapshot = self._initial_snapshot()
+            self.picker.value = self.snapshot
+            self.picker.add_class("wb-snapshot")
+            parts.append(self.picker)
+        self.load()
+        for key, control in self.form.controls.items():
+            control.widget.observe(self._changed(key), names="value")
+        if exercise.snapshots:
+            self.picker.observe(self._switch, names="value")
+        name = f"view:{exercise.id}"
+        session.on_status(name, self._show_status)
+        if exercise.derive is not None:
+            parts.append(self.derived)
+            session.on_change(name, self._maybe_derive)
+            self.derive()
+        answered = _has_answers(session.answers(exercise.id, self.snapshot))
+        draft = session.answers(exercise.start_from) if exercise.start_from else {}
+        if not answered and _has_answers(draft):
+            parts.append(self._start_button())
+        self.status.value = status_html(
+            "Your answers are back · saves automatically"
+            if answered
+            else "Saves automatically · come back to it whenever"
+        )
+        self.box = w.VBox([*parts, self.form.body, self.status], layout=full())
+        self.box.add_class("wb-exercise")
+        self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
+        self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
+
+    def _start_button(self) -> w.Button:
+        source = self.session.chapter.unit_of(self.exercise.start_from)
+        button = w.Button(
+            description=f"Start from my draft in {source.label}",
+            icon="copy",
+            layout=w.Layout(width="auto"),
+        )
+        button.add_class("wb-start-from")
+
+        def copy(_: w.Button) -> None:
+            # Through the widgets, so each copied answer is saved like a typed one.
+            draft = self.session.answers(self.exercise.start_from)
+            for key, control in self.form.controls.items():
+                if key in draft:
+                    control.widget.value = control.from_store(draft[key])
+            button.layout.display = "none"
+
+        button.on_click(copy)
+        self.start_button = button
+        return button
+
+    def _snapshot_options(self) -> list[tuple[str, str]]:
+        today = f"check-in-{dt.date.today().isoformat()}"
+        names = [*SNAPSHOTS, *self.session.snapshots(self.exercise.id), today]
+        return [(snapshot_label(s), s) for s in dict.fromkeys(n for n in names if n)]
+
+    def _initial_snapshot(self) -> str:
+        taken = [s for s in self.session.snapshots(self.exercise.id) if s]
+        return taken[-1] if taken else "first-day"
+
+    def load(self) -> None:
+        answers = self.session.answers(self.exercise.id, self.snapshot)
+        self._loading = True
+        try:
+            for key, control in self.form.controls.items():
+                control.widget.value = control.from_store(answers.get(key))
+        finally:
+            self._loading = False
+
+    def _switch(self, change: dict[str, Any]) -> None:
+        self.snapshot = str(change["new"])
+        self.load()
+
+    def _changed(self, key: str) -> Callable[[dict[str, Any]], None]:
+        def save(change: dict[str, Any]) -> None:
+            if self._loading:
+                return
+            self._edited = True
+            try:
+                control = self.form.controls[key]
+                self.session.set(
+                    self.exercise.id, key, control.to_store(change["new"]), self.snapshot
+                )
+            except WorkbookError as error:
+                self.status.value = status_html(str(error), failed=True)
+
+        return save
+
+    def _show_status(self, status: Status) -> None:
+        # Saves are batched for the whole session; only the exercises edited here report them.
+        if self._edited:
+            self.status.value = status_html(status.message, failed=status.state == "failed")
+
+    def _maybe_derive(self, exercise_id: str) -> None:
+        if self.exercise.derive is not None and exercise_id == self.exercise.derive.lowest_of:
+            self.derive()
+
+    def derive(self) -> None:
+        derive = self.exercise.derive
+        assert derive is not None
+        source = self.session.exercise(derive.lowest_of)
+        # Across snapshots, newest value per item: a partial retake still names the lowest.
+        found = lowest(source, self.session.all_answers().get(source.id, {}), derive.count)
+        if found is None:
+            title = html.escape(source.title or source.id)
+            self.derived.value = f"<i>Score every item of “{title}” above to see this.</i>"
+            return
+        names = " and ".join(f"<b>{html.escape(i.label)}</b>" for i in found)
+        self.derived.value = f"{html.escape(derive.label)}: {names}"
+        for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
+            row = next(r for r in self.exercise.rows if r.id == row_id)
+            label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
+
+
+def _has_answers(answers: dict[str, Value]) -> bool:
+    return any(v not in (None, "", False) for v in answers.values())
+
+
+_views: dict[str, ExerciseView] = {}
+
+
+def live_view(exercise_id: str) -> ExerciseView:
+    """The view most recently shown for an exercise in this kernel (for tests and scripting)."""
+    return _views[exercise_id]
+
+
+def exercise(exercise_id: str) -> w.Widget:
+    """The live form for one exercise, restored from the store. Errors show as a message."""
+    try:
+        session = current()
+        view = ExerciseView(session, session.exercise(exercise_id))
+    except WorkbookError as error:
+        return problem(error)
+    _views[exercise_id] = view
+    return view.box

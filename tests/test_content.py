@@ -170,17 +170,12 @@ def test_chapter_shape(chapter: Chapter) -> None:
             ],
         ),
         (
-            "kpis",
-            [
-                "Time to activation",
-                "Completion rate",
-                "Adoption rate",
-                "Customer readiness score",
-                "Retention rate",
-                "Customer satisfaction",
-                "Revenue growth",
-                "Renewal rate",
-            ],
+            "onboarding-kpis",
+            ["Time to activation", "Completion rate", "Adoption rate", "Customer readiness score"],
+        ),
+        (
+            "account-management-kpis",
+            ["Retention rate", "Customer satisfaction", "Revenue growth", "Renewal rate"],
         ),
     ],
 )
@@ -229,6 +224,37 @@ def test_coordination_audit_anchors(chapter: Chapter) -> None:
     assert dict(audit.scale.anchors) == {1: "failed", 5: "invisible to the customer"}
     assert [r.label for r in audit.rows] == ["Handover 1", "Handover 2", "Handover 3"]
     assert len(audit.columns) == 5
+
+
+def test_only_the_course_prompts_are_required(chapter: Chapter) -> None:
+    # Aids we add (pause-and-reflect picks, the readiness checklist) never hold progress back.
+    optional = {e.id for u in chapter.units for e in u.exercises if not e.required}
+    assert optional == {
+        "m01.friction",
+        "m01.opportunity",
+        "m04.gap",
+        "m06.last-handover",
+        "m07.readiness",
+    }
+
+
+def test_action_plans_ask_what_the_course_asks(chapter: Chapter) -> None:
+    # Module 8 asks for "a date, a deliverable, and an accountability partner"; homework 3 does not.
+    assert chapter.exercise("m08.plan").complete_with == (
+        "action",
+        "date",
+        "deliverable",
+        "partner",
+    )
+    assert chapter.exercise("hw3.plan").complete_with == ()
+
+
+def test_kpis_are_two_unranked_groups_of_four(chapter: Chapter) -> None:
+    groups = [n for n in chapter.unit("m08").lists if n.id.endswith("kpis")]
+    assert [(n.title, len(n.items), n.numbered) for n in groups] == [
+        ("Onboarding KPIs", 4, False),
+        ("Account Management KPIs", 4, False),
+    ]
 
 
 def test_exercise_ids_are_unique_and_stable(chapter: Chapter) -> None:

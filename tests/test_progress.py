@@ -11,6 +11,23 @@ from workbook import load_course, progress
 from workbook.kinds import is_complete
 from workbook.model import Chapter
 
+_DAY = dt.date(2026, 12, 1)
+_PLAN = ("action", "date", "deliverable", "partner")
+_M08_ROWS = ("close-mistake", "install-practice")
+_MARKED = {
+    d: "got-it"
+    for d in (
+        "primary-goal",
+        "customer-stage",
+        "focus",
+        "duration",
+        "success-measure",
+        "main-activities",
+        "mindset",
+        "communication-style",
+    )
+}
+
 
 @pytest.fixture(scope="module")
 def chapter() -> Chapter:
@@ -35,8 +52,19 @@ def test_nothing_done(chapter: Chapter) -> None:
         ("m07.readiness", {"setup-complete": True}, True),
         ("m08.mistake", {"choice": "rushed-handover"}, True),
         ("m08.plan", {"close-mistake/action": "x", "install-practice/action": "y"}, False),
+        ("m08.plan", {f"{r}/{f}": "x" for r in _M08_ROWS for f in _PLAN if f != "date"}, False),
+        (
+            "m08.plan",
+            {f"{r}/{f}": _DAY if f == "date" else "x" for r in _M08_ROWS for f in _PLAN},
+            True,
+        ),
+        # The course asks homework 3 for a plan, not a date: the action is the plan.
+        ("hw3.plan", {"lift-lowest/date": _DAY}, False),
+        ("hw3.plan", {"lift-lowest/action": "weekly sync"}, True),
         ("m05.recall", {"recall": "x"}, False),
-        ("m05.recall", {"recall": "x", "revealed": True}, True),
+        ("m05.recall", {"recall": "x", "revealed": True}, False),
+        ("m05.recall", {"recall": "x", "revealed": True, **_MARKED, "mindset": None}, False),
+        ("m05.recall", {"recall": "x", "revealed": True, **_MARKED}, True),
         ("hw2.standard", {"from-sales": "a", "readiness": "b", "transition-meeting": "c"}, False),
     ],
 )
@@ -49,11 +77,7 @@ def test_completion_rule(
 def test_a_module_is_done_when_its_required_exercises_are(chapter: Chapter) -> None:
     skills = {i.id: 5 for i in chapter.exercise("m03.skills").items}
     actions = {"lowest-1/action": "a", "lowest-2/action": "b"}
-    plan = {
-        f"{r}/{f}": v
-        for r in ("close-mistake", "install-practice")
-        for f, v in (("action", "do"), ("date", dt.date(2026, 12, 1)))
-    }
+    plan = {f"{r}/{f}": _DAY if f == "date" else "do" for r in _M08_ROWS for f in _PLAN}
     answers = {
         "m03.skills": skills,
         "m03.skill-actions": actions,

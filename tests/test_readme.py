@@ -19,3 +19,10 @@ def test_every_exercise_kind_is_documented(kind: str) -> None:
 def test_the_two_commands_are_there() -> None:
     assert "    ./scripts/lab\n" in README
     assert "    ./scripts/test\n" in README
+
+
+def test_every_export_format_is_documented() -> None:
+    from workbook.export import FORMATS
+
+    for name in FORMATS:
+        assert f"| `{name}`" in README

@@ -49,6 +49,14 @@ def _session(course: Course, store: MemoryStore | ParquetStore, debounce: float 
             "m08.mistake: 'bribery' is not one of the choices",
         ),
         ("m04.gap", "text", 42, "", "m04.gap / text"),
+        (
+            "m05.recall",
+            "mindset",
+            "nailed-it",
+            "",
+            "m05.recall · Mindset: 'nailed-it' is not one of ['got-it', 'wrong', 'missed']",
+        ),
+        ("m05.recall", "mindset", True, "", "m05.recall · Mindset: True is not one of"),
         ("m08.plan", "close-mistake/date", "tomorrow", "", "m08.plan / close-mistake/date"),
     ],
 )

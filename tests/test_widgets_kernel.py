@@ -52,7 +52,16 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "close-mistake/date": "2026-12-20",
         "close-mistake/partner": "Sam",
     },
-    "m05.recall": {"recall": "Goal, stage, focus", "revealed": True, "primary-goal": True},
+    "m05.recall": {
+        "recall": "Goal, stage, focus",
+        "revealed": True,
+        **dict.fromkeys(
+            ("primary-goal", "customer-stage", "focus", "duration", "success-measure"), "got-it"
+        ),
+        "main-activities": "wrong",
+        "mindset": "missed",
+        "communication-style": "got-it",
+    },
     "hw2.standard": {"from-sales": BIG, "readiness": "All six conditions"},
 }
 
@@ -91,6 +100,7 @@ for ex in {ids}:
 out["derived m03"] = live_view("m03.skill-actions").derived.value
 out["derived m06"] = live_view("m06.focus").derived.value
 out["rows m03"] = [l.value for l in live_view("m03.skill-actions").form.row_labels.values()]
+out["recall review"] = live_view("m05.recall").form.summary.value
 out["progress"] = progress(current().chapter, current().all_answers()).summary
 print(json.dumps(out))
 """
@@ -131,6 +141,11 @@ def test_snapshots_are_kept_and_the_latest_is_shown(restored: dict[str, Any]) ->
     assert restored["picker"] == "last-day"
     assert restored["last-day patience"] == "9"
     assert restored["m03.skills"]["patience"] == "7"  # the first day, picked again
+
+
+def test_recall_check_names_what_to_internalise(restored: dict[str, Any]) -> None:
+    # Marked wrong or missed, in the course's order of the dimensions.
+    assert restored["recall review"] == "<div>To internalise: Main Activities, Mindset</div>"
 
 
 def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:

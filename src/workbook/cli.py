@@ -9,12 +9,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .analytics.commands import add_commands as add_analytics_commands
 from .content import load_course
 from .errors import WorkbookError
 from .jupyter import install_lab_settings, lab_command
 from .paths import content_root, copy_notebooks, notebooks_root, shipped
 
 __all__ = ["main"]
+
+# The names of workbook.export.FORMATS, kept here so `--help` does not import the exporters.
+EXPORT_FORMATS = ("html", "md", "pdf", "ics")
 
 
 def _notebooks(args: argparse.Namespace) -> Path:
@@ -71,6 +75,25 @@ def _lab(args: argparse.Namespace) -> int:
     os.execv(command[0], command)
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .export import export  # jinja2 and pandas: only for this command
+    from .session import identity
+    from .store import ParquetStore, default_root
+
+    cohort, learner = identity()
+    done = export(
+        ParquetStore(default_root()),
+        load_course(args.content),
+        cohort,
+        learner,
+        format=args.format,
+        out=args.out,
+        handover_standard=args.handover_standard,
+    )
+    print(f"wrote {done.path} ({done.size / 1024:.0f} KB)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +111,24 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["build"].add_argument(
         "--check", action="store_true", help="fail if notebooks are stale"
     )
+    export = sub.add_parser(
+        "export",
+        help="write your workbook (or your Handover Standard) as HTML, Markdown, PDF or .ics",
+        description="Export the answers of this environment's learner (WORKBOOK_HOME, "
+        "WORKBOOK_COHORT, WORKBOOK_LEARNER or the hub user).",
+    )
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="html", help="default: html")
+    export.add_argument(
+        "--out", type=Path, default=None, help="file or folder (default: workbook-LEARNER.EXT here)"
+    )
+    export.add_argument(
+        "--handover-standard",
+        action="store_true",
+        help="only the Handover Standard, as a one-page printable document",
+    )
+    export.add_argument("--content", type=Path, default=None, help="content folder")
+    export.set_defaults(run=_export)
+    add_analytics_commands(sub)
     return parser
 
 

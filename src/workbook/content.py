@@ -15,7 +15,7 @@ from typing import TypeVar, cast, get_args
 import yaml
 
 from .errors import ContentError
-from .kinds import KINDS, fields_of
+from .kinds import KINDS, PLAN_FIELDS, fields_of
 from .model import (
     Block,
     Callout,
@@ -187,14 +187,29 @@ def _side(doc: _Doc, node: yaml.Node, at: str) -> Side:
     )
 
 
+def _plan_fields(doc: _Doc, node: yaml.Node, field: str) -> tuple[str, ...]:
+    known = [item.id for item, _ in PLAN_FIELDS]
+    names = []
+    for at, child in doc.seq(node, field):
+        name = doc.text(child, at)
+        if name not in known:
+            raise doc.fail(child, at, f"unknown plan field {name!r}; expected one of {known}")
+        names.append(name)
+    return tuple(names)
+
+
+_LIST_FIELDS = {"kind", "id", "title", "items", "intro", "outro", "numbered"}
+
+
 def _named_list(doc: _Doc, node: yaml.Node, at: str) -> NamedList:
-    f = doc.mapping(node, at, {"kind", "id", "title", "items", "intro", "outro"})
+    f = doc.mapping(node, at, _LIST_FIELDS)
     return NamedList(
         id=doc.id(doc.need(f, "id", node, at), f"{at}.id"),
         title=doc.text(doc.need(f, "title", node, at), f"{at}.title"),
         items=_items(doc, doc.need(f, "items", node, at), f"{at}.items"),
         intro=doc.get(f, "intro", at, doc.text, ""),
         outro=doc.get(f, "outro", at, doc.text, ""),
+        numbered=doc.get(f, "numbered", at, doc.flag, True),
     )
 
 
@@ -231,6 +246,7 @@ _EXERCISE_FIELDS = {
     "required",
     "placeholder",
     "start_from",
+    "complete_with",
 }
 
 
@@ -296,6 +312,7 @@ class _Chapter:
             required=doc.get(f, "required", at, doc.flag, True),
             placeholder=doc.get(f, "placeholder", at, doc.text, ""),
             start_from=doc.get(f, "start_from", at, doc.text, ""),
+            complete_with=doc.get(f, "complete_with", at, lambda n, a: _plan_fields(doc, n, a), ()),
         )
         if derive is not None:
             self.derived.append((doc, f["derive"], f"{at}.derive", exercise))
@@ -316,7 +333,7 @@ class _Chapter:
             return self.lists[
                 doc.id(
                     doc.need(
-                        doc.mapping(node, at, {"kind", "id", "title", "items", "intro", "outro"}),
+                        doc.mapping(node, at, _LIST_FIELDS),
                         "id",
                         node,
                         at,

@@ -8,8 +8,12 @@ from __future__ import annotations
 __all__ = [
     "AnswerError",
     "ContentError",
+    "ExportError",
     "IdError",
+    "NothingToExportError",
+    "SchemaVersionError",
     "StoreError",
+    "StoreNotFoundError",
     "WorkbookError",
 ]
 
@@ -40,3 +44,19 @@ class IdError(AnswerError):
 
 class StoreError(WorkbookError, OSError):
     """The answer store could not be read or written."""
+
+
+class ExportError(WorkbookError, OSError):
+    """An export could not be written (a folder that is missing or not writable)."""
+
+
+class NothingToExportError(WorkbookError, LookupError):
+    """The learner has not answered what an export needs yet: the message says what to answer."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """No store where one was named: the path, glob or URL matches nothing."""
+
+
+class SchemaVersionError(StoreError):
+    """A store holds answers written by a newer workbook: upgrade workbook to read them."""

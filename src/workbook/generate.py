@@ -18,10 +18,11 @@ from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
 
 __all__ = ["GeneratedNotebook", "build", "notebook_name", "render", "stale"]
 
+# The course's own callout labels; a callout's title follows its label, a principle's is framed.
 _CALLOUT_HEADINGS = {
-    "insight": "✦ Pro insight",
-    "mistake": "⚠ Common mistake",
-    "pause": "◈ Pause and reflect",
+    "insight": "✦ Pro Insight",
+    "mistake": "⚠ Common Mistake",
+    "pause": "◈ Pause & Reflect",
     "principle": "━━",
     "quote": "",
 }
@@ -86,11 +87,12 @@ def _list_md(named: NamedList) -> str:
         lines.append(f"*{named.intro}*")
     rows = []
     for n, item in enumerate(named.items, 1):
+        marker = f"{n}." if named.numbered else "-"
         if item.sides:
             sides = " · ".join(f"**{s.label}:** {s.text}" for s in item.sides)
-            rows.append(f"{n}. **{item.label}** — {sides}")
+            rows.append(f"{marker} **{item.label}** — {sides}")
         else:
-            rows.append(f"{n}. **{item.label}**" + (f" — {item.detail}" if item.detail else ""))
+            rows.append(f"{marker} **{item.label}**" + (f" — {item.detail}" if item.detail else ""))
     lines.append("\n".join(rows))
     if named.outro:
         lines.append(f"*{named.outro}*")
@@ -106,7 +108,8 @@ def _callout_md(callout: Callout) -> str:
     )
     if callout.kind == "principle":
         title = f"━━ {callout.title} ━━" if callout.title else heading
-    body = "\n>\n".join(f"> {line}" if line else ">" for line in callout.body.splitlines())
+    # Every line quoted as it is: only a blank line in content starts a new paragraph.
+    body = "\n".join(f"> {line}" if line else ">" for line in callout.body.splitlines())
     return f"> **{title}**\n>\n{body}"
 
 

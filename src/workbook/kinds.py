@@ -16,6 +16,8 @@ from .model import Exercise, Item
 __all__ = [
     "KINDS",
     "PLAN_FIELDS",
+    "RECALL_MARKS",
+    "RECALL_REVIEW",
     "Field",
     "Kind",
     "Value",
@@ -34,6 +36,14 @@ PLAN_FIELDS: tuple[tuple[Item, ValueType], ...] = (
     (Item("deliverable", "Deliverable"), "text"),
     (Item("partner", "Accountability partner"), "text"),
 )
+# A recall check is marked item by item once the list is revealed: the course's "check yourself".
+RECALL_MARKS: tuple[Item, ...] = (
+    Item("got-it", "Got it"),
+    Item("wrong", "Got it wrong"),
+    Item("missed", "Missed"),
+)
+# The marks that name an item to go back to, and what the workbook calls that list.
+RECALL_REVIEW: tuple[frozenset[str], str] = (frozenset({"wrong", "missed"}), "To internalise")
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,9 @@ def _each_row_any(e: Exercise, a: Mapping[str, Value]) -> bool:
 
 
 def _each_plan(e: Exercise, a: Mapping[str, Value]) -> bool:
-    return all(_filled(a.get(f"{r.id}/action")) and _filled(a.get(f"{r.id}/date")) for r in e.rows)
+    # A plan is its action; content names the date, deliverable or partner where the course asks.
+    need = e.complete_with or ("action",)
+    return all(_filled(a.get(f"{r.id}/{c}")) for r in e.rows for c in need)
 
 
 def _any(e: Exercise, a: Mapping[str, Value]) -> bool:
@@ -165,21 +177,23 @@ KINDS: Mapping[str, Kind] = {
         ),
         _kind(
             "action_plan",
-            "per row: action, by when, deliverable, partner: done with action + date",
+            "per row: action, by when, deliverable, partner: done when every row has an action "
+            "(and the fields `complete_with` names)",
             {"rows"},
             _plan,
             _each_plan,
         ),
         _kind(
             "recall_check",
-            "write items from memory, reveal, tick the ones you had",
+            "write items from memory, reveal, mark each got it / got it wrong / missed: "
+            "done when written and every item is marked",
             {"items"},
             lambda e: (
                 Field("recall", "text", "From memory"),
                 Field("revealed", "flag", "Revealed"),
-                *_per_item("flag")(e),
+                *_per_item("text")(e),
             ),
-            _all(lambda e: ("recall", "revealed")),
+            _all(lambda e: ("recall", "revealed", *(i.id for i in e.items))),
         ),
         _kind(
             "document",

@@ -52,6 +52,7 @@ class NamedList:
     items: tuple[Item, ...]
     intro: str = ""
     outro: str = ""
+    numbered: bool = True  # False where order means nothing (the KPIs), so no rank is implied
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Exercise:
     required: bool = True
     placeholder: str = ""
     start_from: str = ""  # an exercise of the same shape whose answers the learner may copy in
+    complete_with: tuple[str, ...] = ()  # an action plan's fields every row needs; else its action
 
 
 Block = Prose | NamedList | Callout | Exercise

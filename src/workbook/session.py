@@ -20,7 +20,7 @@ from typing import Literal
 
 from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
-from .kinds import Field, Value, fields_of
+from .kinds import RECALL_MARKS, Field, Value, fields_of
 from .model import Chapter, Course, Exercise
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
 
@@ -157,6 +157,10 @@ class Session:
                 )
         elif exercise.kind == "choice" and value not in {i.id for i in exercise.items}:
             raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
+        elif exercise.kind == "recall_check" and f.type == "text" and key != "recall":
+            marks = [m.id for m in RECALL_MARKS]
+            if value not in marks:
+                raise AnswerError(f"{exercise.id} · {f.label}: {value!r} is not one of {marks}")
         return f
 
     def set(self, exercise_id: str, key: str, value: Value, snapshot: str = "") -> None:

@@ -16,11 +16,13 @@ import uuid
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..errors import IdError, StoreError
-from .events import SCHEMA, Event
+from ..errors import AnswerError, IdError, StoreError
+from .events import SCHEMA, SCHEMA_VERSION, Event
 from .files import (
     BIG,
     SMALL,
@@ -96,17 +98,35 @@ class ParquetStore:
         for e in events:
             groups.setdefault((e.cohort, e.learner), []).append(e)
         for (cohort, learner), batch in groups.items():
-            d = self._dir(cohort, learner)
-            table = to_table(batch)
-            try:
-                self._make_dir(d)
-                with self._locked(d):
-                    write_atomic(d, f"{stamp()}.parquet", table, SMALL)
-                    if count_small(d) > COMPACT_AFTER:
-                        self._compact_quietly(cohort, learner, d)
-            except OSError as err:
-                self._made.discard(d)
-                raise StoreError(f"could not save answers in {d}: {err}") from err
+            self._write(cohort, learner, to_table(batch), SMALL)
+
+    def append_rows(self, cohort: str, learner: str, rows: pa.Table) -> None:
+        """Save rows already in the store schema as one new file (bulk writers: imports, demos).
+
+        Rows are checked as a read checks them; nothing is written if any row does not fit.
+        """
+        where = f"rows for {cohort}/{learner}"
+        try:
+            table = rows.select(SCHEMA.names).cast(SCHEMA)
+        except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+            raise AnswerError(f"{where} do not fit the store schema: {err}") from err
+        if problem := rows_problem(table):
+            raise AnswerError(f"{where}: {problem}")
+        if pc.any(pc.not_equal(table["schema_version"], SCHEMA_VERSION)).as_py():
+            raise AnswerError(f"{where}: schema_version must be {SCHEMA_VERSION}")
+        self._write(cohort, learner, table, BIG if table.num_rows > 100 else SMALL)
+
+    def _write(self, cohort: str, learner: str, table: pa.Table, options: dict[str, Any]) -> None:
+        d = self._dir(cohort, learner)
+        try:
+            self._make_dir(d)
+            with self._locked(d):
+                write_atomic(d, f"{stamp()}.parquet", table, options)
+                if count_small(d) > COMPACT_AFTER:
+                    self._compact_quietly(cohort, learner, d)
+        except OSError as err:
+            self._made.discard(d)
+            raise StoreError(f"could not save answers in {d}: {err}") from err
 
     def _compact_quietly(self, cohort: str, learner: str, d: Path) -> None:
         try:  # the batch is durable already: a failed compaction must not fail the save

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 
+from ..kinds import RECALL_MARKS, RECALL_REVIEW
 from ..model import Exercise
-from .parts import Control, Form, flag, full, text
+from .parts import Control, Form, flag, full, html_widget, text
 
 
 def checklist(e: Exercise) -> Form:
@@ -24,17 +27,53 @@ def recall_check(e: Exercise) -> Form:
         value=False, description="Reveal the list and check yourself", icon="eye"
     )
     reveal.layout = w.Layout(width="auto")
-    pairs = {
-        i.id: flag(f"I had it: {i.label}" + "".join(f" · {s.label}: {s.text}" for s in i.sides))
+    mark_ids = {m.id for m in RECALL_MARKS}
+    marks = {
+        i.id: Control(
+            w.ToggleButtons(
+                options=[(m.label, m.id) for m in RECALL_MARKS],
+                value=None,
+                style={"button_width": "8em"},
+            ),
+            from_store=lambda v: v if v in mark_ids else None,
+        )
         for i in e.items
     }
-    checks = w.VBox([p[0] for p in pairs.values()])
+    rows = [
+        w.VBox(
+            [
+                html_widget(i.label, "b"),
+                w.HTML(
+                    " · ".join(
+                        f"<b>{html.escape(s.label)}:</b> {html.escape(s.text)}" for s in i.sides
+                    )
+                ),
+                marks[i.id].widget,
+            ],
+            layout=full(),
+        )
+        for i in e.items
+    ]
+    review_marks, review_label = RECALL_REVIEW
+    review = html_widget("", "div", "wb-derived")
 
     def show(_: object = None) -> None:
-        checks.layout.display = "flex" if reveal.value else "none"
+        checked.layout.display = "flex" if reveal.value else "none"
+        values = {i.id: marks[i.id].widget.value for i in e.items}
+        left = sum(v is None for v in values.values())
+        names = [i.label for i in e.items if values[i.id] in review_marks]
+        if names:
+            line = f"{review_label}: {', '.join(names)}"
+        elif left:
+            line = f"Mark each one: {left} of {len(e.items)} left"
+        else:
+            line = f"{review_label}: nothing, you had all {len(e.items)}"
+        review.value = f"<div>{html.escape(line)}</div>"
 
+    checked = w.VBox([*rows, review], layout=full())
     show()
     reveal.observe(show, names="value")
-    controls = {"recall": recall, "revealed": Control(reveal, bool, lambda v: bool(v))}
-    controls.update({k: p[1] for k, p in pairs.items()})
-    return Form(w.VBox([recall.widget, reveal, checks], layout=full()), controls, {})
+    for control in marks.values():
+        control.widget.observe(show, names="value")
+    controls = {"recall": recall, "revealed": Control(reveal, bool, lambda v: bool(v)), **marks}
+    return Form(w.VBox([recall.widget, reveal, checked], layout=full()), controls, {}, review)

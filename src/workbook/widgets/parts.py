@@ -33,6 +33,7 @@ class Form:
     body: w.Widget
     controls: dict[str, Control]
     row_labels: dict[str, w.HTML]
+    summary: w.HTML | None = None  # a line the form computes from its own answers
 
 
 def full() -> w.Layout:

@@ -1,0 +1,46 @@
+"""Cohort analytics: many stores to one tidy frame, the aggregates analysts need, on three engines.
+
+import workbook.analytics as wa
+frame = wa.answers(["hub-store/", "laptops/*/"], engine="duckdb", salt="our secret")
+wa.score_summary("hub-store/")  # cohort × exercise × item × snapshot: learners, mean, median
+"""
+
+from __future__ import annotations
+
+from .aggregates import (
+    MIN_GROUP,
+    SUMMARY,
+    change,
+    cohort_change,
+    completion,
+    skill_scores,
+    summarise,
+)
+from .demo import write_demo
+from .engines import ENGINES, Engine
+from .export import write_frame
+from .frame import COLUMNS, pseudonym
+from .load import VALUE_TYPES, answers, score_summary, scores
+from .sources import AnalyticsWarning, scan
+
+__all__ = [
+    "COLUMNS",
+    "ENGINES",
+    "MIN_GROUP",
+    "SUMMARY",
+    "VALUE_TYPES",
+    "AnalyticsWarning",
+    "Engine",
+    "answers",
+    "change",
+    "cohort_change",
+    "completion",
+    "pseudonym",
+    "scan",
+    "score_summary",
+    "scores",
+    "skill_scores",
+    "summarise",
+    "write_demo",
+    "write_frame",
+]

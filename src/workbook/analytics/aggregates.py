@@ -1,0 +1,146 @@
+"""The aggregates analysts always need, from tidy frames: pandas in, pandas out.
+
+Group figures leave out groups of fewer than `min_group` learners (a score of two people is
+theirs, not a cohort's). Scores are each learner's current answer (the store's rule), so a
+learner counts once per group whatever they retook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ..kinds import KINDS, Value
+from ..model import Chapter
+from ..progress import unit_progress
+
+__all__ = [
+    "MIN_GROUP",
+    "SUMMARY",
+    "change",
+    "cohort_change",
+    "completion",
+    "skill_scores",
+    "summarise",
+]
+
+MIN_GROUP = 5
+# The figures of every score summary, after its group columns.
+SUMMARY = ("learners", "mean", "median", "std", "min", "max")
+
+
+def summarise(
+    scores: pd.DataFrame,
+    by: Sequence[str] = ("cohort", "exercise", "item", "snapshot"),
+    *,
+    value: str = "value",
+    min_group: int = MIN_GROUP,
+) -> pd.DataFrame:
+    """Learners counted, mean, median, spread (std), min and max of `value` per group of `by`."""
+    keys = list(by)
+    if scores.empty:
+        out = pd.DataFrame({k: pd.Series(dtype=str) for k in keys})
+        for name in SUMMARY:
+            out[name] = pd.Series(dtype="int64" if name == "learners" else "float64")
+        return out
+    grouped = scores.groupby(keys, sort=True, observed=True)
+    out = grouped[value].agg(["mean", "median", "std", "min", "max"])
+    out.insert(0, "learners", grouped["learner"].nunique())
+    out = out.reset_index()
+    out = out[out["learners"] >= min_group].reset_index(drop=True)
+    out["learners"] = out["learners"].astype("int64")
+    for name in ("mean", "median", "std", "min", "max"):
+        out[name] = out[name].astype("float64")
+    return out
+
+
+def _skill_map(chapter: Chapter) -> pd.DataFrame:
+    """(exercise, item) → skill: a scale's item, or a matrix's column (its rows are averaged)."""
+    rows = []
+    for unit in chapter.units:
+        for ex in unit.exercises:
+            if not KINDS[ex.kind].self_score:
+                continue
+            if ex.kind == "score_scale":
+                rows += [(ex.id, i.id, i.id, i.label) for i in ex.items]
+            else:
+                rows += [
+                    (ex.id, f"{r.id}/{c.id}", c.id, c.label) for r in ex.rows for c in ex.columns
+                ]
+    return pd.DataFrame(rows, columns=["exercise", "item", "skill", "label"]).astype(str)
+
+
+def skill_scores(scores: pd.DataFrame, chapter: Chapter) -> pd.DataFrame:
+    """Each learner's score per skill or coordination area and snapshot (matrix rows averaged)."""
+    keys = ["cohort", "learner", "exercise", "snapshot", "skill", "label"]
+    merged = scores.merge(_skill_map(chapter), on=["exercise", "item"], how="inner")
+    if merged.empty:
+        return pd.DataFrame({k: pd.Series(dtype=str) for k in keys}).assign(
+            score=pd.Series(dtype="float64")
+        )
+    out = merged.groupby(keys, sort=True, observed=True)["value"].mean().reset_index()
+    return out.rename(columns={"value": "score"}).astype({"score": "float64"})
+
+
+def change(
+    skills: pd.DataFrame, *, before: str = "first-day", after: str = "last-day"
+) -> pd.DataFrame:
+    """Per learner and skill: the score `before` and `after` (snapshots) and their difference."""
+    keys = ["cohort", "learner", "exercise", "skill", "label"]
+    pair = skills[skills["snapshot"].isin([before, after])]
+    wide = pair.pivot_table(index=keys, columns="snapshot", values="score", observed=True)
+    if before not in wide or after not in wide:
+        empty = pd.DataFrame({k: pd.Series(dtype=str) for k in keys})
+        return empty.assign(
+            **{n: pd.Series(dtype="float64") for n in ("before", "after", "change")}
+        )
+    wide = wide.dropna(subset=[before, after]).reset_index()
+    out = wide[keys].copy()
+    out["before"], out["after"] = wide[before].astype(float), wide[after].astype(float)
+    out["change"] = out["after"] - out["before"]
+    return out.reset_index(drop=True)
+
+
+def cohort_change(changes: pd.DataFrame, *, min_group: int = MIN_GROUP) -> pd.DataFrame:
+    """Per cohort and skill: learners with both snapshots, and their change's summary."""
+    return summarise(
+        changes, ("cohort", "exercise", "skill", "label"), value="change", min_group=min_group
+    )
+
+
+def completion(
+    answers: pd.DataFrame, chapter: Chapter, *, min_group: int = MIN_GROUP
+) -> pd.DataFrame:
+    """Per cohort and unit: learners who started the course, how many completed the unit, rate.
+
+    `answers` is the latest tidy frame of all value types; a unit is complete by the same rule
+    as the learner's own progress (snapshots merged, newest value winning).
+    """
+    rows = []
+    ordered = answers.sort_values("saved_at", kind="stable")
+    newest = ordered.drop_duplicates(["cohort", "learner", "exercise", "item"], keep="last")
+    for cohort, group in newest.groupby("cohort", sort=True, observed=True):
+        learners = group.groupby("learner", observed=True)
+        if learners.ngroups < min_group:
+            continue
+        done = dict.fromkeys((u.id for u in chapter.units), 0)
+        started = dict.fromkeys(done, 0)
+        for _, mine in learners:
+            by_exercise: dict[str, dict[str, Value]] = {}
+            for ex, item, value in zip(mine["exercise"], mine["item"], mine["value"], strict=True):
+                by_exercise.setdefault(ex, {})[item] = value
+            for unit in chapter.units:
+                started[unit.id] += any(e.id in by_exercise for e in unit.exercises)
+                done[unit.id] += unit_progress(unit, by_exercise).done
+        for unit in chapter.units:
+            rows.append(
+                (str(cohort), unit.id, unit.label, unit.title, learners.ngroups,
+                 started[unit.id], done[unit.id])
+            )  # fmt: skip
+    out = pd.DataFrame(
+        rows, columns=["cohort", "unit", "label", "title", "learners", "started", "completed"]
+    ).astype({"cohort": str, "unit": str, "label": str, "title": str})
+    out = out.astype({"learners": "int64", "started": "int64", "completed": "int64"})
+    out["rate"] = (out["completed"] / out["learners"]).astype("float64")
+    return out

@@ -1,0 +1,234 @@
+"""The engines, as a table: each reads a scan's rows its own way and hands back store rows.
+
+``pandas`` (pyarrow datasets; the default), ``duckdb`` (SQL over the files; fastest on one
+machine) and ``dask`` (``dask.distributed``; one task per part of whole learners, for loads past
+one machine). Each answers one :class:`Query` with Arrow rows in the store schema plus ``cohort``
+and ``learner``; :mod:`.frame` turns those into the tidy frame, so every engine gives the same
+answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+
+from ..errors import SchemaVersionError, StoreError
+from ..store import PARTITIONING_SCHEMA, SCHEMA
+from .frame import KEY, ROW_SCHEMA, check_version, dedupe, latest_rows
+from .sources import AnalyticsWarning, Part, Scan, find_corrupt
+
+__all__ = ["ENGINES", "Engine", "Query", "read_rows"]
+
+_COHORT = pa.schema([PARTITIONING_SCHEMA.field("cohort")])
+_LEARNER_FILE_SCHEMA = ROW_SCHEMA
+_COHORT_FILE_SCHEMA = pa.schema([*_COHORT, PARTITIONING_SCHEMA.field("learner"), *SCHEMA])
+
+
+@dataclasses.dataclass(frozen=True)
+class Query:
+    """What to read: the latest answers or every event, of some value types."""
+
+    latest: bool = True
+    value_types: tuple[str, ...] = ("text", "score", "flag", "date")
+
+    @property
+    def columns(self) -> list[str]:
+        values = [f"value_{t}" for t in self.value_types]
+        head = ["cohort", "learner", "event_id", "exercise_id", "field", "snapshot", "value_type"]
+        return [*head, *values, "saved_at", "content_version", "schema_version"]
+
+    def finish(self, rows: pa.Table) -> pa.Table:
+        """The query's rule applied to rows gathered from several places (parts, stores)."""
+        return latest_rows(rows) if self.latest else dedupe(rows)
+
+
+@dataclasses.dataclass(frozen=True)
+class Engine:
+    name: str
+    description: str
+    read: Callable[[Scan, Query], pa.Table]
+
+
+# ---- pandas / pyarrow ------------------------------------------------------------------------
+
+
+def _dataset(fs: pafs.FileSystem, files: Sequence[str], schema: pa.Schema, part: pa.Schema) -> Any:
+    return ds.dataset(
+        list(files),
+        schema=schema,
+        format="parquet",
+        filesystem=fs,
+        partitioning=ds.partitioning(part, flavor="hive"),
+    )
+
+
+def _arrow_part(fs: pafs.FileSystem, part: Part, query: Query) -> pa.Table:
+    """One part's rows by pyarrow, with the query's rule applied."""
+    keep = ds.field("value_type").isin(list(query.value_types))
+    tables = []
+    for files, schema, partitioning in (
+        (part.learner_files, _LEARNER_FILE_SCHEMA, PARTITIONING_SCHEMA),
+        (part.cohort_files, _COHORT_FILE_SCHEMA, _COHORT),
+    ):
+        if files:
+            data = _dataset(fs, files, schema, partitioning)
+            tables.append(data.to_table(columns=query.columns, filter=keep))
+    if not tables:
+        return _empty(query)
+    rows = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+    check_version(rows)  # before the rule drops any row
+    return query.finish(rows)
+
+
+def _empty(query: Query) -> pa.Table:
+    return pa.schema([ROW_SCHEMA.field(c) for c in query.columns]).empty_table()
+
+
+def _read_pandas(scan: Scan, query: Query) -> pa.Table:
+    whole = Part(scan.learner_files, scan.cohort_files)
+    return _arrow_part(scan.filesystem, whole, query)
+
+
+# ---- DuckDB ----------------------------------------------------------------------------------
+
+
+def _quote(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
+
+
+def _duckdb_source(files: Sequence[str], cohort_layout: bool, query: Query) -> str:
+    listed = ", ".join(_quote(f) for f in files)
+    types = "{'cohort': VARCHAR}" if cohort_layout else "{'cohort': VARCHAR, 'learner': VARCHAR}"
+    columns = ", ".join(query.columns)
+    kinds = ", ".join(_quote(t) for t in query.value_types)
+    return (
+        f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = true,"
+        f" hive_types = {types}, union_by_name = true) WHERE value_type IN ({kinds})"
+    )
+
+
+def duckdb_sql(scan: Scan, query: Query) -> str:
+    """The SQL the duckdb engine runs for `query` over local files."""
+    sources = [
+        _duckdb_source(files, cohort, query)
+        for files, cohort in ((scan.learner_files, False), (scan.cohort_files, True))
+        if files
+    ]
+    union = " UNION ALL ".join(sources)
+    # The newest schema version over all rows, before the rule drops any: checked after.
+    newest = "max(schema_version) OVER () AS newest_schema"
+    if query.latest:
+        keys = ", ".join(KEY)
+        return (
+            f"SELECT *, {newest} FROM ({union}) QUALIFY row_number() OVER"
+            f" (PARTITION BY {keys} ORDER BY saved_at DESC, event_id DESC) = 1"
+        )
+    return (
+        f"SELECT *, {newest} FROM ({union}) QUALIFY row_number() OVER (PARTITION BY event_id) = 1"
+    )
+
+
+def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
+    import duckdb
+
+    if not scan.files:
+        return _empty(query)
+    if not isinstance(scan.filesystem, pafs.LocalFileSystem):
+        # DuckDB reads remote files only through extensions it downloads: scan the Arrow
+        # dataset pyarrow opened instead, with the same SQL rule.
+        return _read_pandas(scan, query)
+    with duckdb.connect() as con:
+        rows = con.sql(duckdb_sql(scan, query)).to_arrow_table()
+    if rows.num_rows:
+        newest = pa.table({"schema_version": rows["newest_schema"].slice(0, 1)})
+        check_version(newest)
+    return rows.select(query.columns).cast(_empty(query).schema)
+
+
+# ---- Dask ------------------------------------------------------------------------------------
+
+
+def _dask_part(part: Part, fs: pafs.FileSystem, query: Query) -> Any:
+    return _arrow_part(fs, part, query).to_pandas(types_mapper=_arrow_dtype)
+
+
+def _arrow_dtype(t: pa.DataType) -> Any:
+    import pandas as pd
+
+    return pd.ArrowDtype(t)
+
+
+def _read_dask(scan: Scan, query: Query) -> pa.Table:
+    import dask.dataframe as dd
+
+    if not scan.parts:
+        return _empty(query)
+    meta = _empty(query).to_pandas(types_mapper=_arrow_dtype)
+    with warnings.catch_warnings():
+        # dask's own pandas calls warn about pandas 4 changes it has not made yet
+        warnings.filterwarnings("ignore", module=r"dask(\.|$)")
+        frame = dd.from_map(  # type: ignore[no-untyped-call]
+            _dask_part, list(scan.parts), fs=scan.filesystem, query=query, meta=meta
+        )
+        result = frame.compute()
+    rows = pa.Table.from_pandas(result, schema=_empty(query).schema, preserve_index=False)
+    # A learner saved in two stores lands in two parts: apply the rule across parts too.
+    return query.finish(rows) if len(scan.parts) > 1 else rows
+
+
+ENGINES: Mapping[str, Engine] = {
+    e.name: e
+    for e in (
+        Engine("pandas", "pyarrow datasets into pandas: the default, no setup", _read_pandas),
+        Engine("duckdb", "DuckDB SQL over the files: fastest on one machine", _read_duckdb),
+        Engine(
+            "dask",
+            "dask.distributed, a task per part of whole learners: past one machine",
+            _read_dask,
+        ),
+    )
+}
+
+
+_READ_ERRORS: tuple[type[BaseException], ...] = (pa.ArrowException, OSError)
+
+
+def _engine_errors() -> tuple[type[BaseException], ...]:
+    import duckdb
+
+    return (*_READ_ERRORS, duckdb.Error)
+
+
+def read_rows(scan: Scan, query: Query, engine: str = "pandas") -> pa.Table:
+    """The query's rows from `scan` on `engine`; unreadable files are skipped with a warning."""
+    try:
+        chosen = ENGINES[engine]
+    except KeyError:
+        names = ", ".join(ENGINES)
+        raise ValueError(f"unknown engine {engine!r}: use one of {names}") from None
+    where = ", ".join(scan.sources)
+    try:
+        rows = chosen.read(scan, query)
+    except SchemaVersionError as err:
+        raise SchemaVersionError(f"{where} holds {err}") from None
+    except _engine_errors() as first:
+        bad = find_corrupt(scan, query.columns)
+        if not bad:
+            raise StoreError(f"could not read {where}: {first}") from first
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        warnings.warn(
+            f"skipped {len(bad)} unreadable file(s): {shown}; the other answers were read",
+            AnalyticsWarning,
+            stacklevel=3,
+        )
+        try:
+            rows = chosen.read(scan.without(bad), query)
+        except SchemaVersionError as err:
+            raise SchemaVersionError(f"{where} holds {err}") from None
+    return rows

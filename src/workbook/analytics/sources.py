@@ -1,0 +1,275 @@
+"""Which Parquet files a question reads: stores, folders, globs and URLs resolved to one file list.
+
+A source is a store root (the folder holding ``events/``), any folder inside or above stores (a
+folder of learners' stores, ``events/``, one ``cohort=`` or ``learner=`` folder), a glob of
+those, or a URL pyarrow's filesystems open (``file://``, ``s3://``, ``gs://``…). Every
+``*.parquet`` file under it is classified by its path: ``…/cohort=C/learner=L/<name>.parquet`` is
+a learner file, ``…/cohorts/cohort=C/<part>.parquet`` a part of the per-cohort layout that
+``workbook compact`` writes; its manifest names the learner files it already holds, which are
+then not read again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import json
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from ..errors import IdError, StoreError, StoreNotFoundError
+from ..store import SCHEMA, check_id
+
+__all__ = [
+    "MANIFEST",
+    "AnalyticsWarning",
+    "Part",
+    "Scan",
+    "Source",
+    "find_corrupt",
+    "scan",
+]
+
+MANIFEST = "manifest.json"
+Source = str | os.PathLike[str]
+
+
+class AnalyticsWarning(UserWarning):
+    """Some files were skipped (unreadable, or not named like a store's); the rest was read."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """A group of files holding whole learners: what one engine task reads.
+
+    `learner_files` carry cohort and learner in their folder names; `cohort_files` are parts of
+    the per-cohort layout, with cohort in the folder name and learner as a column.
+    """
+
+    learner_files: tuple[str, ...] = ()
+    cohort_files: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return self.learner_files + self.cohort_files
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan:
+    """The files of one question and the filesystem that holds them."""
+
+    filesystem: pafs.FileSystem
+    parts: tuple[Part, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def learner_files(self) -> tuple[str, ...]:
+        return tuple(f for p in self.parts for f in p.learner_files)
+
+    @property
+    def cohort_files(self) -> tuple[str, ...]:
+        return tuple(f for p in self.parts for f in p.cohort_files)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return self.learner_files + self.cohort_files
+
+    def without(self, bad: Iterable[str]) -> Scan:
+        drop = set(bad)
+        parts = tuple(
+            Part(
+                tuple(f for f in p.learner_files if f not in drop),
+                tuple(f for f in p.cohort_files if f not in drop),
+            )
+            for p in self.parts
+        )
+        return dataclasses.replace(self, parts=tuple(p for p in parts if p.files))
+
+
+# Learners per part: big enough that a Dask task outweighs its overhead, small enough to spread.
+LEARNERS_PER_PART = 250
+_GLOB = frozenset("*?[")
+
+
+def _partition(name: str, key: str) -> str | None:
+    prefix = f"{key}="
+    return name[len(prefix) :] if name.startswith(prefix) else None
+
+
+def _expand(source: Source) -> list[tuple[pafs.FileSystem, str, str]]:
+    """(filesystem, path, what the user wrote) for each match of `source`."""
+    text = os.fspath(source)
+    if "://" in text:
+        try:
+            fs, path = pafs.FileSystem.from_uri(text)
+        except (pa.ArrowException, ValueError) as err:
+            raise StoreNotFoundError(f"cannot open {text}: {err}") from err
+        return [(fs, path.rstrip("/") or "/", text)]
+    local = pafs.LocalFileSystem()
+    if _GLOB & set(text):
+        matches = sorted(glob.glob(os.path.expanduser(text)))
+        if not matches:
+            raise StoreNotFoundError(f"no store matches {text}: check the pattern")
+        return [(local, os.path.abspath(m), m) for m in matches]
+    return [(local, os.path.abspath(os.path.expanduser(text)), text)]
+
+
+def _list(fs: pafs.FileSystem, path: str, shown: str) -> list[str]:
+    info = fs.get_file_info(path)
+    if info.type == pafs.FileType.NotFound:
+        raise StoreNotFoundError(
+            f"no store at {shown}: pass a store folder (the one holding events/), a folder of"
+            " stores, or a glob of them"
+        )
+    if info.type == pafs.FileType.File:
+        return [path]
+    try:
+        infos = fs.get_file_info(pafs.FileSelector(path, recursive=True))
+    except OSError as err:
+        raise StoreError(f"cannot list {shown}: {err}") from err
+    return [i.path for i in infos if i.type == pafs.FileType.File]
+
+
+def _read_manifest(fs: pafs.FileSystem, path: str) -> dict[str, list[str]] | None:
+    """Part name → the learner files (``learner=L/<name>``) it holds; None if unreadable."""
+    try:
+        with fs.open_input_stream(path) as f:
+            data = json.loads(f.read())
+        parts = data["parts"]
+        if not isinstance(parts, dict):
+            return None
+        return {str(k): [str(x) for x in v] for k, v in parts.items()}
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        return None
+
+
+def _skipped(paths: Sequence[str], why: str) -> None:
+    if paths:
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        warnings.warn(f"skipped {len(paths)} file(s) {why}: {shown}", AnalyticsWarning, 3)
+
+
+def scan(sources: Source | Sequence[Source]) -> Scan:
+    """Resolve stores, folders, globs or URLs to the files one question reads.
+
+    Raises StoreNotFoundError for a path or pattern that matches nothing; a store with no
+    answers yet gives a scan with no files (and empty results).
+    """
+    items = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
+    if not items:
+        raise StoreNotFoundError("no store given: pass at least one store folder, glob or URL")
+    filesystem: pafs.FileSystem | None = None
+    learner_files: dict[tuple[str, str, str], list[str]] = {}  # (store, cohort, learner) → files
+    manifests: dict[tuple[str, str], str] = {}  # (store, cohort) → manifest path
+    cohort_parts: dict[tuple[str, str], list[str]] = {}
+    odd: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        for fs, path, shown in _expand(item):
+            if filesystem is None:
+                filesystem = fs
+            elif type(fs) is not type(filesystem):
+                raise StoreError(f"{shown}: all sources of one question must be on one filesystem")
+            for file in _list(fs, path, shown):
+                if file in seen:
+                    continue
+                seen.add(file)
+                _classify(file, learner_files, manifests, cohort_parts, odd)
+    _skipped(odd, "whose folders are not a store's (cohort=<id>/learner=<id>)")
+    assert filesystem is not None
+    return Scan(filesystem, _parts(filesystem, learner_files, manifests), tuple(map(str, items)))
+
+
+def _classify(
+    file: str,
+    learner_files: dict[tuple[str, str, str], list[str]],
+    manifests: dict[tuple[str, str], str],
+    cohort_parts: dict[tuple[str, str], list[str]],
+    odd: list[str],
+) -> None:
+    head, name = file.rsplit("/", 1)
+    if name.startswith((".", "_")):  # a writer's temp file, or metadata
+        return
+    parent, folder = head.rsplit("/", 1) if "/" in head else ("", head)
+    grand, above = parent.rsplit("/", 1) if "/" in parent else ("", parent)
+    if name == MANIFEST and above == "cohorts" and (cohort := _partition(folder, "cohort")):
+        manifests[(grand, cohort)] = file
+        return
+    if not name.endswith(".parquet"):
+        return
+    learner, cohort = _partition(folder, "learner"), _partition(above, "cohort")
+    if learner is not None and cohort is not None:
+        store = grand.rsplit("/", 1)[0] if grand.endswith("/events") or grand == "events" else grand
+        try:
+            check_id(cohort, "cohort")
+            check_id(learner, "learner")
+        except IdError:
+            odd.append(file)
+            return
+        learner_files.setdefault((store, cohort, learner), []).append(file)
+    elif (cohort := _partition(folder, "cohort")) is not None and above == "cohorts":
+        cohort_parts.setdefault((grand, cohort), []).append(file)  # read only via the manifest
+    elif "/quarantine/" not in file:
+        odd.append(file)
+
+
+def _parts(
+    fs: pafs.FileSystem,
+    learner_files: dict[tuple[str, str, str], list[str]],
+    manifests: dict[tuple[str, str], str],
+) -> tuple[Part, ...]:
+    """Group files so each part holds whole learners: a learner's latest answer is per part."""
+    parts: list[Part] = []
+    covered: set[str] = set()
+    in_parts: dict[tuple[str, str, str], list[str]] = {}  # learner → its cohort part files
+    for (store, cohort), manifest in sorted(manifests.items()):
+        listing = _read_manifest(fs, manifest)
+        if listing is None:
+            _skipped([manifest], "(an unreadable compaction manifest: its learner files are read)")
+            continue
+        folder = manifest.rsplit("/", 1)[0]
+        for part, files in sorted(listing.items()):
+            path = f"{folder}/{part}"
+            if fs.get_file_info(path).type != pafs.FileType.File:
+                _skipped([path], "(named by the compaction manifest but missing)")
+                continue
+            for rel in files:
+                learner = rel.split("/", 1)[0].removeprefix("learner=")
+                covered.add(f"{store}/events/cohort={cohort}/{rel}")
+                in_parts.setdefault((store, cohort, learner), []).append(path)
+    grouped: dict[tuple[str, ...], list[str]] = {}  # cohort part files → learner files beside
+    loose: list[list[str]] = []
+    for key, files in sorted(learner_files.items()):
+        rest = [f for f in sorted(files) if f not in covered]
+        if key in in_parts:
+            grouped.setdefault(tuple(sorted(set(in_parts[key]))), []).extend(rest)
+        elif rest:
+            loose.append(rest)
+    for paths in in_parts.values():  # compacted learners whose folders are gone meanwhile
+        grouped.setdefault(tuple(sorted(set(paths))), [])
+    for cohort_files, files in sorted(grouped.items()):
+        parts.append(Part(tuple(files), cohort_files))
+    for i in range(0, len(loose), LEARNERS_PER_PART):
+        chunk = loose[i : i + LEARNERS_PER_PART]
+        parts.append(Part(tuple(f for files in chunk for f in files)))
+    return tuple(parts)
+
+
+def find_corrupt(scan: Scan, columns: Sequence[str]) -> list[str]:
+    """The files of `scan` that cannot be read whole (only the `columns` asked for)."""
+    wanted = [c for c in columns if c in SCHEMA.names]
+    bad = []
+    for path in scan.files:
+        try:
+            with scan.filesystem.open_input_file(path) as f:
+                table = pq.ParquetFile(f).read(columns=wanted or None)
+            if table.num_rows and "saved_at" in wanted and table["saved_at"].null_count:
+                raise ValueError("rows without saved_at")
+        except (pa.ArrowException, OSError, ValueError, KeyError):
+            bad.append(path)
+    return bad

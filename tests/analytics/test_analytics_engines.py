@@ -1,0 +1,85 @@
+"""Every engine gives the same answer on the same files, and the answer the store's rule gives."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook.analytics import ENGINES, answers, score_summary, scores
+from workbook.store import ParquetStore, latest
+
+ENGINE_NAMES = list(ENGINES)
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[object]:
+    """A real dask.distributed cluster in this process: threads, not processes, on two cores."""
+    from distributed import Client, LocalCluster
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        )
+        client = Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+@pytest.mark.parametrize("history", [False, True], ids=["latest", "history"])
+def test_engines_agree_on_the_demo_cohorts(
+    demo_store: Path, dask_client: object, history: bool
+) -> None:
+    frames = {name: answers(demo_store, history=history, engine=name) for name in ENGINE_NAMES}
+    reference = frames["pandas"]
+    assert len(reference) > 1000
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(frame, reference, obj=f"{name} vs pandas")
+
+
+def test_engines_agree_on_the_score_summary(demo_store: Path, dask_client: object) -> None:
+    summaries = {name: score_summary(demo_store, engine=name) for name in ENGINE_NAMES}
+    assert len(summaries["pandas"]) > 50
+    for name, summary in summaries.items():
+        pd.testing.assert_frame_equal(summary, summaries["pandas"], obj=name)
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_latest_is_the_stores_current_answer(small_store: Path, engine: str) -> None:
+    frame = scores(small_store, engine=engine)
+    got = {(r.learner, r.snapshot): r.value for r in frame.itertuples()}
+    # ada: 7 (a tie on saved_at goes to the higher event id); bo cleared his; cy kept two.
+    assert got == {("ada", "first-day"): 7, ("cy", "first-day"): 9, ("cy", "last-day"): 6}
+    assert frame["value"].dtype == "int64"
+    store = ParquetStore(small_store)
+    for cohort, learner in store.learners():
+        current = latest(store.history(cohort, learner))
+        expected = {k[1]: e.value for k, e in current.items() if e.value is not None}
+        assert {s: v for (who, s), v in got.items() if who == learner} == expected
+
+
+@pytest.mark.parametrize("engine", ENGINE_NAMES)
+def test_history_keeps_every_event_once(small_store: Path, engine: str) -> None:
+    frame = scores(small_store, history=True, engine=engine)
+    assert len(frame) == 7
+    assert frame["saved_at"].is_monotonic_increasing
+    assert frame["value"].isna().sum() == 1  # bo's clear is an event too
+
+
+def test_tidy_frame_columns_and_types(demo_store: Path) -> None:
+    frame = answers(demo_store)
+    assert list(frame.columns) == [
+        "cohort", "learner", "exercise", "item", "snapshot", "value", "saved_at", "content_version"
+    ]  # fmt: skip
+    assert str(frame["saved_at"].dtype) == "datetime64[us, UTC]"
+    for column in ("cohort", "learner", "exercise", "item", "snapshot", "content_version"):
+        assert frame[column].map(type).eq(str).all(), column
+    kinds = {type(v).__name__ for v in frame["value"]}
+    assert kinds == {"str", "int", "bool", "date"}
+    key = ["cohort", "learner", "exercise", "item", "snapshot"]
+    assert not frame.duplicated(key).any()

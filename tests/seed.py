@@ -1,0 +1,75 @@
+"""A learner who answered every exercise of the chapter, saved the way the widgets save.
+
+Every text answer is distinct (its exercise and field are in it), so a test can look for each
+one in an export; one reflection is hostile (markup, Markdown, line breaks). Self-scores get a
+First day and a Last day. Used by the export tests and benchmarks/bench_export.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbook.content import load_course
+from workbook.kinds import RECALL_MARKS, Value, fields_of
+from workbook.model import Course, Exercise
+from workbook.session import Session
+from workbook.store import ParquetStore
+
+COHORT, LEARNER = "c2026", "ada"
+HOSTILE_ID = "m04.gap"  # a free-text reflection
+HOSTILE = (
+    'My gap: <script>alert("owned")</script> and </div></section>\n'
+    "# not a heading\n- not a list\n1. not a list\n**not bold** [not a link](http://x) &amp; | ~"
+)
+PLAN_START = dt.date(2026, 12, 1)
+
+
+@dataclass
+class Seeded:
+    course: Course
+    root: Path
+    texts: list[str] = field(default_factory=list)  # every text answer given
+    labels: list[str] = field(default_factory=list)  # choice labels and ticked items shown
+    dates: dict[tuple[str, str], dt.date] = field(default_factory=dict)  # (plan, row) → date
+
+
+def _value(e: Exercise, key: str, type_: str, n: int, snapshot: str, s: Seeded) -> Value:
+    if type_ == "score":
+        assert e.scale is not None
+        span = e.scale.max - e.scale.min + 1
+        return e.scale.min + (n + (2 if snapshot == "last-day" else 0)) % span
+    if type_ == "flag":
+        return n % 2 == 0 or key == "revealed"
+    if type_ == "date":
+        day = PLAN_START + dt.timedelta(days=7 * len(s.dates))
+        s.dates[(e.id, key.split("/")[0])] = day
+        return day
+    if e.kind == "choice":
+        item = e.items[1]
+        s.labels.append(item.label)
+        return item.id
+    if e.kind == "recall_check" and key != "recall":  # an item marked once revealed
+        mark = RECALL_MARKS[n % len(RECALL_MARKS)]
+        s.labels.append(mark.label)
+        return mark.id
+    text = HOSTILE if e.id == HOSTILE_ID else f"Answer {e.id} {key} by {LEARNER}"
+    s.texts.append(text)
+    return text
+
+
+def seed(root: Path, learner: str = LEARNER) -> Seeded:
+    course = load_course()
+    seeded = Seeded(course, root)
+    session = Session(course, ParquetStore(root), COHORT, learner, debounce=60)
+    for unit in course.chapters[0].units:
+        for e in unit.exercises:
+            for snapshot in ("first-day", "last-day") if e.snapshots else ("",):
+                for n, f in enumerate(fields_of(e)):
+                    value = _value(e, f.key, f.type, n, snapshot, seeded)
+                    if value is True and e.kind == "checklist":
+                        seeded.labels.append(f.label)
+                    session.set(e.id, f.key, value, snapshot)
+    session.flush()
+    return seeded

@@ -46,8 +46,11 @@ def _session(course: Course, store: MemoryStore | ParquetStore, debounce: float 
             "choice",
             "bribery",
             "",
-            "m08.mistake: 'bribery' is not one of the choices",
+            "'bribery' is not one of ['no-clear-ownership',",
         ),
+        # unhashable values raised TypeError out of `in {set}` instead of the answer error
+        ("m08.mistake", "choice", ["rushed-handover"], "", "['rushed-handover'] is not one of"),
+        ("m08.mistake", "choice", {"a": 1}, "", "{'a': 1} is not one of"),
         ("m04.gap", "text", 42, "", "m04.gap / text"),
         (
             "m05.recall",

@@ -40,7 +40,6 @@ _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _CALLOUTS = get_args(CalloutKind)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_EXERCISE_ID = re.compile(r"^(?P<unit>[a-z0-9]+)\.[a-z0-9][a-z0-9-]*$")
 T = TypeVar("T")
 
 
@@ -275,8 +274,9 @@ class _Chapter:
         f = doc.mapping(node, at, _EXERCISE_FIELDS | {"kind"})
         ex_id_node = doc.need(f, "id", node, at)
         ex_id = doc.text(ex_id_node, f"{at}.id")
-        m = _EXERCISE_ID.match(ex_id)
-        if m is None or m["unit"] != unit_id:
+        # An exercise id is its unit's id, a dot and an id of its own: stable, and unique.
+        unit, _, name = ex_id.partition(".")
+        if unit != unit_id or not _ID.match(name):
             raise doc.fail(ex_id_node, f"{at}.id", f"{ex_id!r} must look like {unit_id}.short-name")
         _unique(doc, self.exercise_ids, ex_id, ex_id_node, f"{at}.id", "exercise id")
         kind_name = doc.text(doc.need(f, "kind", node, at), f"{at}.kind")

@@ -20,7 +20,7 @@ from typing import Literal
 
 from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
-from .kinds import RECALL_MARKS, Field, Value, fields_of
+from .kinds import Field, Value, check_answer, filled
 from .model import Chapter, Course, Exercise
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
 
@@ -114,7 +114,7 @@ class Session:
         with self._lock:
             last: dict[str, dt.datetime] = {}
             for (e, s, _), ev in self._latest.items():
-                if e == exercise_id and ev.value is not None:
+                if e == exercise_id and filled(ev.value):
                     last[s] = max(last.get(s, ev.saved_at), ev.saved_at)
         return sorted(last, key=lambda s: last[s])
 
@@ -129,14 +129,8 @@ class Session:
 
     # writing ---------------------------------------------------------------------------------
 
-    def field(self, exercise: Exercise, key: str) -> Field:
-        for f in fields_of(exercise):
-            if f.key == key:
-                return f
-        raise AnswerError(f"{exercise.id} has no field {key!r}; expected one of its items")
-
     def check(self, exercise: Exercise, key: str, value: Value, snapshot: str) -> Field:
-        f = self.field(exercise, key)
+        f = check_answer(exercise, key, value)
         if snapshot and not (snapshot in SNAPSHOTS or _CHECK_IN.match(snapshot)):
             raise AnswerError(
                 f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD"
@@ -145,22 +139,6 @@ class Session:
             raise AnswerError(
                 f"{exercise.id} is not a self-score: it keeps one answer, not snapshots"
             )
-        if value is None:
-            return f
-        if f.type == "score":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise AnswerError(f"{exercise.id} · {f.label}: a score must be a whole number")
-            assert exercise.scale is not None
-            if not exercise.scale.min <= value <= exercise.scale.max:
-                raise AnswerError(
-                    f"{exercise.id} · {f.label}: {value} is outside {exercise.scale.min}–{exercise.scale.max}"
-                )
-        elif exercise.kind == "choice" and value not in {i.id for i in exercise.items}:
-            raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
-        elif exercise.kind == "recall_check" and f.type == "text" and key != "recall":
-            marks = [m.id for m in RECALL_MARKS]
-            if value not in marks:
-                raise AnswerError(f"{exercise.id} · {f.label}: {value!r} is not one of {marks}")
         return f
 
     def set(self, exercise_id: str, key: str, value: Value, snapshot: str = "") -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import WorkbookError
-from ..kinds import Value
+from ..kinds import answered
 from ..model import Exercise
 from ..scores import lowest
 from ..session import SNAPSHOTS, Session, Status, current, snapshot_label
@@ -66,13 +66,13 @@ class ExerciseView:
             parts.append(self.derived)
             session.on_change(name, self._maybe_derive)
             self.derive()
-        answered = _has_answers(session.answers(exercise.id, self.snapshot))
+        answers_back = answered(session.answers(exercise.id, self.snapshot))
         draft = session.answers(exercise.start_from) if exercise.start_from else {}
-        if not answered and _has_answers(draft):
+        if not answers_back and answered(draft):
             parts.append(self._start_button())
         self.status.value = status_html(
             "Your answers are back · saves automatically"
-            if answered
+            if answers_back
             else "Saves automatically · come back to it whenever"
         )
         self.box = w.VBox([*parts, self.form.body, self.status], layout=full())
@@ -162,10 +162,6 @@ class ExerciseView:
         for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
             row = next(r for r in self.exercise.rows if r.id == row_id)
             label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
-
-
-def _has_answers(answers: dict[str, Value]) -> bool:
-    return any(v not in (None, "", False) for v in answers.values())
 
 
 _views: dict[str, ExerciseView] = {}

@@ -30,11 +30,14 @@ def _notebooks(args: argparse.Namespace) -> Path:
 
 def _validate(args: argparse.Namespace) -> int:
     course = load_course(args.content)
-    chapter = course.chapters[0]
-    exercises = sum(len(u.exercises) for u in chapter.units)
+    chapters = course.chapters
+    modules = sum(len(c.modules) for c in chapters)
+    homework = sum(len(c.homework) for c in chapters)
+    exercises = sum(len(u.exercises) for c in chapters for u in c.units)
+    several = f"{len(chapters)} chapters, " if len(chapters) > 1 else ""
     print(
-        f"ok: {course.title} {course.version}: {len(chapter.modules)} modules, "
-        f"{len(chapter.homework)} homework, {exercises} exercises"
+        f"ok: {course.title} {course.version}: {several}{modules} modules, "
+        f"{homework} homework, {exercises} exercises"
     )
     return 0
 

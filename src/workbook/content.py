@@ -6,6 +6,7 @@ expected. A new chapter is new files: nothing here knows the course.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -252,9 +253,9 @@ _EXERCISE_FIELDS = {
 class _Chapter:
     """Builds one chapter: lists first (exercises may name a list in any file), then units."""
 
-    def __init__(self, lists: Mapping[str, NamedList]) -> None:
+    def __init__(self, lists: Mapping[str, NamedList], seen: _Seen) -> None:
         self.lists = lists
-        self.exercise_ids: dict[str, str] = {}
+        self.exercise_ids = seen.exercises
         self.derived: list[tuple[_Doc, yaml.Node, str, Exercise]] = []
         self.started: list[tuple[_Doc, yaml.Node, str, Exercise]] = []
 
@@ -449,7 +450,20 @@ def _files(folder: Path) -> Iterator[Path]:
     return iter(sorted(folder.glob("*.yaml"))) if folder.is_dir() else iter(())
 
 
-def _load_chapter(root: Path, name: str) -> Chapter:
+@dataclass
+class _Seen:
+    """Ids that must be unique across the whole course, with where each was first defined.
+
+    Answers are keyed by exercise id alone and notebooks are named after unit files, so a second
+    chapter may not reuse either.
+    """
+
+    exercises: dict[str, str] = dataclasses.field(default_factory=dict)
+    units: dict[str, str] = dataclasses.field(default_factory=dict)
+    files: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def _load_chapter(root: Path, name: str, seen: _Seen) -> Chapter:
     folder = root / name
     head = _Doc(folder / "chapter.yaml", f"{name}/chapter.yaml")
     node = head.compose()
@@ -457,11 +471,11 @@ def _load_chapter(root: Path, name: str) -> Chapter:
         node, "", {"number", "title", "summary", "topics", "categories", "homework_intro"}
     )
     categories: dict[str, Category] = {}
-    seen: dict[str, str] = {}
+    category_seen: dict[str, str] = {}
     for at, cat_node in head.seq(head.need(f, "categories", node, ""), "categories"):
         c = head.mapping(cat_node, at, {"id", "title"})
         cat_id = head.id(head.need(c, "id", cat_node, at), f"{at}.id")
-        _unique(head, seen, cat_id, cat_node, f"{at}.id", "category id")
+        _unique(head, category_seen, cat_id, cat_node, f"{at}.id", "category id")
         categories[cat_id] = Category(
             cat_id, head.text(head.need(c, "title", cat_node, at), f"{at}.title")
         )
@@ -487,11 +501,14 @@ def _load_chapter(root: Path, name: str) -> Chapter:
                     _unique(doc, list_seen, named.id, id_node, f"blocks[{i}].id", "list id")
                     lists[named.id] = named
 
-    builder = _Chapter(lists)
+    builder = _Chapter(lists, seen)
     units = [builder.unit(doc, tree, categories, hw) for doc, tree, hw in trees]
-    unit_seen: dict[str, str] = {}
     for (doc, tree, _), unit in zip(trees, units, strict=True):
-        _unique(doc, unit_seen, unit.id, tree, "id", "module/homework id")
+        _unique(doc, seen.units, unit.id, tree, "id", "module/homework id")
+        file_name = f"{'homework' if unit.homework else 'modules'}/{doc.path.name}"
+        _unique(
+            doc, seen.files, file_name, tree, "(file)", "file name (notebooks are named after it)"
+        )
     builder.check_references({e.id: e for u in units for e in u.exercises})
     modules = tuple(sorted((u for u in units if not u.homework), key=lambda u: u.number))
     homework = tuple(sorted((u for u in units if u.homework), key=lambda u: u.number))
@@ -522,8 +539,9 @@ def load_course(root: Path | None = None) -> Course:
     doc = _Doc(root / "course.yaml", "course.yaml")
     node = doc.compose()
     f = doc.mapping(node, "", {"title", "version", "chapters"})
+    seen = _Seen()
     chapters = tuple(
-        _load_chapter(root, name)
+        _load_chapter(root, name, seen)
         for name in doc.texts(doc.need(f, "chapters", node, ""), "chapters")
     )
     return Course(

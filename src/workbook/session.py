@@ -21,7 +21,7 @@ from typing import Literal
 from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
 from .kinds import Field, Value, check_answer, filled
-from .model import Chapter, Course, Exercise
+from .model import Course, Exercise
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
@@ -67,7 +67,6 @@ class Session:
         debounce: float = DEBOUNCE_SECONDS,
     ) -> None:
         self.course = course
-        self.chapter: Chapter = course.chapters[0]
         self.store = store
         self.cohort = check_id(cohort, "cohort")
         self.learner = check_id(learner, "learner")
@@ -94,7 +93,7 @@ class Session:
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
-            return self.chapter.exercise(exercise_id)
+            return self.course.exercise(exercise_id)
         except KeyError:
             raise AnswerError(
                 f"No exercise {exercise_id!r} in this course: regenerate the notebooks with "

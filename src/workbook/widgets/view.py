@@ -81,7 +81,7 @@ class ExerciseView:
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
 
     def _start_button(self) -> w.Button:
-        source = self.session.chapter.unit_of(self.exercise.start_from)
+        source = self.session.course.unit_of(self.exercise.start_from)
         button = w.Button(
             description=f"Start from my draft in {source.label}",
             icon="copy",

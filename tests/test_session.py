@@ -10,7 +10,7 @@ import pytest
 
 from workbook import AnswerError, IdError, StoreError, load_course
 from workbook.model import Course
-from workbook.session import Session
+from workbook.session import Session, Status
 from workbook.store import MemoryStore, ParquetStore, latest
 
 
@@ -127,7 +127,8 @@ def test_an_unwritable_store_keeps_the_answer_and_retries(course: Course, tmp_pa
     session.set("m04.gap", "text", "keep me, edited")  # edits while failing are kept too
     (tmp_path / "events").unlink()
     session.flush()
-    assert session.status.state == "saved"
+    status: Status = session.status  # a fresh read: flush changed it since the check above
+    assert status.state == "saved"
     assert session.pending == 0
     restored = _session(course, ParquetStore(tmp_path))
     restored.refresh()

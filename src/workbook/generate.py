@@ -66,11 +66,11 @@ class _Cells:
 
     def md(self, *parts: str) -> None:
         text = "\n\n".join(p for p in parts if p)
-        cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
+        cell = new_markdown_cell(text, id=self._id())
         self.cells.append(cell)
 
     def code(self, source: str) -> None:
-        cell = new_code_cell(source, id=self._id())  # type: ignore[no-untyped-call]
+        cell = new_code_cell(source, id=self._id())
         cell.metadata = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
         self.cells.append(cell)
 
@@ -190,9 +190,9 @@ def _progress_cells() -> list[NotebookNode]:
 
 
 def _notebook(cells: list[NotebookNode]) -> str:
-    nb = new_notebook(cells=cells, metadata=_METADATA)  # type: ignore[no-untyped-call]
+    nb = new_notebook(cells=cells, metadata=_METADATA)
     nbformat.validate(nb)
-    text: str = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+    text: str = nbformat.writes(nb)
     return text
 
 

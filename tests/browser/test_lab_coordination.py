@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,7 @@ def flat(matrix: list[list[int]]) -> list[int]:
     return [score for row in matrix for score in row]
 
 
-def test_module_6_audit_names_the_lowest_area(lab) -> None:
+def test_module_6_audit_names_the_lowest_area(lab: Lab) -> None:
     lab.open_and_run("module-06-coordination.ipynb", "m06.audit", "m06.focus")
     derived = lab.exercise("m06.focus").locator(".wb-derived")
     expect(derived).to_contain_text("Score every item")
@@ -44,7 +45,7 @@ def test_module_6_audit_names_the_lowest_area(lab) -> None:
     expect(unit).to_have_text("This module: done ✓")
 
 
-def test_homework_3_plan_targets_the_lowest_area(lab) -> None:
+def test_homework_3_plan_targets_the_lowest_area(lab: Lab) -> None:
     lab.open_and_run("homework-3-coordination-audit.ipynb", "hw3.audit", "hw3.plan")
     plan = lab.exercise("hw3.plan")
 

@@ -218,6 +218,10 @@ class Session:
     def on_status(self, name: str, callback: Callable[[Status], None]) -> None:
         self._status_listeners[name] = callback
 
+    def report(self, status: Status) -> None:
+        """Show a status from outside the save path (the background sync's outcome)."""
+        self._set_status(status)
+
     def _set_status(self, status: Status) -> None:
         self.status = status
         for listener in list(self._status_listeners.values()):
@@ -234,6 +238,10 @@ def current() -> Session:
     with _current_lock:
         if _current is None:
             cohort, learner = identity()
-            _current = Session(load_course(), ParquetStore(default_root()), cohort, learner)
+            root = default_root()
+            _current = Session(load_course(), ParquetStore(root), cohort, learner)
+            from .hub.sync import attach_from_env  # sync only where the environment asks
+
+            attach_from_env(_current, root)
         _current.refresh()
         return _current

@@ -62,3 +62,14 @@ def test_demo_writes_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(argv) == 0
     assert "of 3 learners" in capsys.readouterr().out
     assert len(list((out / "events").glob("cohort=*/learner=*"))) == 3
+
+
+def test_analyze_writes_xapi_statements(
+    demo_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "statements.jsonl"
+    argv = ["analyze", str(demo_store), "--statements", str(out), "--salt", "pepper"]
+    assert main(argv) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert f"wrote {len(lines):,} xAPI statements" in capsys.readouterr().out
+    assert "learner-01" not in out.read_text(encoding="utf-8")

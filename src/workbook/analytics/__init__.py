@@ -7,6 +7,7 @@ wa.score_summary("hub-store/")  # cohort × exercise × item × snapshot: learne
 
 from __future__ import annotations
 
+from . import xapi
 from .aggregates import (
     MIN_GROUP,
     SUMMARY,
@@ -16,6 +17,7 @@ from .aggregates import (
     skill_scores,
     summarise,
 )
+from .compact import Compaction, compact
 from .demo import write_demo
 from .engines import ENGINES, Engine
 from .export import write_frame
@@ -30,10 +32,12 @@ __all__ = [
     "SUMMARY",
     "VALUE_TYPES",
     "AnalyticsWarning",
+    "Compaction",
     "Engine",
     "answers",
     "change",
     "cohort_change",
+    "compact",
     "completion",
     "pseudonym",
     "scan",
@@ -43,4 +47,5 @@ __all__ = [
     "summarise",
     "write_demo",
     "write_frame",
+    "xapi",
 ]

@@ -23,6 +23,7 @@ __all__ = [
     "completion",
     "skill_scores",
     "summarise",
+    "unit_progress_frame",
 ]
 
 MIN_GROUP = 5
@@ -109,38 +110,52 @@ def cohort_change(changes: pd.DataFrame, *, min_group: int = MIN_GROUP) -> pd.Da
     )
 
 
-def completion(
-    answers: pd.DataFrame, chapter: Chapter, *, min_group: int = MIN_GROUP
-) -> pd.DataFrame:
-    """Per cohort and unit: learners who started the course, how many completed the unit, rate.
+def unit_progress_frame(answers: pd.DataFrame, chapter: Chapter) -> pd.DataFrame:
+    """Per learner and unit: started, exercises complete of required, done, last saved.
 
-    `answers` is the latest tidy frame of all value types; a unit is complete by the same rule
-    as the learner's own progress (snapshots merged, newest value winning).
+    `answers` is the latest tidy frame of all value types; a unit is done by the same rule as
+    the learner's own progress (snapshots merged, newest value winning).
     """
     rows = []
     ordered = answers.sort_values("saved_at", kind="stable")
     newest = ordered.drop_duplicates(["cohort", "learner", "exercise", "item"], keep="last")
-    for cohort, group in newest.groupby("cohort", sort=True, observed=True):
-        learners = group.groupby("learner", observed=True)
-        if learners.ngroups < min_group:
-            continue
-        done = dict.fromkeys((u.id for u in chapter.units), 0)
-        started = dict.fromkeys(done, 0)
-        for _, mine in learners:
-            by_exercise: dict[str, dict[str, Value]] = {}
-            for ex, item, value in zip(mine["exercise"], mine["item"], mine["value"], strict=True):
-                by_exercise.setdefault(ex, {})[item] = value
-            for unit in chapter.units:
-                started[unit.id] += any(e.id in by_exercise for e in unit.exercises)
-                done[unit.id] += unit_progress(unit, by_exercise).done
+    unit_of = {ex.id: unit.id for unit in chapter.units for ex in unit.exercises}
+    for (cohort, learner), mine in newest.groupby(["cohort", "learner"], sort=True, observed=True):
+        merged: dict[str, dict[str, Value]] = {}
+        for ex, item, value in zip(mine["exercise"], mine["item"], mine["value"], strict=True):
+            merged.setdefault(ex, {})[item] = value
+        last = mine.groupby(mine["exercise"].map(unit_of), observed=True)["saved_at"].max()
         for unit in chapter.units:
+            done = unit_progress(unit, merged)
             rows.append(
-                (str(cohort), unit.id, unit.label, unit.title, learners.ngroups,
-                 started[unit.id], done[unit.id])
+                (str(cohort), str(learner), unit.id, unit.id in last.index, done.complete,
+                 done.required, done.done, last.get(unit.id, pd.NaT))
             )  # fmt: skip
-    out = pd.DataFrame(
-        rows, columns=["cohort", "unit", "label", "title", "learners", "started", "completed"]
-    ).astype({"cohort": str, "unit": str, "label": str, "title": str})
+    columns = ["cohort", "learner", "unit", "started", "complete", "required", "done", "last_saved"]
+    out = pd.DataFrame(rows, columns=columns)
+    out = out.astype({"cohort": str, "learner": str, "unit": str, "started": bool, "done": bool})
+    out["last_saved"] = pd.to_datetime(out["last_saved"], utc=True).astype("datetime64[us, UTC]")
+    return out.astype({"complete": "int64", "required": "int64"})
+
+
+def completion(
+    answers: pd.DataFrame, chapter: Chapter, *, min_group: int = MIN_GROUP
+) -> pd.DataFrame:
+    """Per cohort and unit: learners who started the course, started the unit, completed it.
+
+    `rate` is completed / learners; cohorts of fewer than `min_group` learners are left out.
+    """
+    units = unit_progress_frame(answers, chapter)
+    grouped = units.groupby(["cohort", "unit"], sort=False, observed=True)
+    out = grouped.agg(
+        learners=("learner", "nunique"), started=("started", "sum"), completed=("done", "sum")
+    ).reset_index()
+    order = {u.id: n for n, u in enumerate(chapter.units)}
+    out = out.sort_values(["cohort", "unit"], key=lambda c: c.map(order) if c.name == "unit" else c)
+    out = out[out["learners"] >= min_group].reset_index(drop=True)
+    names = {u.id: (u.label, u.title) for u in chapter.units}
+    out.insert(2, "label", out["unit"].map(lambda u: names[u][0]).astype(str))
+    out.insert(3, "title", out["unit"].map(lambda u: names[u][1]).astype(str))
     out = out.astype({"learners": "int64", "started": "int64", "completed": "int64"})
     out["rate"] = (out["completed"] / out["learners"]).astype("float64")
     return out

@@ -19,6 +19,8 @@ def _analyze(args: argparse.Namespace) -> int:
 
     try:
         summary = score_summary(args.stores, engine=args.engine, min_group=args.min_group)
+        if args.statements:
+            _write_statements(args)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -35,6 +37,30 @@ def _analyze(args: argparse.Namespace) -> int:
         return 0
     with pd.option_context("display.max_rows", None, "display.width", 200):
         print(summary.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
+    return 0
+
+
+def _write_statements(args: argparse.Namespace) -> None:
+    from ..content import load_course
+    from .load import answers
+    from .xapi import statements, write_statements
+
+    frame = answers(args.stores, engine=args.engine, salt=args.salt)
+    chapter = load_course().chapters[0]
+    count = write_statements(statements(frame, chapter), args.statements)
+    print(f"wrote {count:,} xAPI statements to {args.statements}")
+
+
+def _compact(args: argparse.Namespace) -> int:
+    from .compact import compact
+
+    started = time.perf_counter()
+    for done in compact(args.store):
+        print(
+            f"{done.cohort}: {done.events:,} events of {done.learners:,} learners"
+            f" in {done.parts} part(s)"
+        )
+    print(f"compacted {args.store} in {time.perf_counter() - started:.1f} s")
     return 0
 
 
@@ -77,7 +103,14 @@ def add_commands(sub: Any) -> None:
     analyze.add_argument(
         "--min-group", type=_positive, default=5, help="leave out groups of fewer learners (5)"
     )
+    analyze.add_argument("--statements", type=Path, help="also write xAPI statements to FILE.jsonl")
+    analyze.add_argument("--salt", help="pseudonymise learners in statements with this secret")
     analyze.set_defaults(run=_analyze)
+    compact = sub.add_parser(
+        "compact", help="add the per-cohort layout analysts read fast (learner files stay)"
+    )
+    compact.add_argument("store", type=Path, help="the cohort store folder (holding events/)")
+    compact.set_defaults(run=_compact)
     demo = sub.add_parser("demo", help="write synthetic cohorts into a store, to try analytics")
     demo.add_argument("--cohorts", type=_positive, default=3)
     demo.add_argument("--learners", type=_positive, default=40, help="learners per cohort")

@@ -23,7 +23,7 @@ from ..store import PARTITIONING_SCHEMA, SCHEMA
 from .frame import KEY, ROW_SCHEMA, check_version, dedupe, latest_rows
 from .sources import AnalyticsWarning, Part, Scan, find_corrupt
 
-__all__ = ["ENGINES", "Engine", "Query", "read_rows"]
+__all__ = ["ENGINES", "Engine", "Query", "read_part", "read_rows"]
 
 _COHORT = pa.schema([PARTITIONING_SCHEMA.field("cohort")])
 _LEARNER_FILE_SCHEMA = ROW_SCHEMA
@@ -68,7 +68,7 @@ def _dataset(fs: pafs.FileSystem, files: Sequence[str], schema: pa.Schema, part:
     )
 
 
-def _arrow_part(fs: pafs.FileSystem, part: Part, query: Query) -> pa.Table:
+def read_part(fs: pafs.FileSystem, part: Part, query: Query) -> pa.Table:
     """One part's rows by pyarrow, with the query's rule applied."""
     keep = ds.field("value_type").isin(list(query.value_types))
     tables = []
@@ -92,7 +92,7 @@ def _empty(query: Query) -> pa.Table:
 
 def _read_pandas(scan: Scan, query: Query) -> pa.Table:
     whole = Part(scan.learner_files, scan.cohort_files)
-    return _arrow_part(scan.filesystem, whole, query)
+    return read_part(scan.filesystem, whole, query)
 
 
 # ---- DuckDB ----------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
 
 
 def _dask_part(part: Part, fs: pafs.FileSystem, query: Query) -> Any:
-    return _arrow_part(fs, part, query).to_pandas(types_mapper=_arrow_dtype)
+    return read_part(fs, part, query).to_pandas(types_mapper=_arrow_dtype)
 
 
 def _arrow_dtype(t: pa.DataType) -> Any:

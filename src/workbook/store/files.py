@@ -30,6 +30,7 @@ __all__ = [
     "to_events",
     "to_table",
     "write_atomic",
+    "write_bytes",
 ]
 
 # One-row files: dictionaries, statistics and the Arrow schema only grow the footer every read
@@ -65,10 +66,15 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_atomic(directory: Path, name: str, table: pa.Table, options: dict[str, Any]) -> None:
-    """Temp file (a dot name: engines skip it) + fsync + chmod + rename + fsync of the folder."""
+    """`table` as Parquet, written by :func:`write_bytes`."""
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, **options)
-    data = memoryview(sink.getvalue())
+    write_bytes(directory, name, memoryview(sink.getvalue()))
+
+
+def write_bytes(directory: Path, name: str, data: memoryview | bytes) -> None:
+    """Temp file (a dot name: engines skip it) + fsync + chmod + rename + fsync of the folder."""
+    data = memoryview(data)
     tmp = directory / f".{uuid.uuid4().hex}.tmp"  # what mkstemp does, 30 us cheaper
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:

@@ -34,6 +34,8 @@ _CODE_CAPTIONS = {
     "exercise": "Your answer: saved as you type (Run all to load it)",
     "progress_bar": "Your progress",
     "progress_table": "Your progress, module by module",
+    "my_progress": "What is next, and your self-scores as charts",
+    "facilitator_dashboard": "Your cohort, live",
 }
 _METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -185,7 +187,26 @@ def _progress_cells() -> list[NotebookNode]:
     cells.md("# My progress", _RUN_ALL)
     cells.code(_call("progress_bar"))
     cells.code(_call("progress_table"))
+    cells.md(
+        "## Your self-scores over time",
+        "Each chart draws your complete snapshots: First day, any check-ins, Last day. "
+        "Saved a new one in another notebook? Press **Redraw my charts** or run this again.",
+    )
+    cells.code(_call("my_progress"))
     cells.md("[← Back to the course index](index.ipynb)")
+    return cells.cells
+
+
+def _facilitator_cells(course: Course) -> list[NotebookNode]:
+    cells = _Cells("facilitator")
+    cells.md(
+        f"# Facilitator view: {course.title}",
+        "For facilitators on the hub: who is where in your cohort (refreshes by itself during a"
+        " workshop), score distributions, first day → last day, and the reflections learners"
+        " chose to share.",
+        "> ▶▶ **Run all** (menu *Run ▸ Run All Cells*) to open the view.",
+    )
+    cells.code(_call("facilitator_dashboard"))
     return cells.cells
 
 
@@ -203,6 +224,7 @@ def render(course: Course) -> Iterator[GeneratedNotebook]:
         for unit in chapter.units:
             yield GeneratedNotebook(notebook_name(unit), _notebook(_unit_cells(unit, chapter)))
     yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells()))
+    yield GeneratedNotebook("facilitator.ipynb", _notebook(_facilitator_cells(course)))
 
 
 def stale(notebooks: Iterable[GeneratedNotebook], folder: Path) -> list[str]:

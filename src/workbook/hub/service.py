@@ -34,6 +34,7 @@ from ..errors import WorkbookError
 from ..store import check_id, store_id
 from . import wire
 from .cohorts import CohortStores
+from .sharing import redact
 
 __all__ = ["Service", "main", "make_app"]
 
@@ -174,7 +175,7 @@ class CohortEventsHandler(Handler):
             check_id(cohort, "cohort")
         except WorkbookError as err:
             raise Refusal(400, str(err)) from None
-        events = await self.run(self.service.stores.events, cohort)
+        events = redact(await self.run(self.service.stores.events, cohort))
         self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
 
 

@@ -14,9 +14,7 @@ import ipywidgets as w
 
 from .answers import answers_frame
 from .charts import charts_for, to_bytes
-from .charts.figures import Chart
 from .errors import WorkbookError
-from .model import Chapter, Exercise
 from .progress import progress
 from .session import Session, current
 from .widgets.style import problem
@@ -41,11 +39,12 @@ class ProgressView:
         )
         redraw.add_class("wb-redraw")
         redraw.on_click(lambda _: self.refresh())
-        self.charts: list[tuple[Chapter, Exercise, Chart, w.HTML]] = []
+        self.charts: list[tuple[str, w.HTML]] = []
+        # Every chapter's self-score charts, each drawn against its own chapter.
+        self._pairs = [(c, e, chart) for c in session.course.chapters for e, chart in charts_for(c)]
         parts: list[w.Widget] = [self.next, redraw]
         heading = ""
-        pairs = [(c, e, chart) for c in session.course.chapters for e, chart in charts_for(c)]
-        for chapter, exercise, chart in pairs:
+        for chapter, exercise, chart in self._pairs:
             unit = chapter.unit_of(exercise.id)
             title = f"{unit.label} · {exercise.title or exercise.id}"
             if title != heading:
@@ -56,7 +55,7 @@ class ProgressView:
             view.add_class(
                 f"wb-chart-{exercise.id.replace('.', '-')}-{chart.__name__.replace('_', '-')}"
             )
-            self.charts.append((chapter, exercise, chart, view))
+            self.charts.append((exercise.id, view))
             parts.append(view)
         self.box = w.VBox(parts, layout=w.Layout(width="100%"))
         self.box.add_class("wb-my-progress")
@@ -68,7 +67,7 @@ class ProgressView:
             self.session.refresh()
         self.next.value = _next_html(self.session)
         frame = answers_frame(self.session.events())
-        for chapter, exercise, chart, view in self.charts:
+        for (chapter, exercise, chart), (_, view) in zip(self._pairs, self.charts, strict=True):
             figure = chart(frame, chapter, exercise.id)
             svg = to_bytes(figure, "svg").decode("utf-8")
             view.value = _STYLE + svg[svg.index("<svg") :]

@@ -79,6 +79,9 @@ def test_lab_serves_a_copy_of_the_notebooks(venv: tuple[Path, Path, dict[str, st
     model = lab_contents(bin_ / "workbook", "index.ipynb", env, cwd=elsewhere)
     assert model["type"] == "notebook"
     # The learner's own copy, outside site-packages, so saving never writes into the install.
+    # The JupyterLab extension ships in the wheel, where JupyterLab finds prebuilt extensions.
+    extension = bin_.parent / "share" / "jupyter" / "labextensions" / "workbook-lab"
+    assert (extension / "package.json").is_file() and (extension / "install.json").is_file()
     copy = Path(env["WORKBOOK_HOME"]) / "notebooks"
     assert (copy / "index.ipynb").read_bytes() == (REPO / "notebooks" / "index.ipynb").read_bytes()
 

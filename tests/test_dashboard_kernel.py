@@ -114,3 +114,60 @@ def test_the_refresh_hook_redraws_after_another_notebook_saves(seeded: Chapter) 
     hw3_grid, hw3_across = shown["texts"][5:]
     assert any(t.startswith("Last day · ") for t in hw3_grid)
     assert {"First day", "Last day"} <= set(hw3_across)
+
+
+TAKE_AWAY = """
+import json, os
+from workbook.dashboard import _shown
+os.chdir(os.environ["WORKBOOK_OUT"])  # not the repo's notebooks folder
+view = _shown[0]
+said = {}
+for button in view.box.children[-2].children:
+    button.click()
+    said[button.description] = view.written.value
+print(json.dumps(said))
+"""
+
+
+# A live watcher re-reads the store and notifies the session: the dashboard redraws by itself.
+NOTIFIED = """
+import time
+from workbook import load_course
+from workbook.session import current
+audit = load_course().chapters[0].exercise("hw3.audit")
+session = current()
+for r in audit.rows:
+    for c in audit.columns:
+        session.set("hw3.audit", f"{r.id}/{c.id}", 4, "last-day")
+from workbook.dashboard import _shown
+deadline = time.monotonic() + 30  # one redraw after the burst; slow on a loaded machine
+while ">Last day<" not in _shown[0].charts[-1][1].value and time.monotonic() < deadline:
+    time.sleep(0.1)
+"""
+
+
+def test_the_dashboard_redraws_when_the_session_notifies(seeded: Chapter) -> None:
+    shown = _shown(NOTIFIED)
+    hw3_grid, hw3_across = shown["texts"][5:]
+    assert any(t.startswith("Last day · ") for t in hw3_grid)
+    assert {"First day", "Last day"} <= set(hw3_across)
+
+
+def test_take_away_buttons_write_the_export_and_the_charts(
+    seeded: Chapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setenv("WORKBOOK_OUT", str(out))
+    nb = run([*code_cells(["my-progress.ipynb"]), cell(TAKE_AWAY)])
+    said = printed_json(nb)
+    assert isinstance(said, dict)
+    assert list(said) == ["Export HTML", "Export MD", "Export PDF", "Export ICS", "Save my charts"]
+    assert said["Export HTML"].startswith(
+        f"✓ Wrote 1 file to <code>{out}</code>: workbook-ada.html"
+    )
+    assert "Save my charts" in said and "14 files" in said["Save my charts"]
+    assert (out / "workbook-ada.html").stat().st_size > 0
+    assert (out / "workbook-ada.pdf").read_bytes().startswith(b"%PDF")
+    charts = sorted(p.name for p in (out / "my-charts").iterdir())
+    assert "m03-skills-latest-scores.svg" in charts and len(charts) == 14

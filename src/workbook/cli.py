@@ -13,7 +13,7 @@ from .analytics.commands import add_commands as add_analytics_commands
 from .content import load_course
 from .errors import WorkbookError
 from .hub.commands import add_commands as add_hub_commands
-from .jupyter import install_lab_settings, lab_command
+from .jupyter import app_command, install_lab_settings, lab_command
 from .paths import content_root, copy_notebooks, notebooks_root, shipped
 
 __all__ = ["main"]
@@ -66,16 +66,27 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lab(args: argparse.Namespace) -> int:
-    out = _notebooks(args)
+def _served(args: argparse.Namespace) -> Path:
+    """The notebooks `lab` and `app` serve: from an installed wheel, the learner's own copy."""
     if args.out is None and not args.content and content_root().is_relative_to(shipped()):
-        # An installed wheel: the learner works on their own copy, not inside site-packages.
+        # Not inside site-packages: a learner's saves must not write into the installation.
         from .store import default_root
 
         out = default_root() / "notebooks"
         copy_notebooks(notebooks_root(), out)
+        return out
+    return _notebooks(args)
+
+
+def _lab(args: argparse.Namespace) -> int:
+    out = _served(args)
     install_lab_settings()
     command = lab_command(out, *args.jupyter_args)
+    os.execv(command[0], command)
+
+
+def _app(args: argparse.Namespace) -> int:
+    command = app_command(_served(args), *args.jupyter_args)
     os.execv(command[0], command)
 
 
@@ -98,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, run, text in (
         ("build", _build, "generate notebooks/ from content/"),
         ("lab", _lab, "open JupyterLab on the course index"),
+        ("app", _app, "open the course code-free (Voilà), on the course index"),
     ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--content", type=Path, default=None, help="content folder")
@@ -130,9 +142,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    # `workbook lab` passes what it does not know to `jupyter lab` (--port=8123, --no-browser…).
+    # `workbook lab`/`app` pass what they do not know to the Jupyter server (--port=8123, --no-browser…).
     args, rest = parser.parse_known_args(argv)
-    if rest and args.command != "lab":
+    if rest and args.command not in ("lab", "app"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.jupyter_args = rest
     try:

@@ -20,6 +20,7 @@ from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
 
 __all__ = [
     "MARKER",
+    "WITHOUT_EXTENSION_TAG",
     "GeneratedNotebook",
     "build",
     "is_generated",
@@ -220,13 +221,9 @@ def _progress_cells() -> list[NotebookNode]:
     cells.md(f"# {_PROGRESS_TITLE}")
     cells.run_all_hint()
     cells.code(_call("progress_bar"))
-    cells.code(_call("progress_table"))
-    cells.md(
-        "## Your self-scores over time",
-        "Each chart draws your complete snapshots: First day, any check-ins, Last day. "
-        "Saved a new one in another notebook? Press **Redraw my charts** or run this again.",
-    )
     cells.code(_call("my_progress"))
+    cells.md("## Module by module")
+    cells.code(_call("progress_table"))
     cells.md("[← Back to the course index](index.ipynb)")
     return cells.cells
 

@@ -12,9 +12,11 @@ from .figures import (
     Chart,
     across_snapshots,
     audit_heatmap,
+    chart_name,
     charts_for,
     first_vs_last,
     latest_scores,
+    save_all,
 )
 from .output import save, to_bytes
 
@@ -23,9 +25,11 @@ __all__ = [
     "Chart",
     "across_snapshots",
     "audit_heatmap",
+    "chart_name",
     "charts_for",
     "first_vs_last",
     "latest_scores",
     "save",
+    "save_all",
     "to_bytes",
 ]

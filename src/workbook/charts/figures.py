@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -23,15 +24,18 @@ from ..kinds import KINDS
 from ..model import Chapter, Exercise
 from ..snapshots import FIRST, LAST, SnapshotState, snapshot_label
 from . import data
+from .output import Format, save
 
 __all__ = [
     "CHARTS",
     "Chart",
     "across_snapshots",
     "audit_heatmap",
+    "chart_name",
     "charts_for",
     "first_vs_last",
     "latest_scores",
+    "save_all",
 ]
 
 Chart = Callable[[pd.DataFrame, Chapter, str], Figure]
@@ -296,6 +300,24 @@ CHARTS: Mapping[str, tuple[Chart, ...]] = {
     "score_scale": (latest_scores, across_snapshots, first_vs_last),
     "score_matrix": (audit_heatmap, across_snapshots),
 }
+
+
+def chart_name(exercise: Exercise, chart: Chart) -> str:
+    """A file stem naming one chart of one exercise: `m03-skills-latest-scores`."""
+    return f"{exercise.id.replace('.', '-')}-{chart.__name__.replace('_', '-')}"
+
+
+def save_all(
+    frame: pd.DataFrame, chapter: Chapter, folder: Path, formats: Sequence[Format] = ("png", "svg")
+) -> list[Path]:
+    """Every chart of the chapter drawn from `frame`, each written once per format to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for exercise, chart in charts_for(chapter):
+        figure = chart(frame, chapter, exercise.id)
+        for format in formats:
+            written.append(save(figure, folder / f"{chart_name(exercise, chart)}.{format}"))
+    return written
 
 
 def charts_for(chapter: Chapter) -> list[tuple[Exercise, Chart]]:

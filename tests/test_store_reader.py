@@ -17,13 +17,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from workbook.errors import StoreError
+from workbook.kinds import Value
 from workbook.store import Event, ParquetStore, StoreWarning
 from workbook.store.files import to_table
 
 T0 = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 
-def ev(i: int, value: object = None, value_type: str = "text") -> Event:
+def ev(i: int, value: Value = None, value_type: str = "text") -> Event:
     return Event(
         "c2026", "alice", "m03.skills", f"item-{i}", value_type,  # type: ignore[arg-type]
         f"answer number {i}" if value is None else value, saved_at=T0 + dt.timedelta(seconds=i),
@@ -66,6 +67,7 @@ def compacted(tmp_path: Path) -> Iterator[tuple[ParquetStore, list[Event]]]:
 _READER = """
 import sys
 from workbook.errors import StoreError
+from workbook.kinds import Value
 from workbook.store import ParquetStore
 try:
     ParquetStore(sys.argv[1]).history("c2026", "alice")

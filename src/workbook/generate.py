@@ -14,6 +14,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .analytics import notebook as analytics
 from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
 
 __all__ = ["GeneratedNotebook", "build", "notebook_name", "render", "stale"]
@@ -69,9 +70,10 @@ class _Cells:
         cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
         self.cells.append(cell)
 
-    def code(self, source: str) -> None:
+    def code(self, source: str, *, hidden: bool = True) -> None:
         cell = new_code_cell(source, id=self._id())  # type: ignore[no-untyped-call]
-        cell.metadata = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
+        if hidden:
+            cell.metadata = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
         self.cells.append(cell)
 
 
@@ -203,6 +205,18 @@ def render(course: Course) -> Iterator[GeneratedNotebook]:
         for unit in chapter.units:
             yield GeneratedNotebook(notebook_name(unit), _notebook(_unit_cells(unit, chapter)))
     yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells()))
+    yield GeneratedNotebook(analytics.NAME, _notebook(_analytics_cells()))
+
+
+def _analytics_cells() -> list[NotebookNode]:
+    """The analyst starter: code shown, since analysts read and change it."""
+    cells = _Cells("cohort-analytics")
+    for kind, source in analytics.CELLS:
+        if kind == "md":
+            cells.md(source)
+        else:
+            cells.code(source, hidden=False)
+    return cells.cells
 
 
 def stale(notebooks: Iterable[GeneratedNotebook], folder: Path) -> list[str]:

@@ -141,9 +141,7 @@ def duckdb_sql(scan: Scan, query: Query) -> str:
             f" max(schema_version) AS newest FROM ({union}) GROUP BY ALL)"
         )
     # A row in two files is the same event: keep one, the newest version's if they differ.
-    return (
-        f"SELECT DISTINCT ON (event_id) * FROM ({union}) ORDER BY event_id, schema_version DESC"
-    )
+    return f"SELECT DISTINCT ON (event_id) * FROM ({union}) ORDER BY event_id, schema_version DESC"
 
 
 def _read_duckdb(scan: Scan, query: Query) -> pa.Table:

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..answers import COLUMNS
 from ..errors import SchemaVersionError
 from ..store import PARTITIONING_SCHEMA, SCHEMA, SCHEMA_VERSION
 

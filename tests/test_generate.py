@@ -32,7 +32,7 @@ def test_committed_notebooks_are_current(course: Course) -> None:
 
 def test_every_notebook_is_valid_with_stable_ids_and_hidden_code(course: Course) -> None:
     names = [nb.name for nb in render(course)]
-    assert len(names) == 13  # index, 8 modules, 3 homework, my progress
+    assert len(names) == 14  # index, 8 modules, 3 homework, my progress, facilitator
     for nb in render(course):
         node = nbformat.reads(nb.text, as_version=4)
         nbformat.validate(node)

@@ -24,6 +24,7 @@ from .progress import Progress, progress
 
 if TYPE_CHECKING:
     from .generate import build, render
+    from .hub.dashboard import facilitator_dashboard
     from .widgets import exercise, progress_bar, progress_table
 
 _LAZY = {
@@ -32,6 +33,7 @@ _LAZY = {
     "exercise": "widgets",
     "progress_bar": "widgets",
     "progress_table": "widgets",
+    "facilitator_dashboard": "hub.dashboard",
 }
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "WorkbookError",
     "build",
     "exercise",
+    "facilitator_dashboard",
     "load_course",
     "progress",
     "progress_bar",

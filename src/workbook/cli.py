@@ -12,6 +12,7 @@ from pathlib import Path
 from .analytics.commands import add_commands as add_analytics_commands
 from .content import default_content_root, load_course
 from .errors import WorkbookError
+from .hub.commands import add_commands as add_hub_commands
 from .jupyter import install_lab_settings, lab_command
 
 __all__ = ["main"]
@@ -64,19 +65,10 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export  # jinja2 and pandas: only for this command
-    from .session import identity
-    from .store import ParquetStore, default_root
+    from .export import export_current  # jinja2 and pandas: only for this command
 
-    cohort, learner = identity()
-    done = export(
-        ParquetStore(default_root()),
-        load_course(args.content),
-        cohort,
-        learner,
-        format=args.format,
-        out=args.out,
-        handover_standard=args.handover_standard,
+    done = export_current(
+        args.format, out=args.out, handover_standard=args.handover_standard, content=args.content
     )
     print(f"wrote {done.path} ({done.size / 1024:.0f} KB)")
     return 0
@@ -117,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--content", type=Path, default=None, help="content folder")
     export.set_defaults(run=_export)
     add_analytics_commands(sub)
+    add_hub_commands(sub)
     return parser
 
 

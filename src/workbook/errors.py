@@ -11,9 +11,11 @@ __all__ = [
     "ExportError",
     "IdError",
     "NothingToExportError",
+    "OfflineError",
     "SchemaVersionError",
     "StoreError",
     "StoreNotFoundError",
+    "SyncError",
     "WorkbookError",
 ]
 
@@ -60,3 +62,11 @@ class StoreNotFoundError(StoreError, FileNotFoundError):
 
 class SchemaVersionError(StoreError):
     """A store holds answers written by a newer workbook: upgrade workbook to read them."""
+
+
+class SyncError(WorkbookError, ConnectionError):
+    """Answers could not be synced to the cohort; they are safe on this computer."""
+
+
+class OfflineError(SyncError):
+    """The cohort (service or folder) is not reachable now; sync is retried later."""

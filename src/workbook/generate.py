@@ -35,6 +35,7 @@ _CODE_CAPTIONS = {
     "exercise": "Your answer: saved as you type (Run all to load it)",
     "progress_bar": "Your progress",
     "progress_table": "Your progress, module by module",
+    "facilitator_dashboard": "Your cohort, live",
 }
 _METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -191,6 +192,19 @@ def _progress_cells() -> list[NotebookNode]:
     return cells.cells
 
 
+def _facilitator_cells(course: Course) -> list[NotebookNode]:
+    cells = _Cells("facilitator")
+    cells.md(
+        f"# Facilitator view: {course.title}",
+        "For facilitators on the hub: who is where in your cohort (refreshes by itself during a"
+        " workshop), score distributions, first day → last day, and the reflections learners"
+        " chose to share.",
+        "> ▶▶ **Run all** (menu *Run ▸ Run All Cells*) to open the view.",
+    )
+    cells.code(_call("facilitator_dashboard"))
+    return cells.cells
+
+
 def _notebook(cells: list[NotebookNode]) -> str:
     nb = new_notebook(cells=cells, metadata=_METADATA)  # type: ignore[no-untyped-call]
     nbformat.validate(nb)
@@ -205,6 +219,7 @@ def render(course: Course) -> Iterator[GeneratedNotebook]:
         for unit in chapter.units:
             yield GeneratedNotebook(notebook_name(unit), _notebook(_unit_cells(unit, chapter)))
     yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells()))
+    yield GeneratedNotebook("facilitator.ipynb", _notebook(_facilitator_cells(course)))
     yield GeneratedNotebook(analytics.NAME, _notebook(_analytics_cells()))
 
 

@@ -20,6 +20,7 @@ from typing import Literal
 
 from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
+from .hub.sharing import SHARE_FIELD
 from .kinds import RECALL_MARKS, Field, Value, fields_of
 from .model import Chapter, Course, Exercise
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
@@ -130,6 +131,8 @@ class Session:
     # writing ---------------------------------------------------------------------------------
 
     def field(self, exercise: Exercise, key: str) -> Field:
+        if key == SHARE_FIELD:  # the "Share with my facilitator" toggle of any exercise
+            return Field(SHARE_FIELD, "flag", "Share with my facilitator")
         for f in fields_of(exercise):
             if f.key == key:
                 return f
@@ -241,6 +244,10 @@ class Session:
     def on_status(self, name: str, callback: Callable[[Status], None]) -> None:
         self._status_listeners[name] = callback
 
+    def report(self, status: Status) -> None:
+        """Show a status from outside the save path (the background sync's outcome)."""
+        self._set_status(status)
+
     def _set_status(self, status: Status) -> None:
         self.status = status
         for listener in list(self._status_listeners.values()):
@@ -257,6 +264,10 @@ def current() -> Session:
     with _current_lock:
         if _current is None:
             cohort, learner = identity()
-            _current = Session(load_course(), ParquetStore(default_root()), cohort, learner)
+            root = default_root()
+            _current = Session(load_course(), ParquetStore(root), cohort, learner)
+            from .hub.sync import attach_from_env  # sync only where the environment asks
+
+            attach_from_env(_current, root)
         _current.refresh()
         return _current

@@ -10,7 +10,16 @@ The formats are the rows of :data:`FORMATS`; :func:`render_as` returns bytes wit
 from __future__ import annotations
 
 from .document import Chart, Workbook, workbook
-from .formats import FORMATS, Exported, Format, Source, default_name, export, render_as
+from .formats import (
+    FORMATS,
+    Exported,
+    Format,
+    Source,
+    default_name,
+    export,
+    export_current,
+    render_as,
+)
 from .render import escape_markdown
 from .standard import Standard, standard
 
@@ -25,6 +34,7 @@ __all__ = [
     "default_name",
     "escape_markdown",
     "export",
+    "export_current",
     "render_as",
     "standard",
     "workbook",

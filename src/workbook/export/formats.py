@@ -27,7 +27,16 @@ from .document import Workbook, by_exercise, workbook
 from .figures import charts_for
 from .standard import Standard, standard
 
-__all__ = ["FORMATS", "Exported", "Format", "Source", "default_name", "export", "render_as"]
+__all__ = [
+    "FORMATS",
+    "Exported",
+    "Format",
+    "Source",
+    "default_name",
+    "export",
+    "export_current",
+    "render_as",
+]
 
 
 @dataclass(frozen=True)
@@ -186,3 +195,32 @@ def export(
     path = (Path(name) if out is None else out / name if out.is_dir() else out).absolute()
     _write(path, data)
     return Exported(path, fmt.name, len(data))
+
+
+def export_current(
+    format: str = "html",
+    *,
+    out: Path | None = None,
+    handover_standard: bool = False,
+    content: Path | None = None,
+) -> Exported:
+    """Export the learner this environment names, from the store a notebook session saves to.
+
+    What `workbook export` runs, and what a notebook button calls (after flushing the kernel's
+    session, so the last edit is in the store): WORKBOOK_HOME, WORKBOOK_COHORT, and the hub
+    user or WORKBOOK_LEARNER.
+    """
+    from ..content import load_course
+    from ..session import identity
+    from ..store import ParquetStore, default_root
+
+    cohort, learner = identity()
+    return export(
+        ParquetStore(default_root()),
+        load_course(content),
+        cohort,
+        learner,
+        format=format,
+        out=out,
+        handover_standard=handover_standard,
+    )

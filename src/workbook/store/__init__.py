@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .dataset import PARTITIONING_SCHEMA, read_dataset
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event, latest
-from .ids import check_id
+from .ids import check_id, store_id
 from .memory import MemoryStore, Store, StoreWarning, default_root
 from .parquet import COMPACT_AFTER, ParquetStore
 
@@ -29,4 +29,5 @@ __all__ = [
     "default_root",
     "latest",
     "read_dataset",
+    "store_id",
 ]

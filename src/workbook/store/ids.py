@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from ..errors import IdError
 
-__all__ = ["check_event_id", "check_id", "check_key", "show"]
+__all__ = ["check_event_id", "check_id", "check_key", "show", "store_id"]
 
 # Partition values are type-inferred by engines: DuckDB reads "inf"/"infinity" and "epoch" as
 # DATEs, "2025-09-01" as a DATE, "00123" as an integer. A leading letter and this list avoid all.
@@ -47,3 +48,31 @@ def check_key(value: object, what: str, pattern: re.Pattern[str], rule: str) -> 
 def check_event_id(value: object) -> None:
     if not isinstance(value, str) or not EVENT_ID.fullmatch(value):
         raise IdError(f"event_id {show(value)}: use 1-64 of A-Z a-z 0-9 _ -")
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9.-]")
+
+
+def store_id(name: str) -> str:
+    """The learner id of a hub or OS user name: valid, stable and collision-free (reversible).
+
+    A name that is a valid id without '_' is its own id (``anna``, ``jane.doe``). Otherwise '_'
+    and every character outside ``[A-Za-z0-9.-]`` (and the second '.' of '..') become ``_`` and
+    two hex digits per UTF-8 byte (``jane.doe@example.com`` → ``jane.doe_40example.com``); a
+    result without a leading letter, or a reserved word, gets the prefix ``u_x`` (``1anna`` →
+    ``u_x1anna``; escapes are ``_`` + hex, so ``_x`` can only be the prefix); a result over 64
+    characters keeps 48 and appends ``_z`` + 14 hex digits of the name's SHA-256.
+    """
+    out: list[str] = []
+    for char in name:
+        if _PLAIN.fullmatch(char) and not (char == "." and out and out[-1] == "."):
+            out.append(char)
+        else:
+            out.append("".join(f"_{b:02x}" for b in char.encode("utf-8", "surrogatepass")))
+    encoded = "".join(out)
+    if not encoded[:1].isascii() or not encoded[:1].isalpha() or encoded.lower() in RESERVED:
+        encoded = "u_x" + encoded
+    if len(encoded) > 64:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+        encoded = f"{encoded[:48]}_z{digest[:14]}"
+    return check_id(encoded, "learner")

@@ -1,0 +1,121 @@
+"""`workbook sync` (send this computer's answers to the cohort) and `workbook cohort …` (the
+facilitator's view from a terminal)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..errors import OfflineError, SyncError
+from ..store import ParquetStore, default_root
+from .sync import HttpTarget, Target, sync, target_from_env
+
+__all__ = ["add_commands"]
+
+
+def _target(args: argparse.Namespace) -> Target:
+    if args.folder:
+        from .folder import FolderTarget
+
+        return FolderTarget(args.folder)
+    if args.url:
+        token = args.token or os.environ.get("WORKBOOK_SYNC_TOKEN") or ""
+        return HttpTarget(args.url, token or os.environ.get("JUPYTERHUB_API_TOKEN", ""))
+    target = target_from_env()
+    if target is None:
+        raise SyncError(
+            "nowhere to sync to: pass --url https://HUB/services/workbook/ --token TOKEN "
+            "(a token from the hub's Token page), or --folder DIR"
+        )
+    return target
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from ..session import identity
+
+    cohort, learner = identity()
+    root = default_root()
+    target = _target(args)
+    try:
+        result = sync(ParquetStore(root), root, cohort, learner, target)
+    except OfflineError as err:
+        print(f"Saved on this computer · not synced yet: {err}", file=sys.stderr)
+        print("Your answers are safe here; run `workbook sync` again later.", file=sys.stderr)
+        return 1
+    finally:
+        target.close()
+    print(result.line)
+    print(f"sent {result.sent} new answer change(s)")
+    return 0
+
+
+def _cohort(args: argparse.Namespace) -> int:
+    from .facilitator import CohortView, readable_cohorts
+    from .folder import make_cohort_folder
+
+    if args.action == "list":
+        print("\n".join(readable_cohorts(args.url, args.token)) or "no cohorts you can read")
+        return 0
+    if args.action == "folder":
+        path = make_cohort_folder(Path(args.cohort), args.group)
+        print(f"made {path}: mode 3773, root:{args.group}; learners sync with --folder {path}")
+        return 0
+    view = CohortView.of(
+        args.cohort, min_group=args.min_group, url=args.url, token=args.token, folder=args.folder
+    )
+    if args.action == "export":
+        print(f"wrote {view.export(args.out)}")
+        return 0
+    frame = {
+        "progress": view.progress,
+        "scores": view.scores,
+        "change": view.change,
+        "reflections": view.reflections,
+    }[args.action]()
+    if frame.empty:
+        print(f"nothing to show yet (groups under {args.min_group} learners are not shown)")
+    else:
+        print(frame.to_string())
+    return 0
+
+
+def _install(args: argparse.Namespace) -> int:
+    from ..install import install
+
+    result = install(args.folder, facilitator=args.facilitator)
+    print(f"{args.folder}: {result.summary}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = sub.add_parser("sync", help="send your saved answers to your cohort now")
+    cmd.add_argument("--url", help="the cohort service, e.g. https://HUB/services/workbook/")
+    cmd.add_argument("--token", help="a hub token (or set WORKBOOK_SYNC_TOKEN)")
+    cmd.add_argument("--folder", type=Path, help="a cohort folder on a shared volume")
+    cmd.set_defaults(run=_sync)
+
+    cohort = sub.add_parser("cohort", help="a facilitator's view of a cohort")
+    cohort.add_argument(
+        "action",
+        choices=["list", "progress", "scores", "change", "reflections", "export", "folder"],
+        help="list: the cohorts you can read; progress: learner × unit; scores: per skill and"
+        " area; change: first day → last day; reflections: what learners shared; export OUT;"
+        " folder DIR --group G: make a drop-box cohort folder (as root)",
+    )
+    cohort.add_argument("cohort", nargs="?", default="", help="the cohort (a hub group name)")
+    cohort.add_argument("out", nargs="?", type=Path, help="export: a .csv or .parquet file")
+    cohort.add_argument("--url", help="the cohort service, e.g. https://HUB/services/workbook/")
+    cohort.add_argument("--token", help="your hub token (or set WORKBOOK_SYNC_TOKEN)")
+    cohort.add_argument("--folder", type=Path, help="read a cohort folder or store instead")
+    cohort.add_argument("--group", default="", help="folder: the facilitators' Unix group")
+    cohort.add_argument(
+        "--min-group", type=int, default=5, help="smallest group whose scores are shown (5)"
+    )
+    cohort.set_defaults(run=_cohort)
+
+    inst = sub.add_parser("install", help="copy the course notebooks into a folder, or update them")
+    inst.add_argument("folder", nargs="?", type=Path, default=Path("customer-onboarding"))
+    inst.add_argument("--facilitator", action="store_true", help="add the facilitator notebook")
+    inst.set_defaults(run=_install)

@@ -1,0 +1,251 @@
+"""The cohort service, ``python -m workbook.hub``: JupyterHub starts it from its services list.
+
+Every call carries a hub token (``Authorization: token …``). The caller is the token's hub user,
+never a name from the request. Learners post their own events (``POST api/events``); their
+cohort is the one hub group of theirs named ``<cohort prefix>…``. Facilitators read a cohort
+(``GET api/cohorts/<cohort>/events``) when their token holds ``custom:<service>:read``, filtered
+``!group=<cohort>`` through a hub role: each sees only the cohorts they run. See the README,
+"Workshops on JupyterHub".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ipaddress
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlparse
+
+from jupyterhub.services.auth import HubAuth, check_scopes
+from tornado import httpclient, web
+from tornado.httpserver import HTTPServer
+
+from ..errors import WorkbookError
+from ..store import check_id, store_id
+from . import wire
+from .cohorts import CohortStores
+from .sharing import redact
+
+__all__ = ["Service", "main", "make_app"]
+
+log = logging.getLogger("workbook.hub")
+MAX_EVENTS = 5000  # per request: a client sends its queue in batches
+GROUPS_TTL = 30.0  # seconds a learner's cohort is cached: a group change shows within this
+
+
+@dataclass
+class Service:
+    """What every handler shares: the stores, the hub's API, and the scope names."""
+
+    stores: CohortStores
+    auth: HubAuth
+    cohort_prefix: str = "cohort-"
+    name: str = "workbook"
+    pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4))
+    _groups: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
+
+    @property
+    def access_scope(self) -> str:
+        return f"access:services!service={self.name}"
+
+    @property
+    def read_scope(self) -> str:
+        return f"custom:{self.name}:read"
+
+    async def cohort_of(self, user: str) -> str:
+        """The learner's cohort: their one hub group whose name starts with the prefix."""
+        now = time.monotonic()
+        cached = self._groups.get(user)
+        if cached is None or now - cached[0] > GROUPS_TTL:
+            url = f"{self.auth.api_url}/users/{quote(user, safe='')}"
+            headers = {"Authorization": f"token {self.auth.api_token}"}
+            reply = await httpclient.AsyncHTTPClient().fetch(url, headers=headers)
+            cached = (now, list(json.loads(reply.body).get("groups") or []))
+            self._groups[user] = cached
+        cohorts = sorted(g for g in cached[1] if g.startswith(self.cohort_prefix))
+        if len(cohorts) != 1:
+            found = ", ".join(cohorts) or "none"
+            raise Refusal(
+                403,
+                f"{user} must be in exactly one hub group named {self.cohort_prefix}..."
+                f" (found: {found}); ask your facilitator to add you to your cohort",
+            )
+        return check_id(cohorts[0], "cohort")
+
+    def can_read(self, user: dict[str, Any], cohort: str) -> bool:
+        return bool(check_scopes(f"{self.read_scope}!group={cohort}", set(user["scopes"])))
+
+
+class Refusal(web.HTTPError):
+    """An error whose message reaches the caller in the JSON body (a reason phrase can't hold
+    every character: tornado replaces it)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(status, "%s", message)
+        self.message = message
+
+
+class Handler(web.RequestHandler):
+    service: Service
+    caller: dict[str, Any]
+
+    def initialize(self, service: Service) -> None:
+        self.service = service
+
+    async def prepare(self) -> None:
+        auth = self.service.auth
+        token = auth.get_token(self, in_cookie=False)
+        if not token:
+            raise Refusal(401, "send a hub token: Authorization: token <token>")
+        user = await auth.user_for_token(token, sync=False)
+        if not user:
+            raise Refusal(403, "the hub does not know this token")
+        if not check_scopes(self.service.access_scope, set(user.get("scopes", ()))):
+            raise Refusal(403, f"this token lacks {self.service.access_scope}: see the README")
+        self.caller = user
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info", (None, None))[1]
+        message = error.message if isinstance(error, Refusal) else self._reason
+        self.finish({"error": message, "status": status_code})
+
+    def learner(self) -> tuple[str, str]:
+        """The caller as (hub user name, store id); services have no answers to send."""
+        if self.caller.get("kind", "user") != "user":
+            raise Refusal(403, "only hub users send answers")
+        name = str(self.caller["name"])
+        return name, store_id(name)
+
+    async def run(self, func: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.service.pool, func, *args)
+
+
+class MeHandler(Handler):
+    async def get(self) -> None:
+        name, learner = self.learner()
+        cohort = await self.service.cohort_of(name)
+        count = await self.run(self.service.stores.count, cohort, learner)
+        self.finish({"user": name, "learner": learner, "cohort": cohort, "events": count})
+
+
+class EventsHandler(Handler):
+    async def post(self) -> None:
+        name, learner = self.learner()
+        try:
+            body = json.loads(self.request.body)
+            items = body["events"]
+            assert isinstance(items, list)
+        except (ValueError, KeyError, TypeError, AssertionError):
+            raise Refusal(400, 'send JSON {"events": [...]}') from None
+        if len(items) > MAX_EVENTS:
+            raise Refusal(413, f"send at most {MAX_EVENTS} events per request")
+        claimed = {i.get("learner") for i in items if isinstance(i, dict)} - {None}
+        if claimed - {learner}:
+            raise Refusal(403, f"you can only send your own answers ({learner})")
+        cohort = await self.service.cohort_of(name)
+        try:
+            events = [wire.from_json(i, cohort, learner) for i in items]
+        except WorkbookError as err:
+            raise Refusal(400, str(err).replace("\n", " ")[:300]) from None
+        new = await self.run(self.service.stores.ingest, cohort, learner, events)
+        self.finish({"cohort": cohort, "learner": learner, "received": len(events), "new": new})
+
+
+class CohortsHandler(Handler):
+    async def get(self) -> None:
+        stored = await self.run(self.service.stores.cohorts)
+        self.finish({"cohorts": [c for c in stored if self.service.can_read(self.caller, c)]})
+
+
+class CohortEventsHandler(Handler):
+    async def get(self, cohort: str) -> None:
+        if not self.service.can_read(self.caller, cohort):
+            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
+        try:
+            check_id(cohort, "cohort")
+        except WorkbookError as err:
+            raise Refusal(400, str(err)) from None
+        events = redact(await self.run(self.service.stores.events, cohort))
+        self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
+
+
+def make_app(service: Service, prefix: str = "/") -> web.Application:
+    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
+    args = {"service": service}
+    return web.Application(
+        [
+            (prefix + "api/me", MeHandler, args),
+            (prefix + "api/events", EventsHandler, args),
+            (prefix + "api/cohorts", CohortsHandler, args),
+            (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),
+        ]
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m workbook.hub", description=__doc__)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("WORKBOOK_HUB_DATA", "workbook-hub-data")),
+        help="folder of the cohort stores (default $WORKBOOK_HUB_DATA or ./workbook-hub-data)",
+    )
+    parser.add_argument("--cohort-prefix", default="cohort-", help="hub groups that are cohorts")
+    parser.add_argument(
+        "--ip",
+        default=None,
+        help="address to listen on (default: the host of $JUPYTERHUB_SERVICE_URL, which must be"
+        " a loopback address; give the pod's address explicitly on Kubernetes)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s workbook.hub %(message)s")
+    url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
+    if not url.port or not os.environ.get("JUPYTERHUB_API_TOKEN"):
+        print(
+            "error: run me from JupyterHub (c.JupyterHub.services with a url and command):"
+            " JUPYTERHUB_SERVICE_URL and JUPYTERHUB_API_TOKEN are not set",
+            file=sys.stderr,
+        )
+        return 2
+    ip = args.ip or url.hostname or "127.0.0.1"
+    if args.ip is None and not _is_loopback(ip):
+        print(f"error: {ip} is not a loopback address; pass --ip to mean it", file=sys.stderr)
+        return 2
+    service = Service(
+        stores=CohortStores(args.data),
+        auth=HubAuth(cache_max_age=60),
+        cohort_prefix=args.cohort_prefix,
+        name=os.environ.get("JUPYTERHUB_SERVICE_NAME", "workbook"),
+    )
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(make_app(service, prefix), ip, url.port))
+    return 0
+
+
+async def _serve(app: web.Application, ip: str, port: int) -> None:
+    server = HTTPServer(app, xheaders=True)
+    server.listen(port, ip)
+    log.info("listening on %s:%s", ip, port)
+    await asyncio.Event().wait()

@@ -1,0 +1,273 @@
+"""Sync from the learner's side: send the local events the cohort does not have yet.
+
+The local store stays the truth: sync only reads it and never deletes or rewrites an event.
+What a target acknowledged is appended to an ack log next to the store
+(``<root>/sync/<cohort>/<learner>/<target key>/acked``), batch by batch, so an interrupted sync
+resumes where it stopped; a batch sent but not acknowledged is sent again, and the target
+drops it by event id. Targets: the cohort service (:class:`HttpTarget`) or a shared folder
+(:class:`workbook.hub.folder.FolderTarget`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import OfflineError, SyncError
+from ..store import Event, Store
+from . import wire
+
+if TYPE_CHECKING:
+    from ..session import Session, Status
+
+__all__ = [
+    "BackgroundSync",
+    "HttpTarget",
+    "SyncResult",
+    "Target",
+    "attach_from_env",
+    "status_line",
+    "sync",
+    "target_from_env",
+]
+
+BATCH = 500
+TIMEOUT = 30.0
+DELAY_SECONDS = 2.0  # after a save: typing bursts become one sync
+RETRY_SECONDS = 30.0
+HERE = "Saved on this computer"
+
+
+class Target(Protocol):
+    key: str  # stable name of the ack log: one per service URL or folder
+    label: str  # how the status line names it when it cannot be reached
+
+    def push(self, events: Sequence[Event]) -> str:
+        """Deliver a batch (idempotent by event id) and return the cohort's name."""
+
+    def close(self) -> None:
+        """Let go of connections."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    cohort: str
+    sent: int
+    pending: int
+    at: dt.datetime
+
+    @property
+    def line(self) -> str:
+        return f"{HERE} · synced to {self.cohort} {self.at.astimezone():%H:%M}"
+
+
+def _key(kind: str, where: str) -> str:
+    return f"{kind}-{hashlib.sha256(where.encode()).hexdigest()[:16]}"
+
+
+class HttpTarget:
+    """The cohort service at `url` (…/services/workbook/), called with a hub token."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = TIMEOUT) -> None:
+        if not token:
+            raise SyncError(
+                "no hub token: make one on the hub's Token page and pass --token "
+                "(or set WORKBOOK_SYNC_TOKEN)"
+            )
+        self.url = url.rstrip("/") + "/"
+        self.key = _key("service", self.url)
+        self.label = "the cohort service"
+        import httpx
+
+        self._client = httpx.Client(
+            headers={"Authorization": f"token {token}"}, timeout=timeout, trust_env=False
+        )
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        import httpx
+
+        try:
+            reply = self._client.request(method, self.url + path, **kwargs)
+        except httpx.HTTPError as err:
+            raise OfflineError(f"{self.label} at {self.url} is not reachable ({err})") from err
+        try:
+            body = reply.json()
+        except ValueError:
+            body = {}
+        if reply.status_code >= 500 or reply.status_code in (404, 502, 503):
+            raise OfflineError(f"{self.label} answered {reply.status_code}: try again later")
+        if reply.status_code >= 400:
+            reason = body.get("error") or reply.reason_phrase
+            raise SyncError(f"{self.label} refused ({reply.status_code}): {reason}")
+        return body
+
+    def push(self, events: Sequence[Event]) -> str:
+        body = self.request("POST", "api/events", json={"events": wire.dump(events)})
+        return str(body["cohort"])
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class _AckLog:
+    def __init__(self, root: Path, cohort: str, learner: str, target: Target) -> None:
+        self.dir = root / "sync" / cohort / learner / target.key
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def acked(self) -> set[str]:
+        try:
+            text = (self.dir / "acked").read_text()
+        except FileNotFoundError:
+            return set()
+        # A line cut by a crash is not an id the store holds: it only costs a re-send.
+        return set(text.split())
+
+    def ack(self, ids: Sequence[str]) -> None:
+        with open(self.dir / "acked", "a") as f:
+            f.write("".join(f"{i}\n" for i in ids))
+            f.flush()
+            os.fsync(f.fileno())
+
+    def write_status(self, status: dict[str, Any]) -> None:
+        tmp = self.dir / ".status.tmp"
+        tmp.write_text(json.dumps(status))
+        os.replace(tmp, self.dir / "status.json")
+
+    def read_status(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.dir / "status.json").read_text())
+        except (FileNotFoundError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+def sync(
+    store: Store, root: Path, cohort: str, learner: str, target: Target, *, batch: int = BATCH
+) -> SyncResult:
+    """Send the learner's events the target has not acknowledged, in batches; raise SyncError
+    (OfflineError when it is worth retrying later) with what was sent so far kept."""
+    log = _AckLog(root, cohort, learner, target)
+    with log.locked():
+        acked = log.acked()
+        todo = [e for e in store.history(cohort, learner) if e.event_id not in acked]
+        name = str(log.read_status().get("cohort", ""))
+        sent = 0
+        try:
+            for start in range(0, len(todo), batch):
+                chunk = todo[start : start + batch]
+                name = target.push(chunk)
+                log.ack([e.event_id for e in chunk])
+                sent += len(chunk)
+        except SyncError as err:
+            log.write_status({"cohort": name, "error": str(err), "pending": len(todo) - sent})
+            raise
+        at = dt.datetime.now(dt.UTC)
+        if not todo and not name:  # nothing to send yet: the cohort is named on the first send
+            name = target.label
+        log.write_status({"cohort": name, "synced_at": at.isoformat(), "pending": 0})
+        return SyncResult(name, sent, 0, at)
+
+
+def status_line(root: Path, cohort: str, learner: str, target: Target) -> str:
+    """The status line from the last sync's record: when it synced, or why not."""
+    status = _AckLog(root, cohort, learner, target).read_status()
+    if "error" in status:
+        return f"{HERE} · not synced yet: {status['error']}"
+    if "synced_at" in status:
+        at = dt.datetime.fromisoformat(status["synced_at"]).astimezone()
+        return f"{HERE} · synced to {status['cohort']} {at:%H:%M}"
+    return f"{HERE} · not synced yet"
+
+
+def target_from_env(environ: dict[str, str] | None = None) -> Target | None:
+    """WORKBOOK_SYNC_FOLDER, else WORKBOOK_SYNC_URL with WORKBOOK_SYNC_TOKEN or the hub token."""
+    env = os.environ if environ is None else environ
+    if folder := env.get("WORKBOOK_SYNC_FOLDER"):
+        from .folder import FolderTarget
+
+        return FolderTarget(Path(folder))
+    if url := env.get("WORKBOOK_SYNC_URL"):
+        token = env.get("WORKBOOK_SYNC_TOKEN") or env.get("JUPYTERHUB_API_TOKEN", "")
+        return HttpTarget(url, token)
+    return None
+
+
+class BackgroundSync:
+    """Syncs a session's store a moment after each save, on its own thread, and says how it went
+    in the session's status line; retries while the target is unreachable."""
+
+    def __init__(
+        self,
+        session: Session,
+        root: Path,
+        target: Target,
+        *,
+        delay: float = DELAY_SECONDS,
+        retry: float = RETRY_SECONDS,
+    ) -> None:
+        self.session, self.root, self.target = session, root, target
+        self.delay, self.retry = delay, retry
+        self.last: SyncResult | None = None
+        self._guard = threading.Lock()
+        self._running = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._reported: Status | None = None
+        session.on_status("sync", self._on_status)
+
+    def _on_status(self, status: object) -> None:
+        if getattr(status, "state", "") == "saved" and status is not self._reported:
+            self.schedule(self.delay)
+
+    def schedule(self, delay: float) -> None:
+        with self._guard:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(delay, self.run)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def run(self) -> SyncResult | None:
+        from ..session import Status
+
+        with self._running:
+            s = self.session
+            try:
+                self.last = sync(s.store, self.root, s.cohort, s.learner, self.target)
+                message = self.last.line
+            except OfflineError as err:
+                message = f"{HERE} · not synced yet: {err}; retrying in {self.retry:.0f} s"
+                self.schedule(self.retry)
+            except (SyncError, OSError) as err:
+                message = f"{HERE} · not synced: {err}"
+            if s.pending:  # a newer edit is still being saved: its own status comes next
+                return self.last
+            self._reported = Status("saved", message)
+            s.report(self._reported)
+            return self.last
+
+
+def attach_from_env(session: Session, root: Path) -> BackgroundSync | None:
+    """Background sync for a kernel's session when the environment names a target."""
+    try:
+        target = target_from_env()
+    except SyncError:
+        return None
+    return None if target is None else BackgroundSync(session, root, target)

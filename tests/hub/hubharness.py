@@ -1,0 +1,304 @@
+"""A real JupyterHub on 127.0.0.1 with the workbook service, for tests and benchmarks.
+
+Dummy authenticator (one shared password), the simple spawner (every user is this OS user,
+so isolation can only come from the service's hub-token checks), the pure-Python
+configurable-http-proxy (no node needed). A `harness` service holds an admin token to make
+users' tokens and start their servers, as a hub admin would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+BIN = Path(sys.executable).parent
+PASSWORD = "workshop-password"
+TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jupyterhub_config.py"
+
+
+def config(
+    base: Path,
+    ports: Mapping[str, int],
+    harness_token: str,
+    cohorts: Mapping[str, Sequence[str]],
+    facilitators: Mapping[str, Sequence[str]],
+) -> str:
+    """The README's example config with this test's cohorts, ports and folders, and the harness."""
+    service = f"http://127.0.0.1:{ports['service']}"
+    harness = {
+        "name": "harness",
+        "services": ["harness"],
+        "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "read:users"],
+    }
+    return textwrap.dedent(f"""
+        exec(compile(open({str(EXAMPLE)!r}).read(), {str(EXAMPLE)!r}, "exec"))
+        workbook_settings(
+            c, {dict(cohorts)!r}, {dict(facilitators)!r}, {service!r}, "{base}/cohorts"
+        )
+        c.JupyterHub.services.append({{"name": "harness", "api_token": {harness_token!r}}})
+        c.JupyterHub.load_roles.append({harness!r})
+
+        c.JupyterHub.ip = "127.0.0.1"
+        c.JupyterHub.port = {ports["public"]}
+        c.JupyterHub.hub_ip = "127.0.0.1"
+        c.JupyterHub.hub_port = {ports["hub"]}
+        c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{ports["proxy_api"]}"
+        c.ConfigurableHTTPProxy.command = [{str(BIN / "configurable-http-proxy")!r}]
+        c.JupyterHub.db_url = "sqlite:///{base}/hub.sqlite"
+        c.JupyterHub.cookie_secret_file = "{base}/cookie_secret"
+        c.JupyterHub.pid_file = "{base}/hub.pid"
+        c.JupyterHub.authenticator_class = "dummy"
+        c.DummyAuthenticator.password = {PASSWORD!r}
+        c.JupyterHub.spawner_class = "simple"
+        c.SimpleLocalProcessSpawner.home_dir_template = "{base}/home/{{username}}"
+        c.Spawner.cmd = [{str(BIN / "jupyterhub-singleuser")!r}]
+        c.Spawner.args = ["--allow-root"]
+        c.Spawner.default_url = "/lab"
+        c.Spawner.http_timeout = 60
+        c.Spawner.start_timeout = 90
+    """)
+
+
+@dataclass
+class Hub:
+    base: Path
+    ports: dict[str, int]
+    harness_token: str
+    process: subprocess.Popen[bytes] | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['public']}"
+
+    @property
+    def service_url(self) -> str:
+        """The service as kernels reach it: directly, by its loopback URL."""
+        return f"http://127.0.0.1:{self.ports['service']}/services/workbook/"
+
+    @property
+    def data(self) -> Path:
+        return self.base / "cohorts"
+
+    @property
+    def log(self) -> Path:
+        return self.base / "hub.log"
+
+    def start(
+        self, cohorts: Mapping[str, Sequence[str]], facilitators: Mapping[str, Sequence[str]]
+    ) -> None:
+        self.base.mkdir(parents=True, exist_ok=True)
+        path = self.base / "jupyterhub_config.py"
+        path.write_text(config(self.base, self.ports, self.harness_token, cohorts, facilitators))
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("JUPYTERHUB_", "WORKBOOK_"))
+        }
+        env["WORKBOOK_HOME"] = str(self.base / "unused-store")
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [str(BIN / "jupyterhub"), "-f", str(path)],
+                cwd=self.base,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyterhub exited: {self.log.read_text()[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (
+                    httpx.get(f"{self.url}/hub/api/", timeout=2).status_code == 200
+                    and self.service_up()
+                ):
+                    return
+            time.sleep(0.25)
+        raise TimeoutError(f"hub not up in {TIMEOUT} s: {self.log.read_text()[-3000:]}")
+
+    def service_up(self) -> bool:
+        try:
+            return httpx.get(self.service_url + "api/me", timeout=2).status_code == 401
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
+
+    # --- the hub's API, as the harness (an admin) ---------------------------------------------
+
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        reply = httpx.request(
+            method,
+            f"{self.url}/hub/api/{path}",
+            timeout=TIMEOUT,
+            headers={"Authorization": f"token {self.harness_token}"},
+            **kwargs,
+        )
+        reply.raise_for_status()
+        return reply.json() if reply.content else None
+
+    def token(self, user: str) -> str:
+        """A token like the one a user makes on the hub's Token page (all their own rights)."""
+        if user not in self.tokens:
+            reply = self.api("POST", f"users/{user}/tokens", json={"note": "test"})
+            self.tokens[user] = reply["token"]
+        return self.tokens[user]
+
+    def start_server(self, user: str) -> None:
+        with contextlib.suppress(httpx.HTTPStatusError):  # 400: already running
+            self.api("POST", f"users/{user}/server")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            server = self.api("GET", f"users/{user}").get("servers", {}).get("")
+            if server and server.get("ready"):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"{user}'s server did not start: {self.log.read_text()[-3000:]}")
+
+    def stop_server(self, user: str) -> None:
+        with contextlib.suppress(httpx.HTTPStatusError):
+            self.api("DELETE", f"users/{user}/server")
+
+    def service(self, method: str, path: str, user: str, **kwargs: Any) -> httpx.Response:
+        """Call the workbook service with `user`'s token."""
+        return httpx.request(
+            method,
+            self.service_url + path,
+            timeout=TIMEOUT,
+            headers={"Authorization": f"token {self.token(user)}"},
+            **kwargs,
+        )
+
+    def service_pid(self) -> int:
+        """The service process, a child of the hub."""
+        assert self.process is not None
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            with contextlib.suppress(OSError):
+                stat = (proc / "stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                cmd = (proc / "cmdline").read_bytes().split(b"\0")
+                if ppid == self.process.pid and b"workbook.hub" in cmd:
+                    return int(proc.name)
+        raise LookupError("the workbook service is not running")
+
+    # --- a user's kernel ------------------------------------------------------------------------
+
+    def execute(self, user: str, code: str, timeout: float = TIMEOUT) -> str:
+        """Run `code` in a new kernel of `user`'s server; return its stdout, raise on error."""
+        return asyncio.run(self._execute(user, code, timeout))
+
+    async def _execute(self, user: str, code: str, timeout: float) -> str:
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        token = self.token(user)
+        headers = {"Authorization": f"token {token}"}
+        base = f"{self.url}/user/{user}/api/kernels"
+        async with httpx.AsyncClient(headers=headers, timeout=TIMEOUT) as client:
+            reply = await client.post(base, json={"name": "python3"})
+            reply.raise_for_status()
+            kernel = reply.json()["id"]
+            try:
+                ws_url = f"{base}/{kernel}/channels".replace("http", "ws", 1)
+                ws = await websocket_connect(HTTPRequest(ws_url, headers=headers))
+            except BaseException:
+                await client.delete(f"{base}/{kernel}")
+                raise
+            try:
+                msg_id = uuid.uuid4().hex
+                ws.write_message(
+                    json.dumps(
+                        {
+                            "header": {
+                                "msg_id": msg_id,
+                                "msg_type": "execute_request",
+                                "username": user,
+                                "session": uuid.uuid4().hex,
+                                "version": "5.3",
+                            },
+                            "parent_header": {},
+                            "metadata": {},
+                            "channel": "shell",
+                            "content": {
+                                "code": code,
+                                "silent": False,
+                                "store_history": False,
+                                "user_expressions": {},
+                                "allow_stdin": False,
+                            },
+                        }
+                    )
+                )
+                out: list[str] = []
+                deadline = time.monotonic() + timeout
+                while True:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError(f"kernel of {user} did not finish: {''.join(out)}")
+                    raw = await asyncio.wait_for(ws.read_message(), left)
+                    if raw is None:
+                        raise ConnectionError(f"kernel websocket of {user} closed")
+                    msg = json.loads(raw)
+                    if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                        continue
+                    kind, content = msg["header"]["msg_type"], msg["content"]
+                    if kind == "stream":
+                        out.append(content["text"])
+                    elif kind == "error":
+                        raise RuntimeError("\n".join(content["traceback"]))
+                    elif kind == "execute_reply" and msg["channel"] == "shell":
+                        return "".join(out)
+            finally:
+                ws.close()
+                await client.delete(f"{base}/{kernel}")
+
+
+@contextlib.contextmanager
+def running_hub(
+    base: Path, cohorts: Mapping[str, Sequence[str]], facilitators: Mapping[str, Sequence[str]]
+) -> Iterator[Hub]:
+    names = ("public", "hub", "proxy_api", "service")
+    hub = Hub(base, {n: free_port() for n in names}, secrets.token_hex(16))
+    try:
+        hub.start(cohorts, facilitators)
+        yield hub
+    finally:
+        hub.stop()

@@ -1,0 +1,117 @@
+"""The facilitator's view: progress per learner, group figures only for big enough groups,
+reflections only where shared, exports; `workbook cohort` and `workbook install`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from workbook.cli import main
+from workbook.content import load_course
+from workbook.hub.facilitator import CohortView, load_cohort
+from workbook.hub.sharing import PRIVATE, SHARE_FIELD
+from workbook.install import MANIFEST, install
+from workbook.session import Session
+from workbook.store import ParquetStore
+
+LEARNERS = [f"l{i}" for i in range(6)]
+
+
+@pytest.fixture(scope="module")
+def cohort_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six learners of cohort-a: scores on the first and last day, a reflection each; l0 shares."""
+    root = tmp_path_factory.mktemp("cohort")
+    store, course = ParquetStore(root), load_course()
+    for n, learner in enumerate(LEARNERS):
+        s = Session(course, store, "cohort-a", learner, debounce=60)
+        for item in course.chapters[0].exercise("m03.skills").items:
+            s.set("m03.skills", item.id, 3, snapshot="first-day")
+            s.set("m03.skills", item.id, 3 + n, snapshot="last-day")
+        s.set("m01.journey-map", "sales/going-well", f"secret of {learner}")
+        if learner == "l0":
+            s.set("m01.journey-map", SHARE_FIELD, True)
+        s.flush()
+    return root
+
+
+def test_progress_is_per_learner(cohort_store: Path) -> None:
+    view = CohortView.of("cohort-a", folder=cohort_store)
+    progress = view.progress()
+    assert list(progress.index) == LEARNERS
+    assert set(progress["Module 3"]) == {"started"}  # skills scored, actions not written
+    assert set(progress["Module 8"]) == {""}
+    html = view.heatmap_html()
+    assert len(re.findall(r"<tr><th>l\d</th>", html)) == 6 and "wb-started" in html
+
+
+@pytest.mark.parametrize(("min_group", "shown"), [(5, True), (6, True), (7, False)])
+def test_group_figures_need_a_big_enough_group(
+    cohort_store: Path, min_group: int, shown: bool
+) -> None:
+    view = CohortView.of("cohort-a", folder=cohort_store, min_group=min_group)
+    scores, change = view.scores(), view.change()
+    assert (not scores.empty, not change.empty) == (shown, shown)
+    if shown:
+        patience = change[change["skill"] == "patience"].iloc[0]
+        assert (patience["learners"], patience["mean"]) == (6, 2.5)  # 0..5 up, on average 2.5
+
+
+def test_only_shared_reflections_are_read(cohort_store: Path, tmp_path: Path) -> None:
+    view = CohortView.of("cohort-a", folder=cohort_store)
+    reflections = view.reflections()
+    assert list(reflections["value"]) == ["secret of l0"]
+    texts = {
+        e.value for e in load_cohort("cohort-a", folder=cohort_store) if e.value_type == "text"
+    }
+    assert texts == {"secret of l0", PRIVATE}
+    for suffix in ("csv", "parquet"):
+        out = tmp_path / f"cohort.{suffix}"
+        assert main(["cohort", "export", "cohort-a", str(out), "--folder", str(cohort_store)]) == 0
+        frame = pd.read_csv(out) if suffix == "csv" else pd.read_parquet(out)
+        values = set(frame["value"].astype(str))
+        assert "secret of l0" in values and "secret of l1" not in values
+
+
+def test_cohort_commands_print_tables(
+    cohort_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for action in ("progress", "scores", "change", "reflections"):
+        assert main(["cohort", action, "cohort-a", "--folder", str(cohort_store)]) == 0
+    out = capsys.readouterr().out
+    assert "Module 3" in out and "Patience" in out and "secret of l0" in out
+    assert main(["cohort", "scores", "cohort-a", "--folder", str(cohort_store),
+                 "--min-group", "10"]) == 0  # fmt: skip
+    assert "groups under 10 learners are not shown" in capsys.readouterr().out
+
+
+def test_install_updates_what_the_learner_did_not_change(tmp_path: Path) -> None:
+    source, folder = tmp_path / "package", tmp_path / "learner"
+    source.mkdir()
+
+    def notebook(name: str, text: str) -> None:
+        cells = [{"cell_type": "markdown", "id": "c0", "metadata": {}, "source": text}]
+        nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        (source / name).write_text(json.dumps(nb))
+
+    for name in ("a.ipynb", "b.ipynb", "facilitator.ipynb"):
+        notebook(name, "v1")
+    first = install(folder, source=source)
+    assert first.added == ["a.ipynb", "b.ipynb"] and (folder / MANIFEST).exists()
+    # The learner runs a (outputs change: not an edit) and edits b's cells.
+    ran = json.loads((folder / "a.ipynb").read_text())
+    ran["cells"][0]["metadata"] = {"collapsed": True}
+    (folder / "a.ipynb").write_text(json.dumps(ran))
+    edited = json.loads((folder / "b.ipynb").read_text())
+    edited["cells"][0]["source"] = "my notes"
+    (folder / "b.ipynb").write_text(json.dumps(edited))
+    for name in ("a.ipynb", "b.ipynb"):
+        notebook(name, "v2")
+    second = install(folder, source=source)
+    assert (second.updated, second.kept) == (["a.ipynb"], ["b.ipynb"])
+    assert "v2" in (folder / "a.ipynb").read_text()
+    assert "my notes" in (folder / "b.ipynb").read_text()
+    assert not (folder / "facilitator.ipynb").exists()

@@ -1,0 +1,75 @@
+"""Sync from the learner's side, against a cohort folder: queued while it is away, resumed
+without re-sending, never touching the local store; the status line says how it went."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from workbook.content import load_course
+from workbook.errors import OfflineError
+from workbook.hub.folder import FolderTarget, read_folder
+from workbook.hub.sync import BackgroundSync, status_line, sync
+from workbook.session import Session
+from workbook.store import Event, ParquetStore
+
+
+def events(n: int) -> list[Event]:
+    at = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
+    return [
+        Event("local", "me", "m03.skills", f"item-{i}", "score", 5, saved_at=at) for i in range(n)
+    ]
+
+
+def test_queued_while_away_then_sent_once(tmp_path: Path) -> None:
+    local = ParquetStore(tmp_path / "home")
+    local.append(events(7))
+    before = local.history("local", "me")
+    folder = tmp_path / "shared" / "cohort-x"
+    target = FolderTarget(folder)
+
+    with pytest.raises(OfflineError, match="is not there"):
+        sync(local, local.root, "local", "me", target)
+    assert "not synced yet" in status_line(local.root, "local", "me", target)
+
+    folder.mkdir(parents=True)
+    result = sync(local, local.root, "local", "me", target, batch=3)
+    assert (result.cohort, result.sent) == ("cohort-x", 7)
+    assert len(list(folder.glob("*.parquet"))) == 3  # batches of 3, 3, 1
+    local.append(events(2))
+    assert sync(local, local.root, "local", "me", target).sent == 2
+    assert sync(local, local.root, "local", "me", target).sent == 0
+    assert read_folder(folder).num_rows == 9
+    after = local.history("local", "me")
+    assert len(after) == 9 and set(before) <= set(after)  # nothing deleted or rewritten
+    line = status_line(local.root, "local", "me", target)
+    assert re.fullmatch(r"Saved on this computer · synced to cohort-x \d\d:\d\d", line)
+
+
+def wait_for(session: Session, text: str) -> str:
+    deadline = time.monotonic() + 20
+    while text not in session.status.message:
+        assert time.monotonic() < deadline, session.status.message
+        time.sleep(0.02)
+    return session.status.message
+
+
+def test_background_sync_after_saves_and_retry_when_back(tmp_path: Path) -> None:
+    local = ParquetStore(tmp_path / "home")
+    session = Session(load_course(), local, "local", "me", debounce=0.01)
+    folder = tmp_path / "shared" / "cohort-y"
+    BackgroundSync(session, local.root, FolderTarget(folder), delay=0.01, retry=0.2)
+
+    started = time.perf_counter()
+    session.set("m03.skills", "patience", 6)
+    assert time.perf_counter() - started < 0.05  # typing never waits for the network
+    assert "retrying in 0 s" in wait_for(session, "not synced yet")
+    folder.mkdir(parents=True)
+    line = wait_for(session, "synced to")
+    assert re.fullmatch(r"Saved on this computer · synced to cohort-y \d\d:\d\d", line)
+    table = read_folder(folder)
+    assert table["value_score"].to_pylist() == [6]

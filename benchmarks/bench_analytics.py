@@ -155,6 +155,8 @@ def main() -> None:
     parser.add_argument("--root", type=Path, help="store folder (default /tmp/wb-bench-<events>)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines", default="duckdb,pandas,dask")
+    parser.add_argument("--questions", default=",".join(QUESTIONS))
+    parser.add_argument("--layouts", default="learner,cohort")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -167,14 +169,14 @@ def main() -> None:
     print(
         f"{'layout':<9} {'question':<8} {'engine':<7} {'seconds':>8} {'x bare':>7} {'peak MB':>8} rows"
     )
-    for layout in ("learner", "cohort"):
+    for layout in args.layouts.split(","):
         if layout == "cohort":
             from workbook.analytics import compact
 
             started = time.perf_counter()
             compact(root)
             print(f"workbook compact: {time.perf_counter() - started:.1f} s")
-        for question in QUESTIONS:
+        for question in args.questions.split(","):
             base: dict[str, Any] | None = None
             for engine in ["bare", *args.engines.split(",")]:
                 spec = {"root": str(root), "layout": layout, "question": question,

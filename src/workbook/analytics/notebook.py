@@ -14,7 +14,7 @@ CELLS: tuple[tuple[str, str], ...] = (
 
 Scores and completion across cohorts, from the answer stores: one call to a tidy frame, then
 the aggregates. Set `WORKBOOK_STORES` to your stores (a hub's cohort store, a folder of learners'
-stores, a glob such as `laptops/*`, or an `s3://` URL) and `WORKBOOK_SALT` to a secret of your
+stores, a glob of those, or an `s3://` URL) and `WORKBOOK_SALT` to a secret of your
 own before you start Jupyter; without them this notebook writes demo cohorts to a temporary
 folder and uses them. Groups of fewer than five learners are left out of every figure.""",
     ),

@@ -1,9 +1,10 @@
 """Full exports of a learner who answered every exercise, against bare baselines in the same run.
 
-    python benchmarks/bench_export.py [--repeat 5]
+    python benchmarks/bench_export.py [--repeat 5] [--drafts 4]
 
 The learner (tests/seed.py) answered every field of every exercise, self-scores as First day
-and Last day, saved through a real Session into a ParquetStore. `export` is the whole
+and Last day, saved through a real Session into a ParquetStore one batch per exercise, each
+text typed over `--drafts` earlier saves (so the store holds compacted and small files). `export` is the whole
 `workbook export` path (read the store, build the frames, render, write the file atomically);
 each baseline does the least that puts the same answers in the same kind of file: pyarrow
 reads the learner's Parquet files (no events, no frames), then
@@ -52,11 +53,12 @@ def timed(run: Callable[[], object], repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--drafts", type=int, default=4, help="half-typed saves before each text")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root, out = Path(tmp) / "store", Path(tmp) / "out"
         out.mkdir()
-        seeded = seed(root)
+        seeded = seed(root, drafts=args.drafts)
         store = ParquetStore(root)
         source = Source.read(store, seeded.course, COHORT, LEARNER, dt.date.today())
         folder = root / "events" / f"cohort={COHORT}" / f"learner={LEARNER}"

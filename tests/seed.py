@@ -59,7 +59,9 @@ def _value(e: Exercise, key: str, type_: str, n: int, snapshot: str, s: Seeded) 
     return text
 
 
-def seed(root: Path, learner: str = LEARNER) -> Seeded:
+def seed(root: Path, learner: str = LEARNER, drafts: int = 0) -> Seeded:
+    """Answer everything, one saved batch per exercise and snapshot (as the debounce saves);
+    with `drafts`, each text is first saved that many times half-typed, as a learner types."""
     course = load_course()
     seeded = Seeded(course, root)
     session = Session(course, ParquetStore(root), COHORT, learner, debounce=60)
@@ -67,9 +69,16 @@ def seed(root: Path, learner: str = LEARNER) -> Seeded:
         for e in unit.exercises:
             for snapshot in ("first-day", "last-day") if e.snapshots else ("",):
                 for n, f in enumerate(fields_of(e)):
+                    written = len(seeded.texts)
                     value = _value(e, f.key, f.type, n, snapshot, seeded)
                     if value is True and e.kind == "checklist":
                         seeded.labels.append(f.label)
+                    if isinstance(value, str) and len(seeded.texts) > written:  # typed text
+                        for d in range(1, drafts + 1):
+                            session.set(
+                                e.id, f.key, value[: len(value) * d // (drafts + 1)], snapshot
+                            )
+                            session.flush()
                     session.set(e.id, f.key, value, snapshot)
-    session.flush()
+                session.flush()
     return seeded

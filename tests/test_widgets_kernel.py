@@ -91,7 +91,11 @@ from workbook import progress
 out = {{}}
 skills = live_view("m03.skills")
 out["picker"] = skills.picker.value
+out["options"] = [label for label, _ in skills.picker.options]
+skills.picker.value = "last-day"
 out["last-day patience"] = skills.form.controls["patience"].widget.value
+out["earlier patience"] = skills.form.earlier["patience"].value
+out["guide"] = skills.guide.value
 skills.picker.value = "first-day"
 for ex in {ids}:
     view = live_view(ex)
@@ -99,6 +103,7 @@ for ex in {ids}:
                for k, v in view.form.controls.items()}}
 out["derived m03"] = live_view("m03.skill-actions").derived.value
 out["derived m06"] = live_view("m06.focus").derived.value
+out["note m03"] = live_view("m03.skill-actions").derived_note.value
 out["rows m03"] = [l.value for l in live_view("m03.skill-actions").form.row_labels.values()]
 out["recall review"] = live_view("m05.recall").form.summary.value
 out["progress"] = progress(current().chapter, current().all_answers()).summary
@@ -137,9 +142,17 @@ def test_untouched_fields_restore_empty(restored: dict[str, Any]) -> None:
     assert restored["m08.plan"]["install-practice/date"] is None
 
 
-def test_snapshots_are_kept_and_the_latest_is_shown(restored: dict[str, Any]) -> None:
-    assert restored["picker"] == "last-day"
+def test_a_partial_retake_opens_on_the_complete_snapshot(restored: dict[str, Any]) -> None:
+    assert restored["picker"] == "first-day"  # Last day has one of eight: not where to reopen
+    # course order, each with how far it got; today's check-in sits before Last day
+    options = restored["options"]
+    assert options == ["First day ✓", f"Check-in {dt.date.today()}", "Last day · 1 of 8 scored"]
     assert restored["last-day patience"] == "9"
+    assert restored["earlier patience"] == "<small>First day: 7</small>"
+    assert restored["guide"] == (
+        "You scored this on <b>First day</b> · <b>Last day</b> in progress · 1 of 8 scored · "
+        "until it is complete, your <b>First day</b> scores count"
+    )
     assert restored["m03.skills"]["patience"] == "7"  # the first day, picked again
 
 
@@ -149,9 +162,13 @@ def test_recall_check_names_what_to_internalise(restored: dict[str, Any]) -> Non
 
 
 def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:
-    # newest per skill across snapshots: patience 9 (last day), the rest from the first day
+    # the first day's scores: the Last day retake is partial, so it changes nothing yet
     assert restored["derived m03"] == (
         "Your two lowest skills: <b>Organisational skills</b> and <b>Training ability</b>"
+    )
+    assert restored["note m03"] == (
+        "<small>From your First day scores · Last day in progress: this follows it once it"
+        " is complete</small>"
     )
     assert restored["rows m03"] == [
         "<b>Your lowest skill: Organisational skills</b>",

@@ -23,14 +23,20 @@ from .kinds import KINDS
 from .progress import Progress, progress
 
 if TYPE_CHECKING:
+    from .answers import answers_frame, learner_answers, store_answers
+    from .dashboard import my_progress
     from .generate import build, render
     from .hub.dashboard import facilitator_dashboard
     from .widgets import exercise, progress_bar, progress_table
 
 _LAZY = {
+    "answers_frame": "answers",
+    "learner_answers": "answers",
+    "store_answers": "answers",
     "build": "generate",
     "render": "generate",
     "exercise": "widgets",
+    "my_progress": "dashboard",
     "progress_bar": "widgets",
     "progress_table": "widgets",
     "facilitator_dashboard": "hub.dashboard",
@@ -44,14 +50,18 @@ __all__ = [
     "Progress",
     "StoreError",
     "WorkbookError",
+    "answers_frame",
     "build",
     "exercise",
     "facilitator_dashboard",
+    "learner_answers",
     "load_course",
+    "my_progress",
     "progress",
     "progress_bar",
     "progress_table",
     "render",
+    "store_answers",
     "validate",
 ]
 

@@ -6,9 +6,11 @@ regenerating or re-pulling notebooks cannot clobber anyone's work.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -17,7 +19,16 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from .analytics import notebook as analytics
 from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
 
-__all__ = ["GeneratedNotebook", "build", "notebook_name", "render", "stale"]
+__all__ = [
+    "MARKER",
+    "GeneratedNotebook",
+    "build",
+    "is_generated",
+    "normalise",
+    "notebook_name",
+    "render",
+    "stale",
+]
 
 # The course's own callout labels; a callout's title follows its label, a principle's is framed.
 _CALLOUT_HEADINGS = {
@@ -35,12 +46,29 @@ _CODE_CAPTIONS = {
     "exercise": "Your answer: saved as you type (Run all to load it)",
     "progress_bar": "Your progress",
     "progress_table": "Your progress, module by module",
+    "my_progress": "What is next, and your self-scores as charts",
     "facilitator_dashboard": "Your cohort, live",
 }
 _METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
 }
+# Notebook metadata key marking a workbook notebook: the lab extension and the save hook act
+# only on notebooks that carry it (its `title` names the tab).
+MARKER = "workbook"
+# Cells only a Jupyter without the workbook extension shows (it runs notebooks by itself).
+WITHOUT_EXTENSION_TAG = "workbook-without-extension"
+_CODE_METADATA = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
+# What a cell of each type keeps when a session's notebook is put back into generated form.
+_CELL_KEYS = {
+    "markdown": ("cell_type", "id", "metadata", "source"),
+    "code": ("cell_type", "execution_count", "id", "metadata", "outputs", "source"),
+}
+
+
+_INDEX_TITLE = "Course index"
+_PROGRESS_TITLE = "My progress"
+_FACILITATOR_TITLE = "Facilitator view"
 
 
 @dataclass(frozen=True)
@@ -71,10 +99,15 @@ class _Cells:
         cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
         self.cells.append(cell)
 
+    def run_all_hint(self, text: str = _RUN_ALL) -> None:
+        cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
+        cell.metadata = {"tags": [WITHOUT_EXTENSION_TAG]}
+        self.cells.append(cell)
+
     def code(self, source: str, *, hidden: bool = True) -> None:
         cell = new_code_cell(source, id=self._id())  # type: ignore[no-untyped-call]
         if hidden:
-            cell.metadata = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
+            cell.metadata = copy.deepcopy(_CODE_METADATA)
         self.cells.append(cell)
 
 
@@ -128,7 +161,8 @@ def _unit_cells(unit: Unit, chapter: Chapter) -> list[NotebookNode]:
     else:
         category = next(c.title for c in chapter.categories if c.id == unit.category)
         head = f"*{category} · Module {unit.number} · ~{unit.minutes} min*"
-    cells.md(head, f"# {unit.title}", f"**{unit.promise}**", unit.intro, _RUN_ALL)
+    cells.md(head, f"# {unit.title}", f"**{unit.promise}**", unit.intro)
+    cells.run_all_hint()
     cells.code(_call("progress_bar", unit.id))
     for block in unit.blocks:
         if isinstance(block, Prose):
@@ -160,8 +194,8 @@ def _index_cells(course: Course) -> list[NotebookNode]:
             f"# Chapter {chapter.number}\n\n## {chapter.title}",
             f"*{topics}*",
             chapter.summary,
-            _RUN_ALL,
         )
+        cells.run_all_hint()
         cells.code(_call("progress_bar"))
         for category in chapter.categories:
             modules = chapter.modules_in(category.id)
@@ -185,8 +219,11 @@ def _index_cells(course: Course) -> list[NotebookNode]:
 
 def _progress_cells() -> list[NotebookNode]:
     cells = _Cells("my-progress")
-    cells.md("# My progress", _RUN_ALL)
+    cells.md(f"# {_PROGRESS_TITLE}")
+    cells.run_all_hint()
     cells.code(_call("progress_bar"))
+    cells.code(_call("my_progress"))
+    cells.md("## Module by module")
     cells.code(_call("progress_table"))
     cells.md("[← Back to the course index](index.ipynb)")
     return cells.cells
@@ -195,32 +232,68 @@ def _progress_cells() -> list[NotebookNode]:
 def _facilitator_cells(course: Course) -> list[NotebookNode]:
     cells = _Cells("facilitator")
     cells.md(
-        f"# Facilitator view: {course.title}",
+        f"# {_FACILITATOR_TITLE}: {course.title}",
         "For facilitators on the hub: who is where in your cohort (refreshes by itself during a"
         " workshop), score distributions, first day → last day, and the reflections learners"
         " chose to share.",
-        "> ▶▶ **Run all** (menu *Run ▸ Run All Cells*) to open the view.",
     )
+    cells.run_all_hint("> ▶▶ **Run all** (menu *Run ▸ Run All Cells*) to open the view.")
     cells.code(_call("facilitator_dashboard"))
     return cells.cells
 
 
-def _notebook(cells: list[NotebookNode]) -> str:
-    nb = new_notebook(cells=cells, metadata=_METADATA)  # type: ignore[no-untyped-call]
+def _notebook(cells: list[NotebookNode], title: str) -> str:
+    metadata = {**_METADATA, MARKER: {"title": title}}
+    nb = new_notebook(cells=cells, metadata=metadata)  # type: ignore[no-untyped-call]
     nbformat.validate(nb)
+    # What Jupyter's own save writes (`nbformat.write` ends the file with a newline), so a
+    # notebook saved in a session can be byte-identical to the generated one.
     text: str = nbformat.writes(nb)  # type: ignore[no-untyped-call]
-    return text
+    return text + "\n"
+
+
+def is_generated(notebook: dict[str, Any]) -> bool:
+    """Whether a notebook (as nbformat JSON) carries the generator's marker."""
+    return MARKER in notebook.get("metadata", {})
+
+
+def normalise(notebook: dict[str, Any]) -> None:
+    """Take off what running and saving in Jupyter adds to a generated notebook, in place.
+
+    Outputs, execution counts, kernel details and cell metadata go back to what `render` writes,
+    so a save after a session gives the generated bytes. Cells' text and order are kept: any
+    real edit still shows as a change.
+    """
+    notebook["metadata"] = {**_METADATA, MARKER: notebook["metadata"][MARKER]}
+    notebook["nbformat"], notebook["nbformat_minor"] = 4, 5
+    for cell in notebook.get("cells", []):
+        keys = _CELL_KEYS.get(cell.get("cell_type", ""))
+        if keys is None:
+            continue
+        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t == WITHOUT_EXTENSION_TAG]
+        if cell["cell_type"] == "code":
+            cell["metadata"] = copy.deepcopy(_CODE_METADATA)
+            cell["outputs"], cell["execution_count"] = [], None
+        else:
+            cell["metadata"] = {"tags": tags} if tags else {}
+        for key in set(cell) - set(keys):
+            del cell[key]
 
 
 def render(course: Course) -> Iterator[GeneratedNotebook]:
     """Every notebook the course gives, in a stable order."""
-    yield GeneratedNotebook("index.ipynb", _notebook(_index_cells(course)))
+    yield GeneratedNotebook("index.ipynb", _notebook(_index_cells(course), _INDEX_TITLE))
     for chapter in course.chapters:
         for unit in chapter.units:
-            yield GeneratedNotebook(notebook_name(unit), _notebook(_unit_cells(unit, chapter)))
-    yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells()))
-    yield GeneratedNotebook("facilitator.ipynb", _notebook(_facilitator_cells(course)))
-    yield GeneratedNotebook(analytics.NAME, _notebook(_analytics_cells()))
+            title = f"{unit.label} · {unit.title}"
+            yield GeneratedNotebook(
+                notebook_name(unit), _notebook(_unit_cells(unit, chapter), title)
+            )
+    yield GeneratedNotebook("my-progress.ipynb", _notebook(_progress_cells(), _PROGRESS_TITLE))
+    yield GeneratedNotebook(
+        "facilitator.ipynb", _notebook(_facilitator_cells(course), _FACILITATOR_TITLE)
+    )
+    yield GeneratedNotebook(analytics.NAME, _notebook(_analytics_cells(), analytics.TITLE))
 
 
 def _analytics_cells() -> list[NotebookNode]:

@@ -13,7 +13,7 @@ __all__ = [
     "PRE_SAVE_HOOK",
     "install_lab_settings",
     "lab_command",
-    "strip_widget_outputs",
+    "pre_save",
 ]
 
 # A learner's lab should not ask about Jupyter news or updates over the course page.
@@ -21,20 +21,27 @@ LAB_SETTINGS: dict[str, dict[str, Any]] = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 
-PRE_SAVE_HOOK = "workbook.jupyter.strip_widget_outputs"
+PRE_SAVE_HOOK = "workbook.jupyter.pre_save"
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
-def strip_widget_outputs(model: dict[str, Any], **_: Any) -> None:
-    """Drop widget views from a notebook before it is saved.
+def pre_save(model: dict[str, Any], **_: Any) -> None:
+    """The server's save hook: keep session state out of saved notebooks.
 
-    A saved widget view points at a model that dies with the kernel, so reopening shows
-    "Error displaying widget". The answers live in the store; the notebook tells the learner
-    to run all to load them.
+    A workbook notebook is saved exactly as generated (`generate.normalise`), so a session
+    leaves `git status` and `workbook build --check` clean. Any other notebook keeps its outputs
+    but loses widget views: they point at models that die with the kernel, and reopening would
+    show "Error displaying widget".
     """
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
-    for cell in model["content"].get("cells", []):
+    from .generate import is_generated, normalise  # the server imports this hook at start
+
+    notebook = model["content"]
+    if is_generated(notebook):
+        normalise(notebook)
+        return
+    for cell in notebook.get("cells", []):
         outputs = cell.get("outputs")
         if outputs:
             cell["outputs"] = [o for o in outputs if _WIDGET_VIEW not in o.get("data", {})]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from statistics import mean
 
 from .kinds import Value
 from .model import Exercise, Item
 
-__all__ = ["item_scores", "lowest"]
+__all__ = ["item_scores", "lowest", "ranked"]
 
 
 def _score(value: Value) -> int | None:
@@ -36,7 +36,10 @@ def lowest(exercise: Exercise, answers: Mapping[str, Value], count: int) -> list
     ]
     if any(_score(answers.get(k)) is None for k in keys):
         return None  # "across the three handovers" means all of them: no verdict on a partial audit
-    scored = item_scores(exercise, answers)
+    return [item for item, _ in ranked(exercise, item_scores(exercise, answers))[:count]]
+
+
+def ranked(exercise: Exercise, scores: Sequence[tuple[Item, float]]) -> list[tuple[Item, float]]:
+    """Lowest score first; ties keep course order (prompts and charts name the same items)."""
     order = {item.id: n for n, item in enumerate(exercise.items or exercise.columns)}
-    ranked = sorted(scored, key=lambda pair: (pair[1], order[pair[0].id]))
-    return [item for item, _ in ranked[:count]]
+    return sorted(scores, key=lambda pair: (pair[1], order[pair[0].id]))

@@ -12,7 +12,6 @@ import atexit
 import contextlib
 import datetime as dt
 import os
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,24 +22,15 @@ from .errors import AnswerError, StoreError, WorkbookError
 from .hub.sharing import SHARE_FIELD
 from .kinds import RECALL_MARKS, Field, Value, fields_of
 from .model import Chapter, Course, Exercise
+from .snapshots import SNAPSHOTS, in_effect, is_snapshot, snapshot_label
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
 
 DEBOUNCE_SECONDS = 0.5
 RETRY_SECONDS = 5.0
-# Self-scores are retaken as named snapshots; "" is the one answer of every other exercise.
-SNAPSHOTS = {"first-day": "First day", "last-day": "Last day"}
-_CHECK_IN = re.compile(r"^check-in-(\d{4}-\d{2}-\d{2})$")
 
 Key = tuple[str, str, str]  # exercise_id, snapshot, field
-
-
-def snapshot_label(snapshot: str) -> str:
-    if snapshot in SNAPSHOTS:
-        return SNAPSHOTS[snapshot]
-    match = _CHECK_IN.match(snapshot)
-    return f"Check-in {match[1]}" if match else snapshot
 
 
 def identity() -> tuple[str, str]:
@@ -119,14 +109,52 @@ class Session:
                     last[s] = max(last.get(s, ev.saved_at), ev.saved_at)
         return sorted(last, key=lambda s: last[s])
 
+    def events(self) -> list[Event]:
+        """The current event of every answer slot, pending edits included (for the answers frame)."""
+        with self._lock:
+            return list(self._latest.values())
+
+    def by_snapshot(self, exercise_id: str) -> dict[str, dict[str, Value]]:
+        """An exercise's answers per snapshot (`""` for exercises without snapshots)."""
+        out: dict[str, dict[str, Value]] = {}
+        with self._lock:
+            for (e, s, f), ev in self._latest.items():
+                if e == exercise_id:
+                    out.setdefault(s, {})[f] = ev.value
+        return out
+
+    def in_effect(self, exercise_id: str) -> str | None:
+        """The snapshot of a self-score that counts: the last complete one (see `snapshots`)."""
+        return in_effect(self.exercise(exercise_id), self.by_snapshot(exercise_id))
+
     def all_answers(self) -> dict[str, dict[str, Value]]:
-        """Every exercise's answers with snapshots merged, latest snapshot winning."""
+        """Every exercise's answers: a self-score's snapshot in effect; otherwise the newest
+        value per field across snapshots (a derived exercise keeps one set per snapshot)."""
         with self._lock:
             events = sorted(self._latest.values(), key=lambda ev: ev.saved_at)
         out: dict[str, dict[str, Value]] = {}
         for ev in events:
             out.setdefault(ev.exercise_id, {})[ev.field] = ev.value
+        for exercise_id in out:
+            exercise = self.chapter.exercise(exercise_id) if self._known(exercise_id) else None
+            if exercise is not None and exercise.snapshots:
+                snapshot = in_effect(exercise, self.by_snapshot(exercise_id))
+                out[exercise_id] = self.answers(exercise_id, snapshot or "")
         return out
+
+    def _known(self, exercise_id: str) -> bool:
+        try:
+            self.chapter.exercise(exercise_id)
+        except KeyError:
+            return False  # saved against an older course: kept in the store, not shown
+        return True
+
+    def snapshot_source(self, exercise: Exercise) -> Exercise | None:
+        """The self-score a derived exercise follows, whose snapshots its answers belong to."""
+        if exercise.derive is None:
+            return None
+        source = self.exercise(exercise.derive.lowest_of)
+        return source if source.snapshots else None
 
     # writing ---------------------------------------------------------------------------------
 
@@ -140,11 +168,11 @@ class Session:
 
     def check(self, exercise: Exercise, key: str, value: Value, snapshot: str) -> Field:
         f = self.field(exercise, key)
-        if snapshot and not (snapshot in SNAPSHOTS or _CHECK_IN.match(snapshot)):
+        if snapshot and not is_snapshot(snapshot):
             raise AnswerError(
                 f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD"
             )
-        if snapshot and not exercise.snapshots:
+        if snapshot and not (exercise.snapshots or self.snapshot_source(exercise)):
             raise AnswerError(
                 f"{exercise.id} is not a self-score: it keeps one answer, not snapshots"
             )

@@ -28,7 +28,11 @@ from typing import Any, cast
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from workbook import load_course
 from workbook.jupyter import PRE_SAVE_HOOK
+from workbook.kinds import Value
+from workbook.session import Session
+from workbook.store import ParquetStore
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -46,6 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LEARNER = "ada"
+COHORT = "local"  # the default cohort, as a learner without a hub has
 TIMEOUT_MS = 30_000  # the longest any single wait may take
 TIMEOUT_S = TIMEOUT_MS / 1000
 
@@ -94,6 +99,28 @@ class JupyterServer:
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
+
+    def session(self) -> Session:
+        """The learner's answers as the kernel sees them, read afresh from the store."""
+        session = Session(load_course(), ParquetStore(self.store), COHORT, LEARNER, debounce=0)
+        session.refresh()
+        return session
+
+    def answers(self, exercise_id: str) -> dict[str, Value]:
+        return self.session().answers(exercise_id)
+
+    def save_answer(self, exercise_id: str, key: str, value: Value) -> None:
+        """An answer saved earlier (another day, another kernel)."""
+        session = self.session()
+        session.set(exercise_id, key, value)
+        session.flush()
+
+    def wait_for(self, condition: Callable[[], object], what: str) -> None:
+        deadline = time.monotonic() + TIMEOUT_S
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not within {TIMEOUT_S:.0f} s: {what}")
+            time.sleep(0.1)
 
     def start(self) -> None:
         self.root.mkdir(parents=True)
@@ -234,15 +261,17 @@ class Lab:
     # opening and running ---------------------------------------------------------------------
 
     def open(self, notebook: str) -> None:
-        """Open a notebook in a fresh workspace and wait for its kernel to be idle."""
+        """Open a notebook in a fresh workspace and wait until the extension has run it."""
         self.page.goto(f"{self.server.url}/lab/tree/{notebook}?token={self.server.token}&reset")
         self.wait_for_notebook(notebook)
 
     def wait_for_notebook(self, notebook: str) -> None:
+        """Wait until the notebook is current and its cells have run once with this kernel."""
         self.page.wait_for_function(
             """(path) => {
                 const w = window.jupyterapp?.shell?.currentWidget;
                 return w?.context?.path === path
+                    && w.node.getAttribute('data-wb-runs') >= 1
                     && w.sessionContext?.session?.kernel?.status === 'idle';
             }""",
             arg=notebook,
@@ -275,17 +304,26 @@ class Lab:
             ),
         )
 
+    def runs(self) -> int:
+        """How many times the extension has run the current notebook's cells to the end."""
+        return int(
+            self.page.evaluate(
+                "() => window.jupyterapp.shell.currentWidget.node.getAttribute('data-wb-runs') || 0"
+            )
+        )
+
+    def wait_for_runs(self, count: int) -> None:
+        self.page.wait_for_function(
+            "(n) => +(window.jupyterapp.shell.currentWidget.node.getAttribute('data-wb-runs')) >= n",
+            arg=count,
+            timeout=TIMEOUT_MS,
+        )
+
     def restart_kernel(self) -> None:
-        """Kernel ▸ Restart Kernel…, accept the dialog, wait until the new kernel is idle."""
+        """Kernel ▸ Restart Kernel…, accept the dialog, wait until the cells have run again."""
+        runs = self.runs()
         self.page.evaluate(
             """() => {
-                const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-                window.__wbRestarted = false;
-                kernel.statusChanged.connect((_, status) => {
-                    if (status === 'restarting' || status === 'autorestarting') {
-                        window.__wbRestarted = true;
-                    }
-                });
                 // not awaited: the command waits for the dialog
                 window.jupyterapp.commands.execute('kernelmenu:restart');
             }"""
@@ -294,11 +332,7 @@ class Lab:
         expect(dialog).to_contain_text("Restart Kernel")
         dialog.locator("button.jp-mod-accept").click()
         expect(dialog).to_have_count(0)
-        self.page.wait_for_function(
-            """() => window.__wbRestarted
-                && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'""",
-            timeout=TIMEOUT_MS,
-        )
+        self.wait_for_runs(runs + 1)
 
     def save_and_close(self, notebook: str) -> None:
         """File ▸ Save, then close the tab."""
@@ -347,9 +381,8 @@ class Lab:
         return SavedWait(self, exercise_id)
 
     def open_and_run(self, notebook: str, *exercise_ids: str) -> None:
-        """Open, Run All, and wait until these exercises' widgets are on screen."""
+        """Open (the extension runs it) and wait until these exercises' widgets are on screen."""
         self.open(notebook)
-        self.run_all()
         for exercise_id in exercise_ids:
             expect(self.exercise(exercise_id)).to_be_visible()
 

@@ -31,7 +31,6 @@ def test_index_counts_finished_modules_and_homework(lab) -> None:
 
     lab.page.get_by_role("link", name="← Back to the course index").click()
     lab.wait_for_notebook("index.ipynb")
-    lab.run_all()
     expect(lab.progress("summary")).to_have_text("2 / 11 · 18%")
     expect(lab.progress("detail")).to_have_text("1/8 modules · 1/3 homework")
 

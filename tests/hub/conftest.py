@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hubharness import Hub, running_hub
+from hubharness import SIMULATED, Hub, running_hub
 
-SIMULATED = [f"sim{i:02d}" for i in range(50)]
 COHORTS = {
     "cohort-a": ["alice", "bob"],
     "cohort-b": ["carol"],

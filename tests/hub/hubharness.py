@@ -29,6 +29,7 @@ import httpx
 
 BIN = Path(sys.executable).parent
 PASSWORD = "workshop-password"
+SIMULATED = [f"sim{i:02d}" for i in range(50)]  # learners syncing at once
 TIMEOUT = 60.0
 
 
@@ -77,7 +78,7 @@ def config(
         c.JupyterHub.spawner_class = "simple"
         c.SimpleLocalProcessSpawner.home_dir_template = "{base}/home/{{username}}"
         c.Spawner.cmd = [{str(BIN / "jupyterhub-singleuser")!r}]
-        c.Spawner.args = ["--allow-root"]
+        c.Spawner.args = ["--allow-root", "--LabApp.expose_app_in_browser=True"]
         c.Spawner.default_url = "/lab"
         c.Spawner.http_timeout = 60
         c.Spawner.start_timeout = 90

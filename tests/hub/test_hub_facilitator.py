@@ -53,11 +53,14 @@ def test_group_figures_need_a_big_enough_group(
     cohort_store: Path, min_group: int, shown: bool
 ) -> None:
     view = CohortView.of("cohort-a", folder=cohort_store, min_group=min_group)
-    scores, change = view.scores(), view.change()
-    assert (not scores.empty, not change.empty) == (shown, shown)
+    scores, change, charts = view.scores(), view.change(), view.charts()
+    assert (not scores.empty, not change.empty, bool(charts)) == (shown, shown, shown)
     if shown:
         patience = change[change["skill"] == "patience"].iloc[0]
         assert (patience["learners"], patience["mean"]) == (6, 2.5)  # 0..5 up, on average 2.5
+        titles = [title for title, _ in charts]
+        assert titles == ["Score your eight onboarding skills"] * 3  # workbook.charts' three
+        assert all(svg.lstrip().startswith("<?xml") and "<svg" in svg for _, svg in charts)
 
 
 def test_only_shared_reflections_are_read(cohort_store: Path, tmp_path: Path) -> None:

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SIMULATED
-from hubharness import Hub
+from hubharness import SIMULATED, Hub
 
 from workbook.cli import main
 from workbook.errors import OfflineError

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["CELLS", "NAME"]
+__all__ = ["CELLS", "NAME", "TITLE"]
 
 NAME = "cohort-analytics.ipynb"
+TITLE = "Cohort analytics"
 
 # (kind, source): "md" cells are Markdown, "code" cells are shown (analysts read and edit them).
 CELLS: tuple[tuple[str, str], ...] = (

@@ -34,7 +34,10 @@ class _Dashboard:
         self.picker = w.Dropdown(options=cohorts, description="Cohort")
         self.updated = w.HTML()
         self.button = w.Button(description="Refresh now", icon="refresh")
-        self.heatmap, self.scores, self.change, self.reflections = (w.HTML() for _ in range(4))
+        self.heatmap, self.scores, self.change, self.reflections, self.charts = (
+            w.HTML() for _ in range(5)
+        )
+        self._drawn: object = None  # what the charts were drawn from: redrawn only on change
         few = f"groups under {min_group} learners are not shown"
         self.notes = {"scores": f"No scores yet ({few}).", "change": f"No change yet ({few})."}
         self.widget = w.VBox(
@@ -46,6 +49,7 @@ class _Dashboard:
                 self.scores,
                 w.HTML("<h3>First day → last day</h3>"),
                 self.change,
+                self.charts,
                 w.HTML("<h3>Shared reflections</h3>"),
                 self.reflections,
             ],
@@ -67,7 +71,20 @@ class _Dashboard:
         self.heatmap.value = view.heatmap_html()
         self.scores.value = _table(view.scores(), self.notes["scores"])
         self.change.value = _table(view.change(), self.notes["change"])
-        self.reflections.value = _table(view.reflections(), "Nothing shared yet.")
+        shared = view.reflections().drop(columns=["exercise"])
+        shared["saved_at"] = shared["saved_at"].dt.tz_convert(None).dt.strftime("%Y-%m-%d %H:%M")
+        self.reflections.value = _table(shared, "Nothing shared yet.")
+        drawn = (
+            self.picker.value,
+            len(view.events),
+            max((e.saved_at for e in view.events), default=None),
+        )
+        if drawn != self._drawn:  # matplotlib takes a second a chart: not every refresh
+            # Each chart carries its own title.
+            self.charts.value = "".join(
+                f'<figure class="wb-chart">{svg}</figure>' for _, svg in view.charts()
+            )
+            self._drawn = drawn
         self.updated.value = f"Updated {dt.datetime.now():%H:%M:%S}"
 
     def _tick(self) -> None:

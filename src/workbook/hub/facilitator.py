@@ -116,7 +116,7 @@ class CohortView:
         for learner, row in table.iterrows():
             cells = "".join(
                 f'<td class="wb-{v or "none"}" title="{v or "not started"}" '
-                f'style="background:{colours[v]};min-width:2.2em">{"✓" if v == "done" else ""}</td>'
+                f'style="background:{colours[v]};color:#fff;text-align:center;min-width:2.2em">{"✓" if v == "done" else ""}</td>'
                 for v in row
             )
             rows.append(f"<tr><th>{html.escape(str(learner))}</th>{cells}</tr>")
@@ -141,6 +141,20 @@ class CohortView:
         """First day → last day per skill: learners with both, and their change's summary."""
         return cohort_change(change(self._skills()), min_group=self.min_group)
 
+    def charts(self) -> list[tuple[str, str]]:
+        """(title, SVG) of the cohort's self-score charts (workbook.charts: means over learners),
+        for each self-score answered by at least `min_group` learners."""
+        from ..charts import charts_for, to_bytes
+
+        latest = self.latest
+        out = []
+        for exercise, chart in charts_for(self.chapter):
+            learners = latest.loc[latest["exercise"] == exercise.id, "learner"].nunique()
+            if learners >= self.min_group:
+                figure = chart(latest, self.chapter, exercise.id)
+                out.append((exercise.title, to_bytes(figure, "svg").decode("utf-8")))
+        return out
+
     def reflections(self) -> pd.DataFrame:
         """The text answers learners shared, newest first (choices are item ids, not text)."""
         exercises = {e.id: e for u in self.chapter.units for e in u.exercises}
@@ -156,6 +170,7 @@ class CohortView:
             and ex in exercises and exercises[ex].kind != "choice"
         ]  # fmt: skip
         frame = pd.DataFrame(rows, columns=columns)
+        frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
         return frame.sort_values("saved_at", ascending=False).reset_index(drop=True)
 
     def export(self, path: Path) -> Path:

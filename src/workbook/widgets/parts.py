@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
@@ -34,6 +34,8 @@ class Form:
     controls: dict[str, Control]
     row_labels: dict[str, w.HTML]
     summary: w.HTML | None = None  # a line the form computes from its own answers
+    # A retake shows the earlier snapshot's score beside each score control.
+    earlier: dict[str, w.HTML] = field(default_factory=dict)
 
 
 def full() -> w.Layout:
@@ -54,8 +56,13 @@ def html_widget(
     return widget
 
 
-def beside(label: str, widget: w.Widget) -> w.HBox:
-    return w.HBox([html_widget(label, "span", "wb-cell-label", _label()), widget])
+def beside(label: str, widget: w.Widget, *after: w.Widget) -> w.HBox:
+    return w.HBox([html_widget(label, "span", "wb-cell-label", _label()), widget, *after])
+
+
+def earlier() -> w.HTML:
+    """Where a retake shows the earlier snapshot's score of the control before it."""
+    return html_widget("", "small", "wb-earlier", w.Layout(margin="0 0 0 1em"))
 
 
 def under(label: str, widget: w.Widget) -> w.VBox:

@@ -6,7 +6,6 @@ writes back. Builders are a table keyed by kind, like :data:`workbook.kinds.KIND
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -17,9 +16,11 @@ from ..errors import WorkbookError
 from ..kinds import Value
 from ..model import Exercise
 from ..scores import lowest
-from ..session import SNAPSHOTS, Session, Status, current, snapshot_label
-from . import choices, scores, texts
+from ..session import Session, Status, current
+from ..snapshots import FIRST, SnapshotState, comes_before, snapshot_label, states
+from . import choices, retake, scores, texts
 from .parts import Form, full, html_widget
+from .share import share_toggle
 from .style import problem, status_html
 
 BUILDERS: dict[str, Callable[[Exercise], Form]] = {
@@ -44,38 +45,45 @@ class ExerciseView:
         self.form = BUILDERS[exercise.kind](exercise)
         self.status = html_widget("", "small", "wb-status")
         self.derived = html_widget("", "div", "wb-derived")
+        self.derived_note = html_widget("", "small", "wb-derived-note")  # whose scores named them
         self._loading = False
         self._edited = False
         self.snapshot = ""
         self.start_button: w.Button | None = None
+        # A derived exercise's answers belong to the snapshot its "lowest" items came from.
+        self.source = session.snapshot_source(exercise)
+        self.guide = html_widget("", "div", "wb-snapshot-guide")
         parts: list[w.Widget] = []
         if exercise.snapshots:
-            self.picker = w.Dropdown(options=self._snapshot_options(), description="Snapshot")
-            self.snapshot = self._initial_snapshot()
-            self.picker.value = self.snapshot
+            # Opens on the snapshot that counts, not on a retake barely begun.
+            self.snapshot = session.in_effect(exercise.id) or FIRST
+            self.picker = w.Dropdown(
+                options=retake.options(self._states()), value=self.snapshot, description="Snapshot"
+            )
             self.picker.add_class("wb-snapshot")
-            parts.append(self.picker)
+            parts += [self.guide, self.picker]
+        elif self.source is not None:
+            self.snapshot = session.in_effect(self.source.id) or FIRST
         self.load()
         for key, control in self.form.controls.items():
             control.widget.observe(self._changed(key), names="value")
         if exercise.snapshots:
             self.picker.observe(self._switch, names="value")
+            self._show_snapshot()
         name = f"view:{exercise.id}"
         session.on_status(name, self._show_status)
+        session.on_change(name, self._on_change)
         if exercise.derive is not None:
-            parts.append(self.derived)
-            session.on_change(name, self._maybe_derive)
+            parts += [self.derived, self.derived_note]
             self.derive()
         answered = _has_answers(session.answers(exercise.id, self.snapshot))
         draft = session.answers(exercise.start_from) if exercise.start_from else {}
         if not answered and _has_answers(draft):
             parts.append(self._start_button())
-        self.status.value = status_html(
-            "Your answers are back · saves automatically"
-            if answered
-            else "Saves automatically · come back to it whenever"
-        )
-        self.box = w.VBox([*parts, self.form.body, self.status], layout=full())
+        self.status.value = status_html(self._resting_status())
+        share = share_toggle(session, exercise)
+        tail = [share] if share is not None else []
+        self.box = w.VBox([*parts, self.form.body, *tail, self.status], layout=full())
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
@@ -101,14 +109,39 @@ class ExerciseView:
         self.start_button = button
         return button
 
-    def _snapshot_options(self) -> list[tuple[str, str]]:
-        today = f"check-in-{dt.date.today().isoformat()}"
-        names = [*SNAPSHOTS, *self.session.snapshots(self.exercise.id), today]
-        return [(snapshot_label(s), s) for s in dict.fromkeys(n for n in names if n)]
+    # snapshots ---------------------------------------------------------------------------
 
-    def _initial_snapshot(self) -> str:
-        taken = [s for s in self.session.snapshots(self.exercise.id) if s]
-        return taken[-1] if taken else "first-day"
+    def _states(self) -> list[SnapshotState]:
+        return states(self.exercise, self.session.by_snapshot(self.exercise.id))
+
+    def _show_snapshot(self) -> None:
+        """The guide above the form, the menu's labels and the earlier scores beside it."""
+        found = self._states()
+        self.guide.value = retake.guide(found, self.snapshot)
+        options = retake.options(found)
+        if list(self.picker.options) != options:
+            self._loading = True  # relabelling is not a switch
+            try:
+                self.picker.options = options
+                self.picker.value = self.snapshot
+            finally:
+                self._loading = False
+        before = [s for s in found if s.complete and comes_before(s.snapshot, self.snapshot)]
+        earlier = self.session.answers(self.exercise.id, before[-1].snapshot) if before else {}
+        for key, hint in self.form.earlier.items():
+            value = earlier.get(key)
+            hint.value = (
+                f"<small>{html.escape(before[-1].label)}: {value}</small>"
+                if before and value is not None
+                else ""
+            )
+
+    def _resting_status(self) -> str:
+        if _has_answers(self.session.answers(self.exercise.id, self.snapshot)):
+            return "Your answers are back · saves automatically"
+        if self.exercise.snapshots and self._states():
+            return f"Not scored yet as {snapshot_label(self.snapshot)} · saves automatically"
+        return "Saves automatically · come back to it whenever"
 
     def load(self) -> None:
         answers = self.session.answers(self.exercise.id, self.snapshot)
@@ -120,8 +153,13 @@ class ExerciseView:
             self._loading = False
 
     def _switch(self, change: dict[str, Any]) -> None:
+        if self._loading:
+            return
         self.snapshot = str(change["new"])
         self.load()
+        self._show_snapshot()
+        self._edited = False  # until the next edit, the status tells this snapshot's state
+        self.status.value = status_html(self._resting_status())
 
     def _changed(self, key: str) -> Callable[[dict[str, Any]], None]:
         def save(change: dict[str, Any]) -> None:
@@ -143,7 +181,9 @@ class ExerciseView:
         if self._edited:
             self.status.value = status_html(status.message, failed=status.state == "failed")
 
-    def _maybe_derive(self, exercise_id: str) -> None:
+    def _on_change(self, exercise_id: str) -> None:
+        if exercise_id == self.exercise.id and self.exercise.snapshots:
+            self._show_snapshot()
         if self.exercise.derive is not None and exercise_id == self.exercise.derive.lowest_of:
             self.derive()
 
@@ -151,8 +191,26 @@ class ExerciseView:
         derive = self.exercise.derive
         assert derive is not None
         source = self.session.exercise(derive.lowest_of)
-        # Across snapshots, newest value per item: a partial retake still names the lowest.
-        found = lowest(source, self.session.all_answers().get(source.id, {}), derive.count)
+        note = ""
+        if self.source is None:
+            answers = self.session.all_answers().get(source.id, {})
+        else:
+            # One snapshot's scores name the items; the rows below hold that snapshot's answers.
+            snapshot = self.session.in_effect(source.id) or FIRST
+            if snapshot != self.snapshot:
+                self.snapshot = snapshot
+                self.load()
+            answers = self.session.answers(source.id, snapshot)
+            pending = [
+                s
+                for s in states(source, self.session.by_snapshot(source.id))
+                if not s.complete and comes_before(snapshot, s.snapshot)
+            ]
+            note = f"From your {snapshot_label(snapshot)} scores"
+            if pending:
+                note += f" · {pending[-1].label} in progress: this follows it once it is complete"
+        self.derived_note.value = f"<small>{html.escape(note)}</small>"
+        found = lowest(source, answers, derive.count)
         if found is None:
             title = html.escape(source.title or source.id)
             self.derived.value = f"<i>Score every item of “{title}” above to see this.</i>"

@@ -1,0 +1,174 @@
+"""The "My progress" dashboard: what is next, every self-score chart, and files to take away.
+
+Charts are inline SVG in an HTML widget: crisp at any zoom, shown by JupyterLab and Voilà
+alike with no image files, and their text stays text. `refresh()` redraws every dashboard in
+the kernel from the store: the re-run of the cell and its Redraw button call it. The view also
+listens to the session (`Session.on_change`): a live-progress watcher that re-reads the store
+and notifies the session's listeners redraws it, a burst of saves once. The buttons at the end write the learner's export (each format of
+`workbook.export`) or every chart as PNG and SVG into the notebook's folder, and say where.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import ipywidgets as w
+
+from .answers import answers_frame
+from .charts import chart_name, charts_for, save_all, to_bytes
+from .errors import WorkbookError
+from .progress import progress
+from .session import Session, current
+from .widgets.style import problem
+
+__all__ = ["ProgressView", "my_progress", "refresh"]
+
+REDRAW_SECONDS = 0.3  # a retake arriving from another notebook is many saves: draw once
+_STYLE = "<style>.wb-chart svg{max-width:100%;height:auto}</style>"
+_INTRO = (
+    "<h2>Your self-scores over time</h2><p>Each chart draws your complete snapshots: First day, "
+    "any check-ins, Last day. Saved a new one in another notebook? Press <b>Redraw my charts</b> "
+    "or run this again.</p>"
+)
+
+# The dashboard last shown in this kernel: a re-run cell replaces its old view, as listeners do.
+_shown: list[ProgressView] = []
+
+
+class ProgressView:
+    """What is next, and one chart per self-score chart of the chapter."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.next = w.HTML()
+        self.next.add_class("wb-next")
+        redraw = w.Button(
+            description="Redraw my charts",
+            icon="refresh",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
+        redraw.add_class("wb-redraw")
+        redraw.on_click(lambda _: self.refresh())
+        self.charts: list[tuple[str, w.HTML]] = []
+        parts: list[w.Widget] = [self.next, w.HTML(_INTRO), redraw]
+        heading = ""
+        for exercise, chart in charts_for(session.chapter):
+            unit = session.chapter.unit_of(exercise.id)
+            title = f"{unit.label} · {unit.title}"
+            if title != heading:
+                parts.append(w.HTML(f"<h3>{html.escape(title)}</h3>"))
+                heading = title
+            view = w.HTML()
+            view.add_class("wb-chart")
+            view.add_class(f"wb-chart-{chart_name(exercise, chart)}")
+            self.charts.append((exercise.id, view))
+            parts.append(view)
+        self.written = w.HTML()
+        self.written.add_class("wb-written")
+        parts += [w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
+        self.box = w.VBox(parts, layout=w.Layout(width="100%"))
+        self.box.add_class("wb-my-progress")
+        self._timer: threading.Timer | None = None
+        self._timer_lock = threading.Lock()
+        self.refresh(reread=False)
+        session.on_change("dashboard", self._changed)
+
+    def _buttons(self) -> w.HBox:
+        from .export import FORMATS, export_current  # weasyprint and friends: only when shown
+
+        def export(name: str) -> Callable[[], list[Path]]:
+            return lambda: [export_current(name, out=Path.cwd()).path]
+
+        actions: list[tuple[str, str, Callable[[], list[Path]]]] = [
+            (f"Export {f.name.upper()}", f.holds, export(f.name)) for f in FORMATS.values()
+        ]
+        actions.append(("Save my charts", "every chart above as PNG and SVG", self._save_charts))
+        buttons = []
+        for label, tooltip, action in actions:
+            button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
+            button.add_class("wb-take-away")
+            button.on_click(self._writer(action))
+            buttons.append(button)
+        return w.HBox(buttons, layout=w.Layout(flex_flow="row wrap"))
+
+    def _save_charts(self) -> list[Path]:
+        frame = answers_frame(self.session.events())
+        return save_all(frame, self.session.chapter, Path.cwd() / "my-charts")
+
+    def _writer(self, action: Callable[[], list[Path]]) -> Callable[[w.Button], None]:
+        def write(_: w.Button) -> None:
+            self.written.value = "<small>Writing…</small>"
+            try:
+                self.session.flush()  # the last edit goes into the store the export reads
+                paths = action()
+            except (WorkbookError, OSError) as error:
+                self.written.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+                return
+            folder = paths[0].parent
+            names = ", ".join(p.name for p in paths[:4]) + (" …" if len(paths) > 4 else "")
+            self.written.value = (
+                f"✓ Wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to "
+                f"<code>{html.escape(str(folder))}</code>: {html.escape(names)} · "
+                "open them from the file browser on the left"
+            )
+
+        return write
+
+    def _changed(self, _: str) -> None:
+        with self._timer_lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(REDRAW_SECONDS, self._redraw_quietly)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _redraw_quietly(self) -> None:
+        try:
+            self.refresh(reread=False)  # whoever notified has the session up to date
+        except WorkbookError as error:
+            self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+
+    def refresh(self, reread: bool = True) -> None:
+        """Re-read the store (other notebooks' saves) and redraw everything."""
+        if reread:
+            self.session.refresh()
+        self.next.value = _next_html(self.session)
+        frame = answers_frame(self.session.events())
+        pairs = charts_for(self.session.chapter)
+        for (exercise, chart), (_, view) in zip(pairs, self.charts, strict=True):
+            figure = chart(frame, self.session.chapter, exercise.id)
+            svg = to_bytes(figure, "svg").decode("utf-8")
+            view.value = _STYLE + svg[svg.index("<svg") :]
+
+
+def _next_html(session: Session) -> str:
+    result = progress(session.chapter, session.all_answers())
+    todo = [u for u in result.units if not u.done]
+    if not todo:
+        text = "Every module and homework is done ✓ · retake your self-scores as Last day"
+    else:
+        unit = todo[0]
+        text = (
+            f"Next: {unit.unit.label} · {unit.unit.title} "
+            f"({unit.complete} of {unit.required} exercises complete)"
+        )
+    return f'<div class="wb-next-step"><b>{html.escape(text)}</b></div>'
+
+
+def my_progress() -> w.Widget:
+    """The dashboard for the generated "My progress" notebook."""
+    try:
+        view = ProgressView(current())
+    except WorkbookError as error:
+        return problem(error)
+    _shown[:] = [view]
+    return view.box
+
+
+def refresh() -> None:
+    """Redraw every "My progress" dashboard in this kernel (the hook for live progress)."""
+    for view in list(_shown):
+        view.refresh()

@@ -1,0 +1,173 @@
+"""The "My progress" notebook in a real kernel against a seeded store: every chart drawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kernel import cell, code_cells, printed_json, run
+
+from workbook import load_course
+from workbook.model import Chapter
+from workbook.store import Event, ParquetStore
+
+pytestmark = pytest.mark.kernel
+
+T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+DUMP = """
+import json, re
+from workbook.dashboard import _shown
+view = _shown[0]
+def texts(svg):
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "<svg" in svg else []
+print(json.dumps({
+    "next": view.next.value,
+    "charts": [[cls for cls in v._dom_classes if cls.startswith("wb-chart-")][0] for _, v in view.charts],
+    "texts": [texts(v.value) for _, v in view.charts],
+}))
+"""
+
+# Another notebook saves a Last day audit; the dashboard is redrawn through the refresh hook.
+REFRESH = """
+import datetime as dt, os
+from pathlib import Path
+import workbook.dashboard
+from workbook.store import Event, ParquetStore
+from workbook import load_course
+audit = load_course().chapters[0].exercise("hw3.audit")
+ParquetStore(Path(os.environ["WORKBOOK_HOME"])).append([
+    Event("local", "ada", "hw3.audit", f"{r.id}/{c.id}", "score", 4, "last-day")
+    for r in audit.rows for c in audit.columns
+])
+workbook.dashboard.refresh()
+"""
+
+
+def _seed(root: Path, chapter: Chapter) -> None:
+    skills = chapter.exercise("m03.skills")
+    audit = chapter.exercise("hw3.audit")
+    firsts = [5, 6, 2, 7, 3, 8, 6, 4]
+    snapshots = {
+        "first-day": firsts,
+        "check-in-2026-11-20": [s + 1 for s in firsts],
+        "last-day": [s + 2 for s in firsts],
+    }
+    events = [
+        Event("local", "ada", skills.id, i.id, "score", min(s, 10), snap, T0)
+        for snap, scores in snapshots.items()
+        for i, s in zip(skills.items, scores, strict=True)
+    ]
+    events += [
+        Event("local", "ada", audit.id, f"{r.id}/{c.id}", "score", 1 + n % 5, "first-day", T0)
+        for r in audit.rows
+        for n, c in enumerate(audit.columns)
+    ]
+    ParquetStore(root).append(events)
+
+
+@pytest.fixture
+def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Chapter:
+    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
+    monkeypatch.setenv("WORKBOOK_LEARNER", "ada")
+    chapter = load_course().chapters[0]
+    _seed(tmp_path, chapter)
+    return chapter
+
+
+def _shown(extra: str = "") -> dict[str, Any]:
+    cells = code_cells(["my-progress.ipynb"])
+    nb = run([*cells, *([cell(extra)] if extra else []), cell(DUMP)])
+    for c in nb.cells:
+        assert "error" not in [o.output_type for o in c.outputs], c.source
+    result = printed_json(nb)
+    assert isinstance(result, dict)
+    return result
+
+
+def test_every_chart_is_drawn_from_the_seeded_store(seeded: Chapter) -> None:
+    shown = _shown()
+    assert shown["charts"] == [
+        "wb-chart-m03-skills-latest-scores",
+        "wb-chart-m03-skills-across-snapshots",
+        "wb-chart-m03-skills-first-vs-last",
+        "wb-chart-m06-audit-audit-heatmap",
+        "wb-chart-m06-audit-across-snapshots",
+        "wb-chart-hw3-audit-audit-heatmap",
+        "wb-chart-hw3-audit-across-snapshots",
+    ]
+    latest, across, change, m06_grid, _, hw3_grid, hw3_across = shown["texts"]
+    assert "Latest scores · Last day" in latest and "Your two lowest skills" in latest
+    assert {"First day", "Check-in 2026-11-20", "Last day"} <= set(across)
+    assert "First day → Last day, with the change" in change and "+2" in change
+    assert any("Nothing to draw yet" in t for t in m06_grid)  # module 6 was never scored
+    area = seeded.exercise("hw3.audit").columns[0].label  # every handover scored it 1
+    assert f"First day · Your lowest area across the three handovers: {area}" in hw3_grid
+    assert any("retake it as Last day" in t for t in hw3_across)
+    assert "Next: Module 1" in shown["next"]
+
+
+def test_the_refresh_hook_redraws_after_another_notebook_saves(seeded: Chapter) -> None:
+    shown = _shown(REFRESH)
+    hw3_grid, hw3_across = shown["texts"][5:]
+    assert any(t.startswith("Last day · ") for t in hw3_grid)
+    assert {"First day", "Last day"} <= set(hw3_across)
+
+
+TAKE_AWAY = """
+import json, os
+from workbook.dashboard import _shown
+os.chdir(os.environ["WORKBOOK_OUT"])  # not the repo's notebooks folder
+view = _shown[0]
+said = {}
+for button in view.box.children[-2].children:
+    button.click()
+    said[button.description] = view.written.value
+print(json.dumps(said))
+"""
+
+
+# A live watcher re-reads the store and notifies the session: the dashboard redraws by itself.
+NOTIFIED = """
+import time
+from workbook import load_course
+from workbook.session import current
+audit = load_course().chapters[0].exercise("hw3.audit")
+session = current()
+for r in audit.rows:
+    for c in audit.columns:
+        session.set("hw3.audit", f"{r.id}/{c.id}", 4, "last-day")
+from workbook.dashboard import _shown
+deadline = time.monotonic() + 30  # one redraw after the burst; slow on a loaded machine
+while ">Last day<" not in _shown[0].charts[-1][1].value and time.monotonic() < deadline:
+    time.sleep(0.1)
+"""
+
+
+def test_the_dashboard_redraws_when_the_session_notifies(seeded: Chapter) -> None:
+    shown = _shown(NOTIFIED)
+    hw3_grid, hw3_across = shown["texts"][5:]
+    assert any(t.startswith("Last day · ") for t in hw3_grid)
+    assert {"First day", "Last day"} <= set(hw3_across)
+
+
+def test_take_away_buttons_write_the_export_and_the_charts(
+    seeded: Chapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setenv("WORKBOOK_OUT", str(out))
+    nb = run([*code_cells(["my-progress.ipynb"]), cell(TAKE_AWAY)])
+    said = printed_json(nb)
+    assert isinstance(said, dict)
+    assert list(said) == ["Export HTML", "Export MD", "Export PDF", "Export ICS", "Save my charts"]
+    assert said["Export HTML"].startswith(
+        f"✓ Wrote 1 file to <code>{out}</code>: workbook-ada.html"
+    )
+    assert "Save my charts" in said and "14 files" in said["Save my charts"]
+    assert (out / "workbook-ada.html").stat().st_size > 0
+    assert (out / "workbook-ada.pdf").read_bytes().startswith(b"%PDF")
+    charts = sorted(p.name for p in (out / "my-charts").iterdir())
+    assert "m03-skills-latest-scores.svg" in charts and len(charts) == 14

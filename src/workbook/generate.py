@@ -242,8 +242,9 @@ def _facilitator_cells(course: Course) -> list[NotebookNode]:
     return cells.cells
 
 
-def _notebook(cells: list[NotebookNode], title: str) -> str:
-    metadata = {**_METADATA, MARKER: {"title": title}}
+def _notebook(cells: list[NotebookNode], title: str, *, code_shown: bool = False) -> str:
+    # `code: shown` tells the save hook this notebook's code is not hidden (the analyst's).
+    metadata = {**_METADATA, MARKER: {"title": title, **({"code": "shown"} if code_shown else {})}}
     nb = new_notebook(cells=cells, metadata=metadata)  # type: ignore[no-untyped-call]
     nbformat.validate(nb)
     # What Jupyter's own save writes (`nbformat.write` ends the file with a newline), so a
@@ -265,6 +266,7 @@ def normalise(notebook: dict[str, Any]) -> None:
     real edit still shows as a change.
     """
     notebook["metadata"] = {**_METADATA, MARKER: notebook["metadata"][MARKER]}
+    shown = notebook["metadata"][MARKER].get("code") == "shown"
     notebook["nbformat"], notebook["nbformat_minor"] = 4, 5
     for cell in notebook.get("cells", []):
         keys = _CELL_KEYS.get(cell.get("cell_type", ""))
@@ -272,7 +274,7 @@ def normalise(notebook: dict[str, Any]) -> None:
             continue
         tags = [t for t in cell.get("metadata", {}).get("tags", []) if t == WITHOUT_EXTENSION_TAG]
         if cell["cell_type"] == "code":
-            cell["metadata"] = copy.deepcopy(_CODE_METADATA)
+            cell["metadata"] = {} if shown else copy.deepcopy(_CODE_METADATA)
             cell["outputs"], cell["execution_count"] = [], None
         else:
             cell["metadata"] = {"tags": tags} if tags else {}
@@ -293,7 +295,9 @@ def render(course: Course) -> Iterator[GeneratedNotebook]:
     yield GeneratedNotebook(
         "facilitator.ipynb", _notebook(_facilitator_cells(course), _FACILITATOR_TITLE)
     )
-    yield GeneratedNotebook(analytics.NAME, _notebook(_analytics_cells(), analytics.TITLE))
+    yield GeneratedNotebook(
+        analytics.NAME, _notebook(_analytics_cells(), analytics.TITLE, code_shown=True)
+    )
 
 
 def _analytics_cells() -> list[NotebookNode]:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from workbook.cli import main
 from workbook.content import default_content_root
+from workbook.jupyter import APP_URL, LAB_URL
 
 
 def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,17 +62,11 @@ def test_unknown_options_are_refused_outside_lab() -> None:
     assert caught.value.code == 2
 
 
-def test_lab_serves_the_course_index(tmp_path: Path) -> None:
-    """The README's main job, for real: `workbook lab` answers with the index notebook."""
-    import json
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
+@pytest.mark.parametrize(
+    ("command", "landing"), [("lab", LAB_URL), ("app", APP_URL)], ids=["lab", "app"]
+)
+def test_the_server_lands_on_the_course_index(command: str, landing: str, tmp_path: Path) -> None:
+    """For real: the URL `workbook lab`/`app` prints, and `/`, open the index notebook."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -69,32 +74,46 @@ def test_lab_serves_the_course_index(tmp_path: Path) -> None:
     env = dict(
         os.environ, WORKBOOK_HOME=str(tmp_path / "home"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")
     )
-    workbook = Path(sys.executable).with_name("workbook")
     args = [
-        str(workbook),
-        "lab",
+        str(Path(sys.executable).with_name("workbook")),
+        command,
         f"--port={port}",
         "--no-browser",
         "--ip=127.0.0.1",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
     ]
-    server = subprocess.Popen(
-        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    printed = re.compile(rf"http://127\.0\.0\.1:{port}(/\S*)\?token=")
     try:
         deadline = time.monotonic() + 60
-        while True:
+        while not printed.search(log.read_text()):
+            assert server.poll() is None, f"workbook {command} exited:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"workbook {command} printed no URL in 60 s"
+            time.sleep(0.3)
+        match = printed.search(log.read_text())
+        assert match and match.group(1) == landing
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/", headers={"Authorization": f"token {token}"}
+        )
+        while True:  # the URL is printed as the server starts listening: it may refuse once
             try:
-                url = f"http://127.0.0.1:{port}/api/contents/index.ipynb?token={token}&content=0"
-                with urllib.request.urlopen(url, timeout=2) as reply:
-                    model = json.load(reply)
+                with urllib.request.urlopen(request, timeout=60) as reply:  # follows redirects
+                    assert urllib.parse.urlparse(reply.url).path == landing
+                    page = reply.read().decode()
                 break
-            except OSError:
-                assert server.poll() is None, "workbook lab exited"
-                assert time.monotonic() < deadline, "workbook lab did not answer in 60 s"
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline, f"workbook {command} did not answer"
                 time.sleep(0.3)
-        assert model["type"] == "notebook" and model["path"] == "index.ipynb"
+        assert "<title>" in page
+        if command == "app":  # Voilà ran the notebook and left no code on the page
+            assert "Course index" in page or "Chapter 1" in page
+            assert "import workbook" not in page
+            assert "Run all" not in page  # the hint is for a Jupyter that does not run itself
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -51,7 +51,7 @@ def test_writes_where_it_says(
 @pytest.mark.parametrize(
     ("args", "env", "message"),
     [([], {"WORKBOOK_LEARNER": "zoe"}, "error: nothing answered yet by zoe in cohort c2026: answer"),
-     (["--out", "missing/x.pdf", "--format", "pdf"], {}, "missing does not exist; create it"),
+     (["--out", "missing/x.pdf", "--format", "pdf"], {}, "missing does not exist; create the folder"),
      (["--format", "ics", "--handover-standard"], {}, "not offered as ics"),
      ([], {"WORKBOOK_LEARNER": "../etc"}, "error: learner '../etc' is not allowed")],
 )  # fmt: skip

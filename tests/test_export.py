@@ -6,6 +6,7 @@ parser, Markdown through a CommonMark renderer (markdown-it), PDF with a text ex
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import re
@@ -21,7 +22,7 @@ from markdown_it import MarkdownIt
 from seed import COHORT, HOSTILE, HOSTILE_ID, LEARNER, Seeded, seed
 
 from workbook.errors import ExportError, NothingToExportError
-from workbook.export import FORMATS, Chart, Source, export, render_as
+from workbook.export import FORMATS, Source, export, render_as
 from workbook.export.document import PARTS, Scores, workbook
 from workbook.kinds import KINDS, fields_of
 from workbook.store import MemoryStore, ParquetStore
@@ -201,21 +202,33 @@ def test_unanswered_exercises_are_listed_as_such(seeded: Seeded) -> None:
     )
 
 
-def test_charts_are_embedded_in_every_format(source: Source) -> None:
-    svg = (
-        b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
-        b'<rect width="60" height="40" fill="#0a5fb4"/></svg>'
-    )
-    chart = Chart("Skills, latest", "A bar per skill", "image/svg+xml", svg)
-    book = source.workbook()
-    book = type(book)(**{**book.__dict__, "charts": (chart,)})
-    from workbook.export import render
+def test_the_progress_charts_are_embedded_in_every_format(
+    source: Source, rendered: dict[str, bytes]
+) -> None:
+    from workbook.charts import charts_for
 
-    html = render.html(book).decode()
-    assert 'src="data:image/svg+xml;base64,' in html and "Skills, latest" in html
-    assert "](data:image/svg+xml;base64," in render.markdown(book).decode()
-    pdf = pypdf.PdfReader(io.BytesIO(render.pdf(book)))
-    assert "Skills, latest" in pdf.pages[0].extract_text()
+    charts = source.workbook().charts
+    assert len(charts) == len(charts_for(source.chapter)) == 7  # every self-score was scored
+    assert [c.title for c in charts[:3]] == [
+        "Module 3 · The Onboarding Team · What You Actually Do"
+    ] * 3
+    images = [a["src"] for t, a in _Page(rendered["html"].decode()).tags if t == "img"]
+    prefix = "data:image/svg+xml;base64,"
+    assert len(images) == 7 and all(i and i.startswith(prefix) for i in images)
+    first = base64.b64decode(str(images[0]).removeprefix(prefix)).decode()
+    assert all(f">{i.label}<" in first for i in source.chapter.exercise("m03.skills").items)
+    assert rendered["md"].decode().count(f"]({prefix}") == 7
+    pdf = _squash(_pdf_text(rendered["pdf"]))  # the SVG's text is laid out as text: drawn
+    assert all(_squash(c.description.split(": ")[-1]) in pdf for c in charts)
+
+
+def test_no_self_score_no_charts_section(seeded: Seeded) -> None:
+    store = MemoryStore()
+    history = ParquetStore(seeded.root).history(COHORT, LEARNER)
+    store.append([e for e in history if e.exercise_id == HOSTILE_ID])
+    source = Source.read(store, seeded.course, COHORT, LEARNER, TODAY)
+    assert source.workbook().charts == ()
+    assert b"<img" not in render_as(source)
 
 
 def test_export_writes_to_a_folder_or_a_file(seeded: Seeded, tmp_path: Path) -> None:
@@ -232,7 +245,7 @@ def test_export_writes_to_a_folder_or_a_file(seeded: Seeded, tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("out", "message"),
-    [("missing/x.html", "does not exist"), ("file.txt/x.html", "does not exist"),
+    [("missing/x.html", "missing does not exist"), ("file.txt/x.html", "file.txt is not a folder"),
      (".", None)],
 )  # fmt: skip
 def test_unwritable_paths_say_what_to_do(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,17 @@ from traitlets.config import Config
 
 from workbook import load_course
 from workbook.generate import GeneratedNotebook, render
-from workbook.jupyter import PRE_SAVE_HOOK, install_lab_settings, lab_command, pre_save
+from workbook.jupyter import (
+    APP_URL,
+    CULL_IDLE_SECONDS,
+    LAB_URL,
+    PRE_SAVE_HOOK,
+    app_command,
+    app_prelaunch,
+    install_lab_settings,
+    lab_command,
+    pre_save,
+)
 
 VIEW = {
     "output_type": "display_data",
@@ -113,11 +124,20 @@ def test_a_learners_own_notebook_keeps_its_outputs_and_metadata(tmp_path: Path) 
     assert saved["metadata"]["language_info"]["version"] == "3.13.5"
 
 
-def test_lab_command_opens_the_index_with_the_hook() -> None:
-    command = lab_command(Path("notebooks"))
-    assert command[1:4] == ["-m", "jupyter", "lab"]
+@pytest.mark.parametrize(
+    ("make", "app", "landing"),
+    [(lab_command, "lab", LAB_URL), (app_command, "server", APP_URL)],
+    ids=["lab", "app"],
+)
+def test_server_commands_land_on_the_index_save_as_generated_and_cull_idle_kernels(
+    make: Callable[..., list[str]], app: str, landing: str
+) -> None:
+    command = make(Path("notebooks"), "--port=8123")
+    assert command[1:4] == ["-m", "jupyter", app]
     assert f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}" in command
-    assert command[-1] == str(Path("notebooks").resolve() / "index.ipynb")
+    assert f"--ServerApp.default_url={landing}" in command
+    assert f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}" in command
+    assert command[-1] == "--port=8123"  # the caller's options come last and win
 
 
 def test_lab_settings_merge_into_existing_overrides(tmp_path: Path) -> None:
@@ -130,3 +150,16 @@ def test_lab_settings_merge_into_existing_overrides(tmp_path: Path) -> None:
     merged = json.loads(path.read_text())
     assert merged["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
     assert merged["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_the_app_drops_the_run_all_hint_from_workbook_notebooks_only(
+    generated: list[GeneratedNotebook],
+) -> None:
+    notebook = nbformat.reads(generated[1].text, as_version=4)
+    shown = app_prelaunch(None, notebook=notebook, cwd=".")
+    assert len(shown.cells) == len(nbformat.reads(generated[1].text, as_version=4).cells) - 1
+    assert not any("Run all" in c.source for c in shown.cells if c.cell_type == "markdown")
+    del notebook.metadata["workbook"]
+    mine = nbformat.reads(generated[1].text, as_version=4)
+    del mine.metadata["workbook"]
+    assert len(app_prelaunch(None, notebook=mine, cwd=".").cells) == len(mine.cells)

@@ -265,7 +265,7 @@ print(json.dumps({"label": view.start_button.description, "before": before,
 """
     shown = printed_json(run([*code_cells(homework2), cell(copy)]))
     assert shown == {
-        "label": "Start from my draft in Module 7",
+        "label": "Start from my answers in Module 7",
         "before": "",
         "after": "Every promise, in writing",
     }
@@ -275,3 +275,43 @@ print(json.dumps({"label": view.start_button.description, "before": before,
     again = 'from workbook.widgets import live_view\nprint(live_view("hw2.standard").start_button is None)'
     nb = run([*code_cells(homework2), cell(again)])
     assert nb.cells[-1].outputs[0]["text"] == "True\n"
+
+
+def test_homework_3_audit_can_start_from_the_module_6_audit(fresh_home: Path) -> None:
+    """A score matrix with snapshots: module 6's snapshot in effect (the newest complete one)
+    is copied, whole."""
+    module6, homework3 = unit("module-06"), unit("homework-3")
+    audit = """
+from workbook.widgets import live_view
+from workbook.session import current
+view = live_view("m06.audit")
+for key, control in view.form.controls.items():
+    control.widget.value = 2
+view.picker.value = "last-day"
+for key, control in view.form.controls.items():
+    control.widget.value = 4
+view.form.controls["handover-2/unified-messaging"].widget.value = 1
+current().flush()
+"""
+    run([*code_cells(module6), cell(audit)])
+    copy = """
+import json
+from workbook.widgets import live_view
+from workbook.session import current
+view = live_view("hw3.audit")
+assert view.start_button is not None
+view.start_button.click()
+current().flush()
+print(json.dumps({"label": view.start_button.description, "snapshot": view.snapshot,
+                  "cells": {k: c.widget.value for k, c in view.form.controls.items()}}))
+"""
+    shown = printed_json(run([*code_cells(homework3), cell(copy)]))
+    assert isinstance(shown, dict)
+    assert shown["label"] == "Start from my answers in Module 6"
+    cells = shown["cells"]
+    assert cells["handover-1/internal-communication"] == 4
+    assert cells["handover-2/unified-messaging"] == 1
+    assert 2 not in cells.values()  # nothing from the first day
+    events = latest(ParquetStore(fresh_home).history("local", "kai"))
+    assert events[("hw3.audit", "first-day", "handover-2/unified-messaging")].value == 1
+    assert events[("hw3.audit", "first-day", "handover-3/relationship-continuity")].value == 4

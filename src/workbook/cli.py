@@ -13,7 +13,7 @@ from .analytics.commands import add_commands as add_analytics_commands
 from .content import default_content_root, load_course
 from .errors import WorkbookError
 from .hub.commands import add_commands as add_hub_commands
-from .jupyter import install_lab_settings, lab_command
+from .jupyter import app_command, install_lab_settings, lab_command
 
 __all__ = ["main"]
 
@@ -64,6 +64,11 @@ def _lab(args: argparse.Namespace) -> int:
     os.execv(command[0], command)
 
 
+def _app(args: argparse.Namespace) -> int:
+    command = app_command(args.out, *args.jupyter_args)
+    os.execv(command[0], command)
+
+
 def _export(args: argparse.Namespace) -> int:
     from .export import export_current  # jinja2 and pandas: only for this command
 
@@ -83,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, run, text in (
         ("build", _build, "generate notebooks/ from content/"),
         ("lab", _lab, "open JupyterLab on the course index"),
+        ("app", _app, "open the course code-free (Voilà), on the course index"),
     ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--content", type=Path, default=None, help="content folder")
@@ -115,9 +121,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    # `workbook lab` passes what it does not know to `jupyter lab` (--port=8123, --no-browser…).
+    # `workbook lab`/`app` pass what they do not know to the Jupyter server (--port=8123, --no-browser…).
     args, rest = parser.parse_known_args(argv)
-    if rest and args.command != "lab":
+    if rest and args.command not in ("lab", "app"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     args.jupyter_args = rest
     try:

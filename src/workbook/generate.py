@@ -21,6 +21,7 @@ from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
 
 __all__ = [
     "MARKER",
+    "WITHOUT_EXTENSION_TAG",
     "GeneratedNotebook",
     "build",
     "is_generated",

@@ -9,8 +9,13 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "APP_URL",
+    "CULL_IDLE_SECONDS",
     "LAB_SETTINGS",
+    "LAB_URL",
     "PRE_SAVE_HOOK",
+    "app_command",
+    "app_prelaunch",
     "install_lab_settings",
     "lab_command",
     "pre_save",
@@ -47,21 +52,68 @@ def pre_save(model: dict[str, Any], **_: Any) -> None:
             cell["outputs"] = [o for o in outputs if _WIDGET_VIEW not in o.get("data", {})]
 
 
-def lab_command(notebooks: Path, *extra: str) -> list[str]:
-    """`jupyter lab` on the course index, with the save hook on."""
+INDEX = "index.ipynb"
+LAB_URL = f"/lab/tree/{INDEX}"
+APP_URL = f"/voila/render/{INDEX}"
+# A kernel idle this long with no browser tab connected is shut down: a learner who closes the
+# browser, or a Jupyter without the extension (which shuts a kernel when its tab closes), does
+# not hold a kernel per notebook visited. Open tabs keep theirs (cull_connected is off).
+CULL_IDLE_SECONDS = 600
+CULL_INTERVAL_SECONDS = 60
+
+
+def server_options(notebooks: Path, landing: str) -> list[str]:
+    """Jupyter server options the course needs, landing on `landing` (its path on the server)."""
     # Containers and cloud workspaces often run as root, which jupyter refuses unless told.
     as_root = ["--allow-root"] if os.geteuid() == 0 else []
+    return [
+        f"--ServerApp.root_dir={notebooks.resolve()}",
+        # The URL the server prints and `/` both land here, not on an empty JupyterLab.
+        f"--ServerApp.default_url={landing}",
+        f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        *as_root,
+    ]
+
+
+def lab_command(notebooks: Path, *extra: str) -> list[str]:
+    """`jupyter lab` on the course index, with the save hook on and idle kernels culled."""
     return [
         sys.executable,  # this environment's jupyter, whether or not it is on PATH
         "-m",
         "jupyter",
         "lab",
-        f"--ServerApp.root_dir={notebooks.resolve()}",
-        f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}",
-        *as_root,
+        *server_options(notebooks, LAB_URL),
+        f"--LabApp.default_url={LAB_URL}",
         *extra,
-        str(notebooks.resolve() / "index.ipynb"),
     ]
+
+
+def app_command(notebooks: Path, *extra: str) -> list[str]:
+    """A Jupyter server showing the course code-free with Voilà, landing on the index."""
+    return [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "server",
+        f"--config={Path(__file__).with_name('app_config.py')}",
+        *server_options(notebooks, APP_URL),
+        *extra,
+    ]
+
+
+def app_prelaunch(_handler: Any, notebook: Any, cwd: str) -> Any:
+    """Voilà's prelaunch hook: an app page runs itself, so it drops the "Run all" hint cells."""
+    from .generate import WITHOUT_EXTENSION_TAG, is_generated
+
+    if is_generated(notebook):
+        notebook.cells = [
+            cell
+            for cell in notebook.cells
+            if WITHOUT_EXTENSION_TAG not in cell.get("metadata", {}).get("tags", [])
+        ]
+    return notebook
 
 
 def install_lab_settings(prefix: Path | None = None) -> Path:

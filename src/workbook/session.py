@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,11 +77,21 @@ class Session:
 
     # reading ---------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Re-read the store (a cell re-run may follow another kernel's saves); keep pending edits."""
+    def refresh(self) -> set[str]:
+        """Re-read the store (another kernel may have saved); keep pending edits.
+
+        Returns the exercises whose answers changed; :meth:`notify` tells the listeners.
+        """
         events = self.store.history(self.cohort, self.learner)
         with self._lock:
-            self._latest = latest([*events, *self._pending.values()])
+            old, self._latest = self._latest, latest([*events, *self._pending.values()])
+            keys = old.keys() | self._latest.keys()
+            return {
+                k[0]
+                for k in keys
+                if getattr(old.get(k), "event_id", None)
+                != getattr(self._latest.get(k), "event_id", None)
+            }
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
@@ -216,8 +226,7 @@ class Session:
             # Before the timer starts, so "Saving…" can never land after the "Saved" it leads to.
             self._set_status(Status("pending", "Saving…"))
             self._schedule(self.debounce)
-        for listener in list(self._listeners.values()):
-            listener(exercise_id)
+        self.notify({exercise_id})
 
     def _schedule(self, delay: float) -> None:
         if self._timer is not None:
@@ -266,8 +275,26 @@ class Session:
     # listening -------------------------------------------------------------------------------
 
     def on_change(self, name: str, callback: Callable[[str], None]) -> None:
-        """Call `callback(exercise_id)` after every accepted change (before it is written)."""
+        """Call `callback(exercise_id)` after every change: accepted here (before it is written)
+        or saved in another notebook and seen by :func:`workbook.watch.watch`.
+
+        `name` identifies the listener: registering it again replaces it (a re-run cell).
+        Callbacks may run on a widget thread or the watcher's; keep them quick.
+        """
         self._listeners[name] = callback
+
+    def notify(self, exercise_ids: Iterable[str]) -> None:
+        """Call every listener for each exercise; one that fails doesn't silence the others
+        (its first error is raised after all have run)."""
+        failure: Exception | None = None
+        for exercise_id in sorted(exercise_ids):
+            for listener in list(self._listeners.values()):
+                try:
+                    listener(exercise_id)
+                except Exception as error:
+                    failure = failure or error
+        if failure is not None:
+            raise failure
 
     def on_status(self, name: str, callback: Callable[[Status], None]) -> None:
         self._status_listeners[name] = callback

@@ -29,10 +29,11 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from workbook import load_course
-from workbook.jupyter import PRE_SAVE_HOOK
+from workbook.jupyter import PRE_SAVE_HOOK, app_command
 from workbook.kinds import Value
 from workbook.session import Session
 from workbook.store import ParquetStore
+from workbook.widgets.parts import NOT_SCORED
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -74,6 +75,7 @@ class JupyterServer:
     base: Path
     port: int
     token: str
+    app: bool = False  # `workbook app` (Voilà) instead of JupyterLab
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -160,6 +162,15 @@ class JupyterServer:
             f"--LabApp.user_settings_dir={settings}",
             "--LabApp.expose_app_in_browser=True",
         ]
+        if self.app:
+            command = app_command(
+                self.root,
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+            )
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -209,16 +220,17 @@ class JupyterServer:
 @pytest.fixture(scope="session")
 def jupyter_servers(
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Callable[[str], JupyterServer]]:
+) -> Iterator[Callable[..., JupyterServer]]:
     """A factory: each call starts a fresh server (fresh notebooks, empty store)."""
     started: list[JupyterServer] = []
 
-    def start(name: str) -> JupyterServer:
+    def start(name: str, app: bool = False) -> JupyterServer:
         server = JupyterServer(
             name=name,
             base=tmp_path_factory.mktemp(re.sub(r"\W", "-", name)),
             port=_free_port(),
             token=os.urandom(16).hex(),
+            app=app,
         )
         started.append(server)
         server.start()
@@ -231,7 +243,7 @@ def jupyter_servers(
 
 @pytest.fixture(scope="module")
 def server(
-    jupyter_servers: Callable[[str], JupyterServer], request: pytest.FixtureRequest
+    jupyter_servers: Callable[..., JupyterServer], request: pytest.FixtureRequest
 ) -> JupyterServer:
     """This module's server: its learner starts with an empty store."""
     return jupyter_servers(request.module.__name__)
@@ -387,24 +399,29 @@ class Lab:
             expect(self.exercise(exercise_id)).to_be_visible()
 
     def score_sliders(self, exercise_id: str, scores: list[int]) -> None:
-        """1–10 scales: keyboard on each slider handle, one step per arrow ("–" is step 0)."""
+        """1–10 scales: keyboard on each slider handle, one step per arrow (unscored is step 0)."""
         sliders = self.exercise(exercise_id).locator(".widget-slider")
         expect(sliders).to_have_count(len(scores))
         for slider, target in zip(sliders.all(), scores, strict=True):
             handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
             shown = readout.inner_text().strip()
-            current = 0 if shown == "–" else int(shown)
+            current = 0 if shown == NOT_SCORED else int(shown)
             handle.focus()
             for _ in range(abs(target - current)):
                 handle.press("ArrowRight" if target > current else "ArrowLeft")
             expect(readout).to_have_text(str(target))
 
-    def score_toggles(self, exercise_id: str, scores: list[int]) -> None:
-        """1–5 scales: click the button with the score, in each group in reading order."""
-        groups = self.exercise(exercise_id).locator(".widget-toggle-buttons")
-        expect(groups).to_have_count(len(scores))
-        for group, score in zip(groups.all(), scores, strict=True):
-            button = group.get_by_role("button", name=str(score), exact=True)
+    def grid_cell(self, exercise_id: str, key: str) -> Locator:
+        """A score matrix's cell by its stored field, `row/column` (e.g. `handover-1/…`)."""
+        row, column = key.split("/")
+        return self.exercise(exercise_id).locator(f".wb-cell-{row}--{column}")
+
+    def score_cells(self, exercise_id: str, scores: dict[str, int]) -> None:
+        """1–5 matrices: click the button with the score in each cell, by stored field."""
+        for key, score in scores.items():
+            button = self.grid_cell(exercise_id, key).get_by_role(
+                "button", name=str(score), exact=True
+            )
             button.click()
             expect(button).to_have_class(re.compile(r"\bmod-active\b"))
 

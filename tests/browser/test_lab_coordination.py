@@ -5,22 +5,25 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from workbook import load_course
+
 pytestmark = pytest.mark.browser
 
-AREAS = [
-    "Shared Customer Information",
-    "Internal Communication",
-    "Unified Messaging",
-    "Escalation Management",
-    "Relationship Continuity",
-]
-# rows: handovers 1–3; columns: the areas above
+_AUDIT = load_course().chapters[0].exercise("m06.audit")
+HANDOVERS = [r.label for r in _AUDIT.rows]
+AREAS = [c.label for c in _AUDIT.columns]
+# rows: handovers 1–3; columns: the areas in course order
 M06 = [[4, 3, 1, 5, 2], [5, 4, 2, 4, 3], [3, 4, 2, 5, 1]]  # Unified Messaging lowest (1.67)
 HW3 = [[5, 4, 3, 2, 4], [4, 5, 4, 1, 5], [5, 3, 4, 2, 4]]  # Escalation Management (1.67)
 
 
-def flat(matrix: list[list[int]]) -> list[int]:
-    return [score for row in matrix for score in row]
+def cells(matrix: list[list[int]]) -> dict[str, int]:
+    """Stored field (`handover/area`) → score."""
+    return {
+        f"{row.id}/{col.id}": matrix[r][c]
+        for r, row in enumerate(_AUDIT.rows)
+        for c, col in enumerate(_AUDIT.columns)
+    }
 
 
 def test_module_6_audit_names_the_lowest_area(lab) -> None:
@@ -29,10 +32,10 @@ def test_module_6_audit_names_the_lowest_area(lab) -> None:
     expect(derived).to_contain_text("Score every item")
 
     audit = lab.exercise("m06.audit")
-    expect(audit.locator(".wb-row-label")).to_have_text(["Handover 1", "Handover 2", "Handover 3"])
-    expect(audit.locator(".wb-cell-label")).to_have_text(AREAS * 3)
+    expect(audit.locator(".wb-grid-head")).to_have_text(["", *HANDOVERS, "Average"])
+    expect(audit.locator(".wb-grid-item")).to_have_text(AREAS)
     with lab.saving("m06.audit"):
-        lab.score_toggles("m06.audit", flat(M06))
+        lab.score_cells("m06.audit", cells(M06))
         expect(derived).to_have_text(
             "Your lowest area across the three handovers: Unified Messaging"
         )
@@ -49,7 +52,7 @@ def test_homework_3_plan_targets_the_lowest_area(lab) -> None:
     plan = lab.exercise("hw3.plan")
 
     with lab.saving("hw3.audit"):
-        lab.score_toggles("hw3.audit", flat(HW3))
+        lab.score_cells("hw3.audit", cells(HW3))
         expect(plan.locator(".wb-derived")).to_have_text(
             "Your lowest area across the three handovers: Escalation Management"
         )

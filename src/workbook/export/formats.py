@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import uuid
 from collections.abc import Callable, Mapping
@@ -68,6 +69,10 @@ class Source:
         )
 
     def workbook(self) -> Workbook:
+        return self._workbook
+
+    @functools.cached_property
+    def _workbook(self) -> Workbook:  # charts take seconds to draw: once per source
         return workbook(
             self.course,
             self.frame,
@@ -151,13 +156,20 @@ class Exported:
     size: int  # bytes written
 
 
+def _target(out: Path | None, name: str) -> Path:
+    """Where to write, checked before any rendering: a wrong --out fails at once."""
+    path = (Path(name) if out is None else out / name if out.is_dir() else out).absolute()
+    if not path.parent.is_dir():
+        problem = "is not a folder" if path.parent.exists() else "does not exist"
+        raise ExportError(
+            f"could not write {path}: {path.parent} {problem}; create the folder or choose "
+            "another --out"
+        )
+    return path
+
+
 def _write(path: Path, data: bytes) -> None:
     """Atomically: a reader (or a browser reloading the page) never sees half a file."""
-    if not path.parent.is_dir():
-        raise ExportError(
-            f"could not write {path}: the folder {path.parent} does not exist; create it or "
-            "choose another --out"
-        )
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         tmp.write_bytes(data)
@@ -184,6 +196,7 @@ def export(
 ) -> Exported:
     """Render one learner's export and write it to `out` (a file, or a folder for the default name)."""
     fmt, renderer = _format(format, handover_standard)
+    path = _target(out, default_name(learner, fmt.name, handover_standard=handover_standard))
     source = Source.read(store, course, cohort, learner, today or dt.date.today())
     if source.frame.empty:
         raise NothingToExportError(
@@ -191,8 +204,6 @@ def export(
             "workbook (`workbook lab`), then export again"
         )
     data = renderer(source)
-    name = default_name(learner, fmt.name, handover_standard=handover_standard)
-    path = (Path(name) if out is None else out / name if out.is_dir() else out).absolute()
     _write(path, data)
     return Exported(path, fmt.name, len(data))
 

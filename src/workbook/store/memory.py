@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -27,6 +27,12 @@ class Store(Protocol):
 
     def learners(self) -> list[tuple[str, str]]:
         """The (cohort, learner) pairs that have saved events."""
+
+    def fingerprint(self, cohort: str, learner: str) -> Hashable:
+        """Differs whenever the learner's events may have changed; cheap enough to ask often.
+
+        A watcher compares it to decide whether to re-read :meth:`history`.
+        """
 
 
 class MemoryStore:
@@ -53,6 +59,10 @@ class MemoryStore:
     def learners(self) -> list[tuple[str, str]]:
         with self._lock:
             return sorted(self._events)
+
+    def fingerprint(self, cohort: str, learner: str) -> Hashable:
+        with self._lock:
+            return len(self._events.get((cohort, learner), ()))  # events are only ever added
 
 
 def default_root() -> Path:

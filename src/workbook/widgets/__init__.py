@@ -4,7 +4,14 @@
 `parts` every form shares); `progress` shows how far the learner is; `style` is how it looks.
 """
 
-from .progress import progress_bar, progress_table
+from .progress import live_html, progress_bar, progress_table
 from .view import ExerciseView, exercise, live_view
 
-__all__ = ["ExerciseView", "exercise", "live_view", "progress_bar", "progress_table"]
+__all__ = [
+    "ExerciseView",
+    "exercise",
+    "live_html",
+    "live_view",
+    "progress_bar",
+    "progress_table",
+]

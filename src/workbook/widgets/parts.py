@@ -16,7 +16,8 @@ import ipywidgets as w
 from ..kinds import Value
 from ..model import Exercise, Item
 
-NOT_SCORED = "–"
+# The slider's first stop: a score scale starts unscored, and says so.
+NOT_SCORED = "not scored yet"
 
 
 @dataclass
@@ -57,7 +58,9 @@ def html_widget(
 
 
 def beside(label: str, widget: w.Widget, *after: w.Widget) -> w.HBox:
-    return w.HBox([html_widget(label, "span", "wb-cell-label", _label()), widget, *after])
+    row = w.HBox([html_widget(label, "span", "wb-cell-label", _label()), widget, *after])
+    row.add_class("wb-beside")
+    return row
 
 
 def earlier() -> w.HTML:
@@ -70,7 +73,11 @@ def under(label: str, widget: w.Widget) -> w.VBox:
 
 
 def _grow(area: w.Textarea, minimum: int) -> None:
-    """Fit the rows to the text (about 90 characters a line), from `minimum` up to 40."""
+    """Fit the rows to the text (about 90 characters a line), from `minimum` up to 40.
+
+    Browsers with CSS `field-sizing` (the stylesheet sets it) fit the height exactly instead;
+    this estimate is for the others.
+    """
 
     def fit(_: object = None) -> None:
         lines = sum(len(line) // 90 + 1 for line in str(area.value).split("\n"))
@@ -82,6 +89,7 @@ def _grow(area: w.Textarea, minimum: int) -> None:
 
 def text(placeholder: str = "", rows: int = 3) -> Control:
     area = w.Textarea(placeholder=placeholder, rows=rows, continuous_update=True, layout=full())
+    area.add_class(f"wb-rows-{rows}")  # the stylesheet's minimum height, where rows don't apply
     _grow(area, rows)
     return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
 
@@ -100,6 +108,7 @@ def score(exercise: Exercise) -> Control:
         return Control(toggles)
     labels = [NOT_SCORED, *(str(p) for p in scale.points())]
     slider = w.SelectionSlider(options=labels, value=NOT_SCORED, continuous_update=False)
+    slider.add_class("wb-slider")
     return Control(
         slider,
         lambda v: None if v == NOT_SCORED else int(v),
@@ -114,8 +123,10 @@ def anchors(exercise: Exercise) -> w.HTML:
 
 
 def flag(label: str) -> tuple[w.Widget, Control]:
-    box = w.Checkbox(value=False, indent=False, layout=w.Layout(width="2em"))
-    return w.HBox([box, html_widget(label)]), Control(box, bool, lambda v: bool(v))
+    # The label is the checkbox's own description: inside its <label>, so a click on it ticks.
+    box = w.Checkbox(value=False, description=label, indent=False, layout=full())
+    box.add_class("wb-flag")
+    return box, Control(box, bool, lambda v: bool(v))
 
 
 def date() -> Control:

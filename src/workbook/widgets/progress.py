@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import ipywidgets as w
 
 from ..errors import WorkbookError
 from ..progress import progress, unit_progress
 from ..session import Session, current
-from .style import problem
+from ..watch import watch
+from .style import problem, stylesheet
 
 
 def _progress_html(session: Session, unit_id: str | None) -> str:
@@ -19,16 +21,44 @@ def _progress_html(session: Session, unit_id: str | None) -> str:
         f"<b>Chapter {session.chapter.number} progress</b> &nbsp; "
         f'<span class="wb-progress-summary">{overall.summary}</span> &nbsp; '
         f'<span class="wb-progress-detail">{overall.detail}</span>'
+        f'<div class="wb-bar"><div style="width:{overall.percent}%"></div></div>'
     )
     if unit_id is None:
         done = [u.unit.label for u in overall.units if u.done]
         listed = " · ".join(done) if done else "nothing yet: start with Module 1"
-        text += f'<br><span class="wb-progress-done">Done: {html.escape(listed)}</span>'
+        text += f'<span class="wb-progress-done">Done: {html.escape(listed)}</span>'
     else:
         unit = unit_progress(session.chapter.unit(unit_id), answers)
         state = "done ✓" if unit.done else f"{unit.complete} of {unit.required} exercises complete"
-        text += f'<br><span class="wb-unit-progress">This {unit.unit.label.split()[0].lower()}: {state}</span>'
-    return f'<div style="padding:4px 0">{text}<br><small>Saving locally · {session.where}</small></div>'
+        text += f'<span class="wb-unit-progress">This {unit.unit.label.split()[0].lower()}: {state}</span>'
+    return f"<div>{text}<br><small>Saving locally · {session.where}</small></div>"
+
+
+def _table_html(session: Session) -> str:
+    result = progress(session.chapter, session.all_answers())
+    rows = "".join(
+        f"<tr><td>{html.escape(u.unit.label)}</td><td>{html.escape(u.unit.title)}</td>"
+        f"<td>{'✓ done' if u.done else f'{u.complete}/{u.required}'}</td></tr>"
+        for u in result.units
+    )
+    return f"<table><tr><th></th><th>Title</th><th>Exercises</th></tr>{rows}</table>"
+
+
+def live_html(
+    name: str, cls: str, render: Callable[[Session], str], session: Session | None = None
+) -> w.Widget:
+    """An HTML widget showing `render(session)`, redrawn after every change to the answers:
+    made here, or saved in another notebook (the kernel's store watcher sees it within a second).
+
+    This is the hook for anything drawn from the answers (progress, charts): `name` identifies
+    it, so a re-run cell replaces its listener; `cls` is a class for styling and tests.
+    """
+    session = session or current()
+    shown = w.HTML(render(session))
+    shown.add_class(cls)
+    session.on_change(name, lambda _: setattr(shown, "value", render(session)))
+    watch(session)
+    return w.VBox([stylesheet(), shown], layout=w.Layout(width="100%"))
 
 
 def progress_bar(unit_id: str | None = None) -> w.Widget:
@@ -41,26 +71,13 @@ def progress_bar(unit_id: str | None = None) -> w.Widget:
         return problem(error)
     except KeyError:
         return problem(WorkbookError(f"No module {unit_id!r}: regenerate the notebooks"))
-    bar = w.HTML(_progress_html(session, unit_id))
-    bar.add_class("wb-progress")
-    session.on_change(
-        f"progress:{unit_id}", lambda _: setattr(bar, "value", _progress_html(session, unit_id))
-    )
-    return bar
+    render = lambda s: _progress_html(s, unit_id)  # noqa: E731
+    return live_html(f"progress:{unit_id}", "wb-progress", render, session)
 
 
 def progress_table() -> w.Widget:
-    """Every module and homework, done or not."""
+    """Every module and homework, done or not, live as answers change."""
     try:
-        session = current()
+        return live_html("progress-table", "wb-progress-table", _table_html)
     except WorkbookError as error:
         return problem(error)
-    result = progress(session.chapter, session.all_answers())
-    rows = "".join(
-        f"<tr><td>{html.escape(u.unit.label)}</td><td>{html.escape(u.unit.title)}</td>"
-        f"<td>{'✓ done' if u.done else f'{u.complete}/{u.required}'}</td></tr>"
-        for u in result.units
-    )
-    table = w.HTML(f"<table><tr><th></th><th>Title</th><th>Exercises</th></tr>{rows}</table>")
-    table.add_class("wb-progress-table")
-    return table

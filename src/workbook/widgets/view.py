@@ -18,10 +18,11 @@ from ..model import Exercise
 from ..scores import lowest
 from ..session import Session, Status, current
 from ..snapshots import FIRST, SnapshotState, comes_before, snapshot_label, states
+from ..watch import watch
 from . import choices, retake, scores, texts
 from .parts import Form, full, html_widget
 from .share import share_toggle
-from .style import problem, status_html
+from .style import problem, status_html, stylesheet
 
 BUILDERS: dict[str, Callable[[Exercise], Form]] = {
     "free_text": texts.free_text,
@@ -77,13 +78,12 @@ class ExerciseView:
             parts += [self.derived, self.derived_note]
             self.derive()
         answered = _has_answers(session.answers(exercise.id, self.snapshot))
-        draft = session.answers(exercise.start_from) if exercise.start_from else {}
-        if not answered and _has_answers(draft):
+        if not answered and _has_answers(self._draft()):
             parts.append(self._start_button())
         self.status.value = status_html(self._resting_status())
         share = share_toggle(session, exercise)
         tail = [share] if share is not None else []
-        self.box = w.VBox([*parts, self.form.body, *tail, self.status], layout=full())
+        self.box = w.VBox([stylesheet(), *parts, self.form.body, *tail, self.status], layout=full())
         self.box.add_class("wb-exercise")
         self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
@@ -91,7 +91,7 @@ class ExerciseView:
     def _start_button(self) -> w.Button:
         source = self.session.chapter.unit_of(self.exercise.start_from)
         button = w.Button(
-            description=f"Start from my draft in {source.label}",
+            description=f"Start from my answers in {source.label}",
             icon="copy",
             layout=w.Layout(width="auto"),
         )
@@ -99,7 +99,7 @@ class ExerciseView:
 
         def copy(_: w.Button) -> None:
             # Through the widgets, so each copied answer is saved like a typed one.
-            draft = self.session.answers(self.exercise.start_from)
+            draft = self._draft()
             for key, control in self.form.controls.items():
                 if key in draft:
                     control.widget.value = control.from_store(draft[key])
@@ -108,6 +108,16 @@ class ExerciseView:
         button.on_click(copy)
         self.start_button = button
         return button
+
+    def _draft(self) -> dict[str, Value]:
+        """The answers `start_from` names; of a self-score, one whole snapshot: the one in
+        effect, else the newest begun (never a mix of snapshots)."""
+        source = self.exercise.start_from
+        if not source:
+            return {}
+        taken = self.session.snapshots(source)
+        counts = self.session.in_effect(source) if self.session.exercise(source).snapshots else None
+        return self.session.answers(source, counts or (taken[-1] if taken else ""))
 
     # snapshots ---------------------------------------------------------------------------
 
@@ -242,4 +252,5 @@ def exercise(exercise_id: str) -> w.Widget:
     except WorkbookError as error:
         return problem(error)
     _views[exercise_id] = view
+    watch(session)  # derived prompts follow scores saved in another notebook
     return view.box

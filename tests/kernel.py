@@ -23,7 +23,7 @@ def code_cells(names: Iterable[str]) -> list[NotebookNode]:
 
 def run(cells: list[NotebookNode], timeout: int = 120) -> NotebookNode:
     """Execute cells in a fresh kernel started in notebooks/; errors raise CellExecutionError."""
-    nb = nbformat.v4.new_notebook(cells=cells)
+    nb: NotebookNode = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -36,7 +36,8 @@ def run(cells: list[NotebookNode], timeout: int = 120) -> NotebookNode:
 
 
 def cell(source: str) -> NotebookNode:
-    return nbformat.v4.new_code_cell(source)
+    new: NotebookNode = nbformat.v4.new_code_cell(source)
+    return new
 
 
 def printed_json(nb: NotebookNode) -> object:

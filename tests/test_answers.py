@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from workbook.answers import COLUMNS, answers_frame, learner_answers, store_answers
+from workbook.kinds import Value, ValueType
 from workbook.store import Event, MemoryStore, ParquetStore
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -21,7 +22,7 @@ def _at(minutes: int) -> dt.datetime:
 
 def _events() -> list[Event]:
     def ev(
-        learner: str, ex: str, field: str, type_: str, value: object, snap: str, m: int
+        learner: str, ex: str, field: str, type_: ValueType, value: Value, snap: str, m: int
     ) -> Event:
         return Event(
             "north",
@@ -32,7 +33,7 @@ def _events() -> list[Event]:
             value,
             snap,
             _at(m),
-            "2026.11",  # type: ignore[arg-type]
+            "2026.11",
         )
 
     return [

@@ -10,6 +10,7 @@ import matplotlib as mpl
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from workbook import WorkbookError, load_course
 from workbook.answers import answers_frame
@@ -23,6 +24,7 @@ from workbook.charts import (
     save,
     to_bytes,
 )
+from workbook.charts.figures import Chart
 from workbook.model import Chapter
 from workbook.store import Event
 
@@ -178,7 +180,7 @@ def test_audit_grid_and_its_lowest_area(chapter: Chapter) -> None:
 def _bars(figure: Figure) -> dict[str, float]:
     ax = figure.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    widths = [p.get_width() for p in ax.patches]
+    widths = [p.get_width() for p in ax.patches if isinstance(p, Rectangle)]
     return dict(zip(labels, widths, strict=True))
 
 
@@ -190,14 +192,21 @@ def test_ranked_bars_draw_lowest_first_and_mark_the_two_lowest(chapter: Chapter)
     assert sorted(_bars(figure).values()) == sorted(LAST)
     hatched = [lab for lab, p in zip(labels, ax.patches, strict=True) if p.get_hatch()]
     assert hatched == ["Attention to detail", "Problem-solving skills"]
-    assert ax.get_legend().get_texts()[0].get_text() == "Your two lowest skills"
+    legend = ax.get_legend()
+    assert legend is not None
+    assert legend.get_texts()[0].get_text() == "Your two lowest skills"
     assert ax.get_xlabel() == "Score 1–10 (1 = just starting, 10 = a model for others)"
 
 
 def test_across_snapshots_draws_one_series_per_snapshot(chapter: Chapter) -> None:
     figure = across_snapshots(_three(chapter), chapter, "m03.skills")
-    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
-    assert legend == ["First day", "Check-in 2026-11-20", "Last day"]
+    legend = figure.axes[0].get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "First day",
+        "Check-in 2026-11-20",
+        "Last day",
+    ]
     assert len(figure.axes[0].patches) == 3 * 8
 
 
@@ -242,10 +251,16 @@ def test_heatmap_marks_the_lowest_area_and_labels_the_anchors(chapter: Chapter) 
     ],
 )
 def test_empty_states_say_what_to_do(
-    chapter: Chapter, chart: object, exercise_id: str, snapshots: dict[str, object], message: str
+    chapter: Chapter,
+    chart: Chart,
+    exercise_id: str,
+    snapshots: dict[str, str | dict[str, int]],
+    message: str,
 ) -> None:
-    filled = {s: _scores(chapter, *FIRST) if v == "all" else v for s, v in snapshots.items()}
-    figure = chart(_frame(exercise_id, filled), chapter, exercise_id)  # type: ignore[operator]
+    filled = {
+        s: _scores(chapter, *FIRST) if isinstance(v, str) else v for s, v in snapshots.items()
+    }
+    figure = chart(_frame(exercise_id, filled), chapter, exercise_id)
     assert not figure.axes
     assert message in " ".join(t.get_text() for t in figure.texts).replace("\n", " ")
 

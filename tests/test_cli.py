@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from workbook.cli import main
-from workbook.content import default_content_root
 from workbook.jupyter import APP_URL, LAB_URL
+from workbook.paths import content_root
 
 
 def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,7 +31,7 @@ def test_validate_broken_content_says_where(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "content"
-    shutil.copytree(default_content_root(), root)
+    shutil.copytree(content_root(), root)
     module = root / "chapter-01" / "modules" / "06-coordination.yaml"
     module.write_text(
         module.read_text(encoding="utf-8").replace("minutes: 13", "minutes: soon"), encoding="utf-8"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from workbook import ContentError, load_course
-from workbook.content import default_content_root
 from workbook.model import Chapter
+from workbook.paths import content_root
 
 BROKEN = sorted((Path(__file__).parent / "fixtures" / "broken").glob("*.yaml"))
 
@@ -266,7 +266,7 @@ def test_exercise_ids_are_unique_and_stable(chapter: Chapter) -> None:
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
     root = tmp_path / "content"
-    shutil.copytree(default_content_root(), root)
+    shutil.copytree(content_root(), root)
     return root
 
 

@@ -58,7 +58,7 @@ def test_files_that_are_not_notebooks_are_untouched() -> None:
 
 def _as_after_a_session(text: str) -> dict[str, Any]:
     """A generated notebook as JupyterLab sends it to be saved after the learner worked in it."""
-    notebook = json.loads(text)
+    notebook: dict[str, Any] = json.loads(text)
     notebook["metadata"]["language_info"] = {
         "codemirror_mode": {"name": "ipython", "version": 3},
         "file_extension": ".py",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
 from workbook import load_course, progress
-from workbook.kinds import is_complete
+from workbook.kinds import Value, is_complete
 from workbook.model import Chapter
 
 _DAY = dt.date(2026, 12, 1)
@@ -77,8 +78,10 @@ def test_completion_rule(
 def test_a_module_is_done_when_its_required_exercises_are(chapter: Chapter) -> None:
     skills = {i.id: 5 for i in chapter.exercise("m03.skills").items}
     actions = {"lowest-1/action": "a", "lowest-2/action": "b"}
-    plan = {f"{r}/{f}": _DAY if f == "date" else "do" for r in _M08_ROWS for f in _PLAN}
-    answers = {
+    plan: dict[str, Value] = {
+        f"{r}/{f}": _DAY if f == "date" else "do" for r in _M08_ROWS for f in _PLAN
+    }
+    answers: dict[str, Mapping[str, Value]] = {
         "m03.skills": skills,
         "m03.skill-actions": actions,
         "m08.mistake": {"choice": "rushed-handover"},

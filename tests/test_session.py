@@ -10,7 +10,7 @@ import pytest
 
 from workbook import AnswerError, IdError, StoreError, load_course
 from workbook.model import Course
-from workbook.session import Session
+from workbook.session import Session, Status
 from workbook.store import MemoryStore, ParquetStore, latest
 
 
@@ -46,8 +46,11 @@ def _session(course: Course, store: MemoryStore | ParquetStore, debounce: float 
             "choice",
             "bribery",
             "",
-            "m08.mistake: 'bribery' is not one of the choices",
+            "'bribery' is not one of ['no-clear-ownership',",
         ),
+        # unhashable values raised TypeError out of `in {set}` instead of the answer error
+        ("m08.mistake", "choice", ["rushed-handover"], "", "['rushed-handover'] is not one of"),
+        ("m08.mistake", "choice", {"a": 1}, "", "{'a': 1} is not one of"),
         ("m04.gap", "text", 42, "", "m04.gap / text"),
         (
             "m05.recall",
@@ -124,7 +127,8 @@ def test_an_unwritable_store_keeps_the_answer_and_retries(course: Course, tmp_pa
     session.set("m04.gap", "text", "keep me, edited")  # edits while failing are kept too
     (tmp_path / "events").unlink()
     session.flush()
-    assert session.status.state == "saved"
+    status: Status = session.status  # a fresh read: flush changed it since the check above
+    assert status.state == "saved"
     assert session.pending == 0
     restored = _session(course, ParquetStore(tmp_path))
     restored.refresh()

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -187,8 +188,9 @@ HOSTILE = ["../x", "a/b", "", ".hidden", "00123", "2025-09-01", "inf", "Infinity
 def test_hostile_ids_are_refused_and_nothing_written(tmp_path: Path, bad: str, what: str) -> None:
     allowed = "is not allowed: use 1-64 characters, an ASCII letter first"
     s = ParquetStore(tmp_path)
+    hostile: dict[str, Any] = {what: bad}
     with pytest.raises(IdError, match=f"^{what} .* {allowed}"):
-        ev(**{what: bad})
+        ev(**hostile)
     with pytest.raises(IdError, match=allowed):
         s.history(**{"cohort": "c2026", "learner": "alice", what: bad})
     with pytest.raises(IdError, match=allowed):
@@ -205,8 +207,9 @@ def test_hostile_ids_are_refused_and_nothing_written(tmp_path: Path, bad: str, w
      ("snapshot", "a/b")],
 )  # fmt: skip
 def test_hostile_exercise_field_snapshot(tmp_path: Path, key: str, bad: str) -> None:
+    hostile: dict[str, Any] = {key: bad}
     with pytest.raises(IdError, match=f"^{key.replace('_id', ' id')} .* is not allowed: use "):
-        ev(**{key: bad})
+        ev(**hostile)
     assert files(tmp_path) == []
 
 
@@ -231,7 +234,7 @@ def test_good_ids_pass() -> None:
         ("flag", 1, r"expected a flag \(True or False\), got int 1"),
         ("date", dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "not datetime"),
         ("date", "2026-01-01", "got str"),
-        ("number", 1, "expected value_type one of text, score, flag, date"),  # type: ignore[list-item]
+        ("number", 1, "expected value_type one of text, score, flag, date"),
     ],
 )
 def test_wrong_value_type_is_refused(

@@ -106,7 +106,7 @@ out["derived m06"] = live_view("m06.focus").derived.value
 out["note m03"] = live_view("m03.skill-actions").derived_note.value
 out["rows m03"] = [l.value for l in live_view("m03.skill-actions").form.row_labels.values()]
 out["recall review"] = live_view("m05.recall").form.summary.value
-out["progress"] = progress(current().chapter, current().all_answers()).summary
+out["progress"] = progress(current().course.chapters[0], current().all_answers()).summary
 print(json.dumps(out))
 """
 

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .analytics.commands import add_commands as add_analytics_commands
-from .content import default_content_root, load_course
+from .content import load_course
 from .errors import WorkbookError
 from .hub.commands import add_commands as add_hub_commands
 from .jupyter import app_command, install_lab_settings, lab_command
+from .paths import content_root, copy_notebooks, notebooks_root, shipped
 
 __all__ = ["main"]
 
@@ -21,17 +22,23 @@ __all__ = ["main"]
 EXPORT_FORMATS = ("html", "md", "pdf", "ics")
 
 
-def _default_notebooks() -> Path:
-    return default_content_root().parent / "notebooks"
+def _notebooks(args: argparse.Namespace) -> Path:
+    """--out, else the notebooks folder beside --content, else beside the default content."""
+    if args.out is not None:
+        return Path(args.out)
+    return args.content.parent / "notebooks" if args.content else notebooks_root()
 
 
 def _validate(args: argparse.Namespace) -> int:
     course = load_course(args.content)
-    chapter = course.chapters[0]
-    exercises = sum(len(u.exercises) for u in chapter.units)
+    chapters = course.chapters
+    modules = sum(len(c.modules) for c in chapters)
+    homework = sum(len(c.homework) for c in chapters)
+    exercises = sum(len(u.exercises) for c in chapters for u in c.units)
+    several = f"{len(chapters)} chapters, " if len(chapters) > 1 else ""
     print(
-        f"ok: {course.title} {course.version}: {len(chapter.modules)} modules, "
-        f"{len(chapter.homework)} homework, {exercises} exercises"
+        f"ok: {course.title} {course.version}: {several}{modules} modules, "
+        f"{homework} homework, {exercises} exercises"
     )
     return 0
 
@@ -41,31 +48,45 @@ def _build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     course = load_course(args.content)
+    out = _notebooks(args)
     if args.check:
-        changed = stale(render(course), args.out)
+        changed = stale(render(course), out)
         if changed:
-            print(f"stale in {args.out}: {', '.join(changed)}", file=sys.stderr)
+            print(f"stale in {out}: {', '.join(changed)}", file=sys.stderr)
             print("run `workbook build` and commit the notebooks", file=sys.stderr)
             return 1
-        print(f"ok: {args.out} matches content")
+        print(f"ok: {out} matches content")
         return 0
-    changed = build(course, args.out)
+    changed = build(course, out)
     elapsed = time.perf_counter() - started
     print(
-        f"wrote {len(changed)} notebook(s) to {args.out} in {elapsed:.2f} s"
+        f"wrote {len(changed)} notebook(s) to {out} in {elapsed:.2f} s"
         + (f": {', '.join(changed)}" if changed else "")
     )
     return 0
 
 
+def _served(args: argparse.Namespace) -> Path:
+    """The notebooks `lab` and `app` serve: from an installed wheel, the learner's own copy."""
+    if args.out is None and not args.content and content_root().is_relative_to(shipped()):
+        # Not inside site-packages: a learner's saves must not write into the installation.
+        from .store import default_root
+
+        out = default_root() / "notebooks"
+        copy_notebooks(notebooks_root(), out)
+        return out
+    return _notebooks(args)
+
+
 def _lab(args: argparse.Namespace) -> int:
+    out = _served(args)
     install_lab_settings()
-    command = lab_command(args.out, *args.jupyter_args)
+    command = lab_command(out, *args.jupyter_args)
     os.execv(command[0], command)
 
 
 def _app(args: argparse.Namespace) -> int:
-    command = app_command(args.out, *args.jupyter_args)
+    command = app_command(_served(args), *args.jupyter_args)
     os.execv(command[0], command)
 
 
@@ -92,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     ):
         cmd = sub.add_parser(name, help=text)
         cmd.add_argument("--content", type=Path, default=None, help="content folder")
-        cmd.add_argument("--out", type=Path, default=_default_notebooks(), help="notebooks folder")
+        cmd.add_argument("--out", type=Path, default=None, help="notebooks folder")
         cmd.set_defaults(run=run)
     sub.choices["build"].add_argument(
         "--check", action="store_true", help="fail if notebooks are stale"

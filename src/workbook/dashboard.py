@@ -53,10 +53,12 @@ class ProgressView:
         redraw.add_class("wb-redraw")
         redraw.on_click(lambda _: self.refresh())
         self.charts: list[tuple[str, w.HTML]] = []
+        # Every chapter's self-score charts, each drawn against its own chapter.
+        self._pairs = [(c, e, chart) for c in session.course.chapters for e, chart in charts_for(c)]
         parts: list[w.Widget] = [self.next, w.HTML(_INTRO), redraw]
         heading = ""
-        for exercise, chart in charts_for(session.chapter):
-            unit = session.chapter.unit_of(exercise.id)
+        for chapter, exercise, chart in self._pairs:
+            unit = chapter.unit_of(exercise.id)
             title = f"{unit.label} · {unit.title}"
             if title != heading:
                 parts.append(w.HTML(f"<h3>{html.escape(title)}</h3>"))
@@ -96,7 +98,8 @@ class ProgressView:
 
     def _save_charts(self) -> list[Path]:
         frame = answers_frame(self.session.events())
-        return save_all(frame, self.session.chapter, Path.cwd() / "my-charts")
+        folder = Path.cwd() / "my-charts"
+        return [p for c in self.session.course.chapters for p in save_all(frame, c, folder)]
 
     def _writer(self, action: Callable[[], list[Path]]) -> Callable[[w.Button], None]:
         def write(_: w.Button) -> None:
@@ -137,16 +140,16 @@ class ProgressView:
             self.session.refresh()
         self.next.value = _next_html(self.session)
         frame = answers_frame(self.session.events())
-        pairs = charts_for(self.session.chapter)
-        for (exercise, chart), (_, view) in zip(pairs, self.charts, strict=True):
-            figure = chart(frame, self.session.chapter, exercise.id)
+        for (chapter, exercise, chart), (_, view) in zip(self._pairs, self.charts, strict=True):
+            figure = chart(frame, chapter, exercise.id)
             svg = to_bytes(figure, "svg").decode("utf-8")
             view.value = _STYLE + svg[svg.index("<svg") :]
 
 
 def _next_html(session: Session) -> str:
-    result = progress(session.chapter, session.all_answers())
-    todo = [u for u in result.units if not u.done]
+    answers = session.all_answers()
+    units = [u for c in session.course.chapters for u in progress(c, answers).units]
+    todo = [u for u in units if not u.done]
     if not todo:
         text = "Every module and homework is done ✓ · retake your self-scores as Last day"
     else:

@@ -97,16 +97,16 @@ class _Cells:
 
     def md(self, *parts: str) -> None:
         text = "\n\n".join(p for p in parts if p)
-        cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
+        cell = new_markdown_cell(text, id=self._id())
         self.cells.append(cell)
 
     def run_all_hint(self, text: str = _RUN_ALL) -> None:
-        cell = new_markdown_cell(text, id=self._id())  # type: ignore[no-untyped-call]
+        cell = new_markdown_cell(text, id=self._id())
         cell.metadata = {"tags": [WITHOUT_EXTENSION_TAG]}
         self.cells.append(cell)
 
     def code(self, source: str, *, hidden: bool = True) -> None:
-        cell = new_code_cell(source, id=self._id())  # type: ignore[no-untyped-call]
+        cell = new_code_cell(source, id=self._id())
         if hidden:
             cell.metadata = copy.deepcopy(_CODE_METADATA)
         self.cells.append(cell)
@@ -246,11 +246,11 @@ def _facilitator_cells(course: Course) -> list[NotebookNode]:
 def _notebook(cells: list[NotebookNode], title: str, *, code_shown: bool = False) -> str:
     # `code: shown` tells the save hook this notebook's code is not hidden (the analyst's).
     metadata = {**_METADATA, MARKER: {"title": title, **({"code": "shown"} if code_shown else {})}}
-    nb = new_notebook(cells=cells, metadata=metadata)  # type: ignore[no-untyped-call]
+    nb = new_notebook(cells=cells, metadata=metadata)
     nbformat.validate(nb)
     # What Jupyter's own save writes (`nbformat.write` ends the file with a newline), so a
     # notebook saved in a session can be byte-identical to the generated one.
-    text: str = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+    text: str = nbformat.writes(nb)
     return text + "\n"
 
 

@@ -15,8 +15,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import default_content_root, load_course
+from .content import load_course
 from .errors import WorkbookError
+from .paths import notebooks_root
 
 __all__ = ["FACILITATOR", "MANIFEST", "Installed", "install"]
 
@@ -50,7 +51,7 @@ def cells_hash(text: str) -> str:
 
 
 def install(folder: Path, *, source: Path | None = None, facilitator: bool = False) -> Installed:
-    source = source or default_content_root().parent / "notebooks"
+    source = source or notebooks_root()
     version = load_course().version
     names = sorted(p.name for p in source.glob("*.ipynb") if facilitator or p.name != FACILITATOR)
     if not names:

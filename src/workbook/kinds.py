@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from .errors import AnswerError
 from .model import Exercise, Item
 
 __all__ = [
@@ -22,8 +23,12 @@ __all__ = [
     "Kind",
     "Value",
     "ValueType",
+    "answered",
+    "check_answer",
     "fields_of",
+    "filled",
     "is_complete",
+    "score_of",
 ]
 
 ValueType = Literal["text", "score", "flag", "date"]
@@ -71,8 +76,12 @@ def _plan(e: Exercise) -> tuple[Field, ...]:
     )
 
 
-def _filled(v: Value) -> bool:
-    """An answer counts once text is not blank, a box is ticked, a score or date is set."""
+def filled(v: Value) -> bool:
+    """Whether a value counts as an answer: text not blank, a box ticked, a score or date set.
+
+    The one rule behind every kind's completion, "your answers are back" and which snapshots
+    a self-score holds.
+    """
     if isinstance(v, bool):
         return v
     if isinstance(v, str):
@@ -80,24 +89,69 @@ def _filled(v: Value) -> bool:
     return v is not None
 
 
+def answered(answers: Mapping[str, Value]) -> bool:
+    """Whether anything in `answers` (field → value) counts as an answer."""
+    return any(filled(v) for v in answers.values())
+
+
+def score_of(v: Value) -> int | None:
+    """`v` as a score, or None when it is not one (bool is an int subclass: True is no score)."""
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
 def _all(
     keys: Callable[[Exercise], tuple[str, ...]],
 ) -> Callable[[Exercise, Mapping[str, Value]], bool]:
-    return lambda e, a: all(_filled(a.get(k)) for k in keys(e))
+    return lambda e, a: all(filled(a.get(k)) for k in keys(e))
 
 
 def _each_row_any(e: Exercise, a: Mapping[str, Value]) -> bool:
-    return all(any(_filled(a.get(f"{r.id}/{c.id}")) for c in e.columns) for r in e.rows)
+    return all(any(filled(a.get(f"{r.id}/{c.id}")) for c in e.columns) for r in e.rows)
 
 
 def _each_plan(e: Exercise, a: Mapping[str, Value]) -> bool:
     # A plan is its action; content names the date, deliverable or partner where the course asks.
     need = e.complete_with or ("action",)
-    return all(_filled(a.get(f"{r.id}/{c}")) for r in e.rows for c in need)
+    return all(filled(a.get(f"{r.id}/{c}")) for r in e.rows for c in need)
 
 
 def _any(e: Exercise, a: Mapping[str, Value]) -> bool:
-    return any(_filled(v) for v in a.values())
+    return answered(a)
+
+
+# A kind's value check: what is wrong with a (non-None) value for one of its fields, or None.
+# Types alone (text is a str, a date a date) are the store's to check when it builds the event.
+Check = Callable[[Exercise, Field, Value], str | None]
+
+
+def _any_value(e: Exercise, f: Field, v: Value) -> str | None:
+    return None
+
+
+def _in_scale(e: Exercise, f: Field, v: Value) -> str | None:
+    score = score_of(v)
+    if score is None:
+        return "a score must be a whole number"
+    assert e.scale is not None  # content requires a scale of every score kind
+    if not e.scale.min <= score <= e.scale.max:
+        return f"{score} is outside {e.scale.min}–{e.scale.max}"
+    return None
+
+
+def _one_of(options: Callable[[Exercise, Field], tuple[Item, ...]]) -> Check:
+    def check(e: Exercise, f: Field, v: Value) -> str | None:
+        ids = [i.id for i in options(e, f)]
+        # isinstance first: a list or dict is unhashable and must be refused, not raise TypeError.
+        if not ids or (isinstance(v, str) and v in ids):
+            return None
+        return f"{v!r} is not one of {ids}"
+
+    return check
+
+
+def _recall_marks(e: Exercise, f: Field) -> tuple[Item, ...]:
+    # What was written from memory is free text; each item is marked with one of RECALL_MARKS.
+    return RECALL_MARKS if f.type == "text" and f.key != "recall" else ()
 
 
 @dataclass(frozen=True)
@@ -105,8 +159,8 @@ class Kind:
     """A row of the kinds table.
 
     `needs` names the Exercise attributes content must fill; `fields` lists the stored slots;
-    `complete` is the completion rule progress counts; `self_score` kinds keep snapshots and
-    are charted.
+    `complete` is the completion rule progress counts; `check` says what is wrong with a value
+    for one of its fields; `self_score` kinds keep snapshots and are charted.
     """
 
     name: str
@@ -114,6 +168,7 @@ class Kind:
     needs: frozenset[str]
     fields: Callable[[Exercise], tuple[Field, ...]]
     complete: Callable[[Exercise, Mapping[str, Value]], bool]
+    check: Check = _any_value
     self_score: bool = False
 
 
@@ -123,9 +178,10 @@ def _kind(
     needs: set[str],
     fields: Callable[[Exercise], tuple[Field, ...]],
     complete: Callable[[Exercise, Mapping[str, Value]], bool],
+    check: Check = _any_value,
     self_score: bool = False,
 ) -> Kind:
-    return Kind(name, description, frozenset(needs), fields, complete, self_score)
+    return Kind(name, description, frozenset(needs), fields, complete, check, self_score)
 
 
 KINDS: Mapping[str, Kind] = {
@@ -151,6 +207,7 @@ KINDS: Mapping[str, Kind] = {
             {"items", "scale"},
             _per_item("score"),
             _all(lambda e: tuple(i.id for i in e.items)),
+            _in_scale,
             self_score=True,
         ),
         _kind(
@@ -159,6 +216,7 @@ KINDS: Mapping[str, Kind] = {
             {"rows", "columns", "scale"},
             lambda e: _cells(e.rows, e.columns, "score"),
             _all(lambda e: tuple(f"{r.id}/{c.id}" for r in e.rows for c in e.columns)),
+            _in_scale,
             self_score=True,
         ),
         _kind(
@@ -174,6 +232,7 @@ KINDS: Mapping[str, Kind] = {
             {"items"},
             lambda e: (Field("choice", "text", e.title or "Choice"),),
             _all(lambda e: ("choice",)),
+            _one_of(lambda e, f: e.items),
         ),
         _kind(
             "action_plan",
@@ -194,6 +253,7 @@ KINDS: Mapping[str, Kind] = {
                 *_per_item("text")(e),
             ),
             _all(lambda e: ("recall", "revealed", *(i.id for i in e.items))),
+            _one_of(_recall_marks),
         ),
         _kind(
             "document",
@@ -212,3 +272,14 @@ def fields_of(exercise: Exercise) -> tuple[Field, ...]:
 
 def is_complete(exercise: Exercise, answers: Mapping[str, Value]) -> bool:
     return KINDS[exercise.kind].complete(exercise, answers)
+
+
+def check_answer(exercise: Exercise, key: str, value: Value) -> Field:
+    """The field `key` of `exercise` if `value` fits it (None clears), else an AnswerError."""
+    field = next((f for f in fields_of(exercise) if f.key == key), None)
+    if field is None:
+        raise AnswerError(f"{exercise.id} has no field {key!r}; expected one of its items")
+    problem = None if value is None else KINDS[exercise.kind].check(exercise, field, value)
+    if problem:
+        raise AnswerError(f"{exercise.id} · {field.label}: {problem}")
+    return field

@@ -149,6 +149,12 @@ class Unit:
     def lists(self) -> tuple[NamedList, ...]:
         return tuple(b for b in self.blocks if isinstance(b, NamedList))
 
+    def exercise(self, exercise_id: str) -> Exercise:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise KeyError(exercise_id)
+
 
 @dataclass(frozen=True)
 class Chapter:
@@ -172,11 +178,7 @@ class Chapter:
         raise KeyError(unit_id)
 
     def exercise(self, exercise_id: str) -> Exercise:
-        for unit in self.units:
-            for exercise in unit.exercises:
-                if exercise.id == exercise_id:
-                    return exercise
-        raise KeyError(exercise_id)
+        return self.unit_of(exercise_id).exercise(exercise_id)
 
     def unit_of(self, exercise_id: str) -> Unit:
         for unit in self.units:
@@ -190,6 +192,27 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Course:
+    """The whole course. Unit and exercise ids are unique across its chapters (content checks)."""
+
     title: str
     version: str
     chapters: tuple[Chapter, ...]
+
+    def chapter_of(self, unit_id: str) -> Chapter:
+        for chapter in self.chapters:
+            if any(u.id == unit_id for u in chapter.units):
+                return chapter
+        raise KeyError(unit_id)
+
+    def unit(self, unit_id: str) -> Unit:
+        return self.chapter_of(unit_id).unit(unit_id)
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self.unit_of(exercise_id).exercise(exercise_id)
+
+    def unit_of(self, exercise_id: str) -> Unit:
+        for chapter in self.chapters:
+            for unit in chapter.units:
+                if any(e.id == exercise_id for e in unit.exercises):
+                    return unit
+        raise KeyError(exercise_id)

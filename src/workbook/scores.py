@@ -5,24 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from statistics import mean
 
-from .kinds import Value
+from .kinds import Value, fields_of, score_of
 from .model import Exercise, Item
 
 __all__ = ["item_scores", "lowest", "ranked"]
 
 
-def _score(value: Value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def item_scores(exercise: Exercise, answers: Mapping[str, Value]) -> list[tuple[Item, float]]:
     """One score per scored item: a scale's items, or a matrix's columns averaged over its rows."""
     if exercise.kind == "score_scale":
-        pairs = [(i, _score(answers.get(i.id))) for i in exercise.items]
+        pairs = [(i, score_of(answers.get(i.id))) for i in exercise.items]
         return [(i, float(s)) for i, s in pairs if s is not None]
     out: list[tuple[Item, float]] = []
     for col in exercise.columns:
-        scored = [_score(answers.get(f"{row.id}/{col.id}")) for row in exercise.rows]
+        scored = [score_of(answers.get(f"{row.id}/{col.id}")) for row in exercise.rows]
         values = [s for s in scored if s is not None]
         if values:
             out.append((col, mean(values)))
@@ -31,10 +27,7 @@ def item_scores(exercise: Exercise, answers: Mapping[str, Value]) -> list[tuple[
 
 def lowest(exercise: Exercise, answers: Mapping[str, Value], count: int) -> list[Item] | None:
     """The `count` lowest-scored items (ties keep course order), or None until every cell is scored."""
-    keys = [i.id for i in exercise.items] or [
-        f"{r.id}/{c.id}" for r in exercise.rows for c in exercise.columns
-    ]
-    if any(_score(answers.get(k)) is None for k in keys):
+    if any(score_of(answers.get(f.key)) is None for f in fields_of(exercise)):
         return None  # "across the three handovers" means all of them: no verdict on a partial audit
     return [item for item, _ in ranked(exercise, item_scores(exercise, answers))[:count]]
 

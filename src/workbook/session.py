@@ -20,8 +20,8 @@ from typing import Literal
 from .content import load_course
 from .errors import AnswerError, StoreError, WorkbookError
 from .hub.sharing import SHARE_FIELD
-from .kinds import RECALL_MARKS, Field, Value, fields_of
-from .model import Chapter, Course, Exercise
+from .kinds import Field, Value, check_answer, filled
+from .model import Course, Exercise
 from .snapshots import SNAPSHOTS, in_effect, is_snapshot, snapshot_label
 from .store import Event, ParquetStore, Store, check_id, default_root, latest
 
@@ -58,7 +58,6 @@ class Session:
         debounce: float = DEBOUNCE_SECONDS,
     ) -> None:
         self.course = course
-        self.chapter: Chapter = course.chapters[0]
         self.store = store
         self.cohort = check_id(cohort, "cohort")
         self.learner = check_id(learner, "learner")
@@ -95,7 +94,7 @@ class Session:
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
-            return self.chapter.exercise(exercise_id)
+            return self.course.exercise(exercise_id)
         except KeyError:
             raise AnswerError(
                 f"No exercise {exercise_id!r} in this course: regenerate the notebooks with "
@@ -115,7 +114,7 @@ class Session:
         with self._lock:
             last: dict[str, dt.datetime] = {}
             for (e, s, _), ev in self._latest.items():
-                if e == exercise_id and ev.value is not None:
+                if e == exercise_id and filled(ev.value):
                     last[s] = max(last.get(s, ev.saved_at), ev.saved_at)
         return sorted(last, key=lambda s: last[s])
 
@@ -146,7 +145,7 @@ class Session:
         for ev in events:
             out.setdefault(ev.exercise_id, {})[ev.field] = ev.value
         for exercise_id in out:
-            exercise = self.chapter.exercise(exercise_id) if self._known(exercise_id) else None
+            exercise = self.course.exercise(exercise_id) if self._known(exercise_id) else None
             if exercise is not None and exercise.snapshots:
                 snapshot = in_effect(exercise, self.by_snapshot(exercise_id))
                 out[exercise_id] = self.answers(exercise_id, snapshot or "")
@@ -154,7 +153,7 @@ class Session:
 
     def _known(self, exercise_id: str) -> bool:
         try:
-            self.chapter.exercise(exercise_id)
+            self.course.exercise(exercise_id)
         except KeyError:
             return False  # saved against an older course: kept in the store, not shown
         return True
@@ -168,16 +167,11 @@ class Session:
 
     # writing ---------------------------------------------------------------------------------
 
-    def field(self, exercise: Exercise, key: str) -> Field:
-        if key == SHARE_FIELD:  # the "Share with my facilitator" toggle of any exercise
-            return Field(SHARE_FIELD, "flag", "Share with my facilitator")
-        for f in fields_of(exercise):
-            if f.key == key:
-                return f
-        raise AnswerError(f"{exercise.id} has no field {key!r}; expected one of its items")
-
     def check(self, exercise: Exercise, key: str, value: Value, snapshot: str) -> Field:
-        f = self.field(exercise, key)
+        if key == SHARE_FIELD:  # the "Share with my facilitator" toggle of any exercise
+            f = Field(SHARE_FIELD, "flag", "Share with my facilitator")
+        else:
+            f = check_answer(exercise, key, value)  # the kind's own rules for its fields
         if snapshot and not is_snapshot(snapshot):
             raise AnswerError(
                 f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD"
@@ -186,22 +180,6 @@ class Session:
             raise AnswerError(
                 f"{exercise.id} is not a self-score: it keeps one answer, not snapshots"
             )
-        if value is None:
-            return f
-        if f.type == "score":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise AnswerError(f"{exercise.id} · {f.label}: a score must be a whole number")
-            assert exercise.scale is not None
-            if not exercise.scale.min <= value <= exercise.scale.max:
-                raise AnswerError(
-                    f"{exercise.id} · {f.label}: {value} is outside {exercise.scale.min}–{exercise.scale.max}"
-                )
-        elif exercise.kind == "choice" and value not in {i.id for i in exercise.items}:
-            raise AnswerError(f"{exercise.id}: {value!r} is not one of the choices")
-        elif exercise.kind == "recall_check" and f.type == "text" and key != "recall":
-            marks = [m.id for m in RECALL_MARKS]
-            if value not in marks:
-                raise AnswerError(f"{exercise.id} · {f.label}: {value!r} is not one of {marks}")
         return f
 
     def set(self, exercise_id: str, key: str, value: Value, snapshot: str = "") -> None:

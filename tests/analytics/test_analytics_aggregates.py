@@ -19,6 +19,7 @@ from workbook.analytics import (
     summarise,
 )
 from workbook.content import load_course
+from workbook.kinds import Value
 from workbook.progress import progress
 from workbook.store import ParquetStore
 
@@ -80,10 +81,10 @@ def test_completion_counts_what_each_learners_progress_says(demo_store: Path) ->
     expected: dict[tuple[str, str], int] = {}
     for cohort, learner in store.learners():
         mine = answers(demo_store / "events" / f"cohort={cohort}" / f"learner={learner}")
-        merged: dict[str, dict[str, object]] = {}
-        for r in mine.sort_values("saved_at").itertuples():
-            merged.setdefault(r.exercise, {})[r.item] = r.value
-        for unit in progress(CHAPTER, merged).units:  # type: ignore[arg-type]
+        merged: dict[str, dict[str, Value]] = {}
+        for r in mine.sort_values("saved_at").to_dict("records"):
+            merged.setdefault(str(r["exercise"]), {})[str(r["item"])] = r["value"]
+        for unit in progress(CHAPTER, merged).units:
             expected[(cohort, unit.unit.id)] = expected.get((cohort, unit.unit.id), 0) + unit.done
     got = {(r.cohort, r.unit): r.completed for r in table.itertuples()}
     assert got == expected

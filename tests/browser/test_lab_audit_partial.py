@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 from workbook import load_course
@@ -13,7 +14,7 @@ _AUDIT = load_course().chapters[0].exercise("m06.audit")
 HANDOVERS = [[4, 3, 1, 5, 2], [5, 4, 2, 4, 3], [3, 4, 2, 5, 1]]  # Unified Messaging lowest
 
 
-def test_lowest_area_waits_for_all_three_handovers(lab) -> None:
+def test_lowest_area_waits_for_all_three_handovers(lab: Lab) -> None:
     lab.open_and_run("module-06-coordination.ipynb", "m06.audit", "m06.focus")
     derived = lab.exercise("m06.focus").locator(".wb-derived")
     expect(lab.exercise("m06.audit").locator(".widget-toggle-buttons")).to_have_count(15)

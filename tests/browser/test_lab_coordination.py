@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 from workbook import load_course
@@ -26,7 +27,7 @@ def cells(matrix: list[list[int]]) -> dict[str, int]:
     }
 
 
-def test_module_6_audit_names_the_lowest_area(lab) -> None:
+def test_module_6_audit_names_the_lowest_area(lab: Lab) -> None:
     lab.open_and_run("module-06-coordination.ipynb", "m06.audit", "m06.focus")
     derived = lab.exercise("m06.focus").locator(".wb-derived")
     expect(derived).to_contain_text("Score every item")
@@ -47,7 +48,7 @@ def test_module_6_audit_names_the_lowest_area(lab) -> None:
     expect(unit).to_have_text("This module: done ✓")
 
 
-def test_homework_3_plan_targets_the_lowest_area(lab) -> None:
+def test_homework_3_plan_targets_the_lowest_area(lab: Lab) -> None:
     lab.open_and_run("homework-3-coordination-audit.ipynb", "hw3.audit", "hw3.plan")
     plan = lab.exercise("hw3.plan")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ARTIFACTS
-from playwright.sync_api import expect
+from conftest import ARTIFACTS, Lab
+from playwright.sync_api import Locator, expect
 
 from workbook import load_course
 from workbook.widgets.parts import NOT_SCORED
@@ -35,7 +35,7 @@ def cells(matrix: list[list[int]]) -> dict[str, int]:
     }
 
 
-def shot(lab, name: str) -> None:
+def shot(lab: Lab, name: str) -> None:
     """For looking at: test-artifacts/design/<name>-<width>.png."""
     folder = ARTIFACTS / "design"
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,12 +43,12 @@ def shot(lab, name: str) -> None:
     lab.page.screenshot(path=folder / f"{name}-{width}.png")
 
 
-def no_sideways_scroll(locator) -> None:
+def no_sideways_scroll(locator: Locator) -> None:
     overflow = locator.evaluate("(el) => el.scrollWidth - el.clientWidth")
     assert overflow <= 1, f"{overflow}px wider than its box"
 
 
-def test_audit_grid_marks_the_choice_and_averages_each_area(lab) -> None:
+def test_audit_grid_marks_the_choice_and_averages_each_area(lab: Lab) -> None:
     lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
     audit = lab.exercise("m06.audit")
     expect(audit.locator(".wb-grid-item")).to_have_text([c.label for c in _AUDIT.columns])
@@ -81,7 +81,7 @@ def test_audit_grid_marks_the_choice_and_averages_each_area(lab) -> None:
     shot(lab, "audit-grid")
 
 
-def test_homework_3_starts_from_the_module_6_audit(lab) -> None:
+def test_homework_3_starts_from_the_module_6_audit(lab: Lab) -> None:
     lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
     with lab.saving("m06.audit"):
         lab.score_cells("m06.audit", cells(RETAKE))
@@ -102,7 +102,7 @@ def test_homework_3_starts_from_the_module_6_audit(lab) -> None:
     expect(lab.exercise("hw3.plan").locator(".wb-derived")).to_contain_text(LOWEST)
 
 
-def test_a_checklist_ticks_when_its_label_is_clicked(lab) -> None:
+def test_a_checklist_ticks_when_its_label_is_clicked(lab: Lab) -> None:
     lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
     label = _CHAPTER.exercise("m07.readiness").items[2].label
     with lab.saving("m07.readiness"):
@@ -112,7 +112,7 @@ def test_a_checklist_ticks_when_its_label_is_clicked(lab) -> None:
         expect(box).to_be_checked(checked=n == 2)
 
 
-def test_sliders_say_not_scored_yet_and_text_wraps_in_a_proportional_font(lab) -> None:
+def test_sliders_say_not_scored_yet_and_text_wraps_in_a_proportional_font(lab: Lab) -> None:
     lab.open_and_run("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
     readouts = lab.exercise("m03.skills").locator(".widget-readout")
     expect(readouts).to_have_count(len(_CHAPTER.exercise("m03.skills").items))
@@ -138,7 +138,7 @@ def test_sliders_say_not_scored_yet_and_text_wraps_in_a_proportional_font(lab) -
 
 
 @pytest.mark.parametrize("width", [800])
-def test_narrow_window_stacks_the_grid_without_sideways_scroll(lab, width: int) -> None:
+def test_narrow_window_stacks_the_grid_without_sideways_scroll(lab: Lab, width: int) -> None:
     lab.page.set_viewport_size({"width": width, "height": 1000})
     lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
     lab.command("application:toggle-left-area")  # the widest an 800 px notebook gets

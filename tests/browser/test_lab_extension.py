@@ -10,8 +10,8 @@ import subprocess
 import time
 
 import pytest
-from conftest import ROOT
-from playwright.sync_api import expect
+from conftest import ROOT, Lab
+from playwright.sync_api import Dialog, expect
 
 from workbook import load_course
 from workbook.generate import render
@@ -22,12 +22,12 @@ NOTEBOOK = "module-04-account-management-team.ipynb"
 EXERCISE = "m04.gap"
 
 
-def _answer(lab, exercise_id: str) -> object:
+def _answer(lab: Lab, exercise_id: str) -> object:
     """What the learner's store holds for a free-text exercise (None when nothing)."""
     return lab.server.answers(exercise_id).get("text")
 
 
-def test_a_module_opened_fresh_shows_its_widgets_and_saved_answers(lab) -> None:
+def test_a_module_opened_fresh_shows_its_widgets_and_saved_answers(lab: Lab) -> None:
     lab.server.save_answer(EXERCISE, "text", "They never hear about the first week")
     lab.open(NOTEBOOK)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
@@ -53,7 +53,7 @@ def test_a_module_opened_fresh_shows_its_widgets_and_saved_answers(lab) -> None:
     expect(notebook.locator(".jp-MarkdownCell:not(.jp-mod-rendered)")).to_have_count(0)
 
 
-def test_after_a_restart_widgets_come_back_and_nothing_typed_is_lost(lab) -> None:
+def test_after_a_restart_widgets_come_back_and_nothing_typed_is_lost(lab: Lab) -> None:
     lab.open(NOTEBOOK)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
@@ -92,9 +92,14 @@ def test_after_a_restart_widgets_come_back_and_nothing_typed_is_lost(lab) -> Non
     assert _answer(lab, EXERCISE) == "After the restart"
 
 
-def test_closing_a_worked_notebook_asks_nothing_and_shuts_its_kernel(lab) -> None:
+def test_closing_a_worked_notebook_asks_nothing_and_shuts_its_kernel(lab: Lab) -> None:
     dialogs: list[str] = []
-    lab.page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    lab.page.on("dialog", dismiss)
     lab.open(NOTEBOOK)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
@@ -118,7 +123,7 @@ def test_closing_a_worked_notebook_asks_nothing_and_shuts_its_kernel(lab) -> Non
     assert dialogs == [], f"the browser asked before leaving: {dialogs}"
 
 
-def test_a_session_leaves_the_notebooks_as_generated(lab) -> None:
+def test_a_session_leaves_the_notebooks_as_generated(lab: Lab) -> None:
     served = lab.server.root
     shutil.copy(ROOT / ".gitignore", served)  # the repository's rules (Jupyter's checkpoints)
     subprocess.run(["git", "init", "-q"], cwd=served, check=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 from workbook import load_course
@@ -22,7 +23,7 @@ STANDARD = [
 HW2 = "homework-2-handover-standard.ipynb"
 
 
-def test_module_7_ticked_conditions_save_and_come_back(lab) -> None:
+def test_module_7_ticked_conditions_save_and_come_back(lab: Lab) -> None:
     lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
     readiness = lab.exercise("m07.readiness")
     expect(readiness).to_contain_text(CONDITIONS[0])
@@ -43,7 +44,7 @@ def test_module_7_ticked_conditions_save_and_come_back(lab) -> None:
     expect(lab.status("m07.readiness")).to_have_text("Your answers are back · saves automatically")
 
 
-def test_homework_2_handover_standard_is_back_after_reopening(lab) -> None:
+def test_homework_2_handover_standard_is_back_after_reopening(lab: Lab) -> None:
     lab.open_and_run(HW2, "hw2.standard")
     standard = lab.exercise("hw2.standard")
     expect(standard.locator("h4")).to_have_text(SECTIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 from workbook import load_course
@@ -10,7 +11,7 @@ from workbook import load_course
 pytestmark = pytest.mark.browser
 
 
-def test_fresh_index_shows_the_course_and_no_progress(lab) -> None:
+def test_fresh_index_shows_the_course_and_no_progress(lab: Lab) -> None:
     chapter = load_course().chapters[0]
     lab.open("index.ipynb")
     notebook = lab.notebook

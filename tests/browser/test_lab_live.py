@@ -4,6 +4,7 @@ with no re-run."""
 from __future__ import annotations
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -12,8 +13,8 @@ INDEX = "index.ipynb"
 MODULE_3 = "module-03-onboarding-team.ipynb"
 
 
-def execution_counts(lab, path: str) -> list[int | None]:
-    return lab.page.evaluate(
+def execution_counts(lab: Lab, path: str) -> list[int | None]:
+    counts: list[int | None] = lab.page.evaluate(
         """(path) => {
             const panel = [...window.jupyterapp.shell.widgets('main')]
                 .find((w) => w.context?.path === path);
@@ -27,9 +28,10 @@ def execution_counts(lab, path: str) -> list[int | None]:
         }""",
         path,
     )
+    return counts
 
 
-def test_index_progress_follows_a_save_in_module_3_without_a_rerun(lab) -> None:
+def test_index_progress_follows_a_save_in_module_3_without_a_rerun(lab: Lab) -> None:
     lab.open(INDEX)
     lab.run_all()
     index = lab.page.locator(".jp-NotebookPanel", has=lab.page.locator(".wb-progress-done"))

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ FIRST_ACTIONS = ["Plan each week on Monday", "Teach back after every demo"]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "test-artifacts" / "my-progress.png"
 
 
-def _derived(lab, lowest: tuple[str, str], note: str) -> None:
+def _derived(lab: Lab, lowest: tuple[str, str], note: str) -> None:
     actions = lab.exercise("m03.skill-actions")
     expect(actions.locator(".wb-derived")).to_have_text(
         f"Your two lowest skills: {lowest[0]} and {lowest[1]}"
@@ -30,7 +31,7 @@ def _derived(lab, lowest: tuple[str, str], note: str) -> None:
     )
 
 
-def _score_some(lab, scores: list[int]) -> None:
+def _score_some(lab: Lab, scores: list[int]) -> None:
     """The first len(scores) sliders, from "–", one arrow key per step."""
     sliders = lab.exercise("m03.skills").locator(".widget-slider")
     for n, target in enumerate(scores):
@@ -41,12 +42,12 @@ def _score_some(lab, scores: list[int]) -> None:
         expect(sliders.nth(n).locator(".widget-readout")).to_have_text(str(target))
 
 
-def _actions(lab) -> list[str]:
+def _actions(lab: Lab) -> list[str]:
     areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
     return [a.input_value() for a in areas.all()]
 
 
-def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab) -> None:
+def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab: Lab) -> None:
     lab.open_and_run(MODULE, "m03.skills", "m03.skill-actions")
     skills = lab.exercise("m03.skills")
     guide, menu = skills.locator(".wb-snapshot-guide"), skills.locator(".wb-snapshot select")

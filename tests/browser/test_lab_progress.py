@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def test_index_counts_finished_modules_and_homework(lab) -> None:
+def test_index_counts_finished_modules_and_homework(lab: Lab) -> None:
     # Module 3 done: every skill scored, both actions written.
     lab.open_and_run("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
     with lab.saving("m03.skills"):

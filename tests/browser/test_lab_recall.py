@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import LEARNER
+from conftest import LEARNER, Lab
 from playwright.sync_api import expect
 
 from workbook import load_course
@@ -21,7 +21,7 @@ MARKS = ["Got it"] * 5 + ["Got it wrong", "Missed", "Got it"]
 MARK_IDS = {"Got it": "got-it", "Got it wrong": "wrong", "Missed": "missed"}
 
 
-def test_recall_check_end_to_end(lab) -> None:
+def test_recall_check_end_to_end(lab: Lab) -> None:
     lab.open_and_run(NOTEBOOK, "m05.recall")
     recall = lab.exercise("m05.recall")
     marks = recall.locator(".widget-toggle-buttons")

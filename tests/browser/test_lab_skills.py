@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import Lab
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -18,18 +19,20 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Customer empathy, Attention to detail
 
 
-def open_module(lab) -> None:
+def open_module(lab: Lab) -> None:
     lab.open_and_run(NOTEBOOK, "m03.skills", "m03.skill-actions")
 
 
-def answer_everything(lab, scores: list[int], actions: list[str]) -> None:
+def answer_everything(lab: Lab, scores: list[int], actions: list[str]) -> None:
     with lab.saving("m03.skills"):
         lab.score_sliders("m03.skills", scores)
     with lab.saving("m03.skill-actions"):
         lab.write("m03.skill-actions", actions)
 
 
-def expect_answers(lab, scores: list[int], actions: list[str], lowest: tuple[str, str]) -> None:
+def expect_answers(
+    lab: Lab, scores: list[int], actions: list[str], lowest: tuple[str, str]
+) -> None:
     skills = lab.exercise("m03.skills")
     expect(skills.locator(".widget-slider .widget-readout")).to_have_text([str(s) for s in scores])
     areas = lab.exercise("m03.skill-actions").locator(".widget-textarea textarea")
@@ -44,7 +47,7 @@ def expect_answers(lab, scores: list[int], actions: list[str], lowest: tuple[str
     expect(lab.progress("unit")).to_have_text("This module: done ✓")
 
 
-def test_score_and_reflect_saves_and_names_the_two_lowest(lab) -> None:
+def test_score_and_reflect_saves_and_names_the_two_lowest(lab: Lab) -> None:
     open_module(lab)
     actions = lab.exercise("m03.skill-actions")
     derived = actions.locator(".wb-derived")
@@ -76,7 +79,7 @@ def test_score_and_reflect_saves_and_names_the_two_lowest(lab) -> None:
     expect(lab.notebook.locator(".wb-problem")).to_have_count(0)
 
 
-def test_restart_kernel_brings_every_answer_back(lab) -> None:
+def test_restart_kernel_brings_every_answer_back(lab: Lab) -> None:
     scores = [4, 2, 9, 8, 6, 7, 5, 3]
     actions = ["Shadow the best writer on the team", "Proof-read every welcome email"]
     open_module(lab)
@@ -88,7 +91,7 @@ def test_restart_kernel_brings_every_answer_back(lab) -> None:
 
 
 @pytest.mark.parametrize("kernel", ["kept running", "shut down"], ids=["same-kernel", "next-day"])
-def test_close_and_reopen_shows_no_dead_widgets_and_restores(lab, kernel: str) -> None:
+def test_close_and_reopen_shows_no_dead_widgets_and_restores(lab: Lab, kernel: str) -> None:
     scores, actions, lowest = {
         "kept running": (
             [9, 5, 6, 2, 8, 4, 7, 10],

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def as_user(user: str, action: Callable[[], None]) -> int:
+def as_user(user: str, action: Callable[[], object]) -> int:
     """Run `action` in a child process with `user`'s uid, gid and groups; its exit status is
     0, or the errno of the OSError it raised (modules are already loaded: no exec needed)."""
     info = pwd.getpwnam(user)

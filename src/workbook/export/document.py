@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from ..kinds import RECALL_MARKS, RECALL_REVIEW, Field, Value, fields_of
+from ..kinds import RECALL_MARKS, RECALL_REVIEW, Field, Value, answered, fields_of
 from ..model import Chapter, Course, Exercise, Item, Scale
 from ..progress import progress
 from ..scores import lowest
@@ -286,7 +286,7 @@ def _page(chapter: Chapter, e: Exercise, answers: Answers) -> ExercisePage:
         derived=derived,
         scale=_scale(e.scale),
         parts=PARTS[e.kind](e, mine, headings),
-        answered=any(v is not None and v is not False for s in mine.values() for v in s.values()),
+        answered=any(answered(s) for s in mine.values()),
         required=e.required,
     )
 

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import ipywidgets as w
 
 from ..errors import WorkbookError
+from ..kinds import Value
+from ..model import Chapter
 from ..progress import progress, unit_progress
 from ..session import Session, current
 from ..watch import watch
 from .style import problem, stylesheet
 
+Answers = Mapping[str, Mapping[str, Value]]
 
-def _progress_html(session: Session, unit_id: str | None) -> str:
-    answers = session.all_answers()
-    overall = progress(session.chapter, answers)
+
+def _chapter_html(chapter: Chapter, answers: Answers, unit_id: str | None) -> str:
+    overall = progress(chapter, answers)
     text = (
-        f"<b>Chapter {session.chapter.number} progress</b> &nbsp; "
+        f"<b>Chapter {chapter.number} progress</b> &nbsp; "
         f'<span class="wb-progress-summary">{overall.summary}</span> &nbsp; '
         f'<span class="wb-progress-detail">{overall.detail}</span>'
         f'<div class="wb-bar"><div style="width:{overall.percent}%"></div></div>'
@@ -28,19 +31,32 @@ def _progress_html(session: Session, unit_id: str | None) -> str:
         listed = " · ".join(done) if done else "nothing yet: start with Module 1"
         text += f'<span class="wb-progress-done">Done: {html.escape(listed)}</span>'
     else:
-        unit = unit_progress(session.chapter.unit(unit_id), answers)
+        unit = unit_progress(chapter.unit(unit_id), answers)
         state = "done ✓" if unit.done else f"{unit.complete} of {unit.required} exercises complete"
         text += f'<span class="wb-unit-progress">This {unit.unit.label.split()[0].lower()}: {state}</span>'
+    return text
+
+
+def _progress_html(session: Session, unit_id: str | None) -> str:
+    """A unit's chapter and the unit; without a unit, every chapter of the course."""
+    answers = session.all_answers()
+    course = session.course
+    chapters = course.chapters if unit_id is None else (course.chapter_of(unit_id),)
+    text = "<br>".join(_chapter_html(c, answers, unit_id) for c in chapters)
     return f"<div>{text}<br><small>Saving locally · {session.where}</small></div>"
 
 
 def _table_html(session: Session) -> str:
-    result = progress(session.chapter, session.all_answers())
-    rows = "".join(
-        f"<tr><td>{html.escape(u.unit.label)}</td><td>{html.escape(u.unit.title)}</td>"
-        f"<td>{'✓ done' if u.done else f'{u.complete}/{u.required}'}</td></tr>"
-        for u in result.units
-    )
+    answers = session.all_answers()
+    rows = ""
+    for chapter in session.course.chapters:
+        if len(session.course.chapters) > 1:
+            rows += f"<tr><th colspan=3>Chapter {chapter.number}</th></tr>"
+        rows += "".join(
+            f"<tr><td>{html.escape(u.unit.label)}</td><td>{html.escape(u.unit.title)}</td>"
+            f"<td>{'✓ done' if u.done else f'{u.complete}/{u.required}'}</td></tr>"
+            for u in progress(chapter, answers).units
+        )
     return f"<table><tr><th></th><th>Title</th><th>Exercises</th></tr>{rows}</table>"
 
 
@@ -66,7 +82,7 @@ def progress_bar(unit_id: str | None = None) -> w.Widget:
     try:
         session = current()
         if unit_id is not None:
-            session.chapter.unit(unit_id)
+            session.course.unit(unit_id)
     except WorkbookError as error:
         return problem(error)
     except KeyError:

@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import WorkbookError
-from ..kinds import Value
+from ..kinds import Value, answered
 from ..model import Exercise
 from ..scores import lowest
 from ..session import Session, Status, current
@@ -77,8 +77,8 @@ class ExerciseView:
         if exercise.derive is not None:
             parts += [self.derived, self.derived_note]
             self.derive()
-        answered = _has_answers(session.answers(exercise.id, self.snapshot))
-        if not answered and _has_answers(self._draft()):
+        answers_back = answered(session.answers(exercise.id, self.snapshot))
+        if not answers_back and answered(self._draft()):
             parts.append(self._start_button())
         self.status.value = status_html(self._resting_status())
         share = share_toggle(session, exercise)
@@ -89,7 +89,7 @@ class ExerciseView:
         self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
 
     def _start_button(self) -> w.Button:
-        source = self.session.chapter.unit_of(self.exercise.start_from)
+        source = self.session.course.unit_of(self.exercise.start_from)
         button = w.Button(
             description=f"Start from my answers in {source.label}",
             icon="copy",
@@ -147,7 +147,7 @@ class ExerciseView:
             )
 
     def _resting_status(self) -> str:
-        if _has_answers(self.session.answers(self.exercise.id, self.snapshot)):
+        if answered(self.session.answers(self.exercise.id, self.snapshot)):
             return "Your answers are back · saves automatically"
         if self.exercise.snapshots and self._states():
             return f"Not scored yet as {snapshot_label(self.snapshot)} · saves automatically"
@@ -230,10 +230,6 @@ class ExerciseView:
         for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
             row = next(r for r in self.exercise.rows if r.id == row_id)
             label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
-
-
-def _has_answers(answers: dict[str, Value]) -> bool:
-    return any(v not in (None, "", False) for v in answers.values())
 
 
 _views: dict[str, ExerciseView] = {}

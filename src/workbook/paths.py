@@ -1,0 +1,58 @@
+"""Where the course lives: a checkout's `content/` and `notebooks/`, else the copies in the wheel.
+
+Developers edit the checkout's folders (the source of truth); an installed wheel carries copies
+under `workbook/data/` (see `force-include` in pyproject.toml), so `pip install` is all a
+laptop or a hub image needs. `WORKBOOK_CONTENT` points at any other content folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+__all__ = ["checkout", "content_root", "copy_notebooks", "notebooks_root", "shipped"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def checkout() -> Path | None:
+    """The source checkout this package runs from (src layout, editable install), if any."""
+    root = _PACKAGE.parents[1]
+    is_checkout = (root / "pyproject.toml").is_file() and (
+        root / "content" / "course.yaml"
+    ).is_file()
+    return root if is_checkout else None
+
+
+def shipped() -> Path:
+    """The folder holding the wheel's copies of `content/` and `notebooks/`."""
+    return _PACKAGE / "data"
+
+
+def content_root() -> Path:
+    """WORKBOOK_CONTENT, else the checkout's content/, else the content shipped in the wheel."""
+    if env := os.environ.get("WORKBOOK_CONTENT"):
+        return Path(env).expanduser()
+    root = checkout()
+    return root / "content" if root else shipped() / "content"
+
+
+def notebooks_root() -> Path:
+    """The notebooks that go with :func:`content_root`: the `notebooks/` folder beside it."""
+    return content_root().parent / "notebooks"
+
+
+def copy_notebooks(source: Path, folder: Path) -> list[str]:
+    """Copy the notebooks missing from `folder`; return their names.
+
+    A notebook already there is left alone: it may be the learner's, and answers never live in
+    notebooks, so an older copy loses nothing.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for notebook in sorted(source.glob("*.ipynb")):
+        if not (folder / notebook.name).exists():
+            shutil.copyfile(notebook, folder / notebook.name)
+            copied.append(notebook.name)
+    return copied

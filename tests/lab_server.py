@@ -1,0 +1,67 @@
+"""Start `workbook lab` as a real server on a free port, and ask it for a notebook."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+TOKEN = "t" * 32
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def lab_contents(
+    workbook: Path,
+    notebook: str,
+    env: Mapping[str, str],
+    extra: Sequence[str] = (),
+    cwd: Path | None = None,
+) -> dict[str, Any]:
+    """Run `workbook lab`, wait until it serves `notebook`, return its contents model, stop it."""
+    port = free_port()
+    args = [
+        str(workbook),
+        "lab",
+        *extra,
+        f"--port={port}",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={TOKEN}",
+    ]
+    server = subprocess.Popen(
+        args,
+        env=dict(env),
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        url = f"http://127.0.0.1:{port}/api/contents/{notebook}?token={TOKEN}&content=0"
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as reply:
+                    model: dict[str, Any] = json.load(reply)
+                    return model
+            except OSError:
+                assert server.poll() is None, "workbook lab exited"
+                assert time.monotonic() < deadline, "workbook lab did not answer in 60 s"
+                time.sleep(0.3)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

@@ -9,6 +9,8 @@ import pytest
 from conftest import Lab
 from playwright.sync_api import expect
 
+from workbook.widgets.parts import NOT_SCORED
+
 pytestmark = pytest.mark.browser
 
 MODULE = "module-03-onboarding-team.ipynb"
@@ -32,7 +34,7 @@ def _derived(lab: Lab, lowest: tuple[str, str], note: str) -> None:
 
 
 def _score_some(lab: Lab, scores: list[int]) -> None:
-    """The first len(scores) sliders, from "–", one arrow key per step."""
+    """The first len(scores) sliders, from unscored, one arrow key per step."""
     sliders = lab.exercise("m03.skills").locator(".widget-slider")
     for n, target in enumerate(scores):
         handle = sliders.nth(n).locator(".noUi-handle")
@@ -69,7 +71,7 @@ def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab: Lab) -> None:
     # Last day: the sliders start empty, each with the First day score beside it.
     menu.select_option(label="Last day")
     readouts = skills.locator(".widget-slider .widget-readout")
-    expect(readouts).to_have_text(["–"] * 8)
+    expect(readouts).to_have_text([NOT_SCORED] * 8)
     expect(skills.locator(".wb-earlier")).to_have_text([f"First day: {s}" for s in FIRST])
     expect(lab.status("m03.skills")).to_have_text(
         "Not scored yet as Last day · saves automatically"
@@ -88,8 +90,7 @@ def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab: Lab) -> None:
     assert _actions(lab) == FIRST_ACTIONS
 
     # Coming back opens on the complete First day, not on a mostly blank Last day.
-    lab.restart_kernel()
-    lab.run_all()
+    lab.restart_kernel()  # the extension runs the notebook again by itself
     expect(menu.locator("option:checked")).to_have_text("First day ✓")
     expect(readouts).to_have_text([str(s) for s in FIRST])
     _derived(
@@ -100,7 +101,7 @@ def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab: Lab) -> None:
 
     # Finishing the retake moves the two lowest, with their own (empty) action rows.
     menu.select_option(label="Last day · 3 of 8 scored")
-    expect(readouts).to_have_text([str(s) for s in LAST[:3]] + ["–"] * 5)
+    expect(readouts).to_have_text([str(s) for s in LAST[:3]] + [NOT_SCORED] * 5)
     with lab.saving("m03.skills"):
         lab.score_sliders("m03.skills", LAST)
     expect(guide).to_have_text("You scored this on First day and Last day")

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from workbook import load_course
+from workbook.analytics.notebook import NAME as ANALYTICS
 from workbook.cli import main
 from workbook.generate import build, notebook_name, render
 from workbook.model import Course
@@ -32,8 +33,11 @@ def test_committed_notebooks_are_current(course: Course) -> None:
 
 def test_every_notebook_is_valid_with_stable_ids_and_hidden_code(course: Course) -> None:
     names = [nb.name for nb in render(course)]
-    assert len(names) == 14  # index, 8 modules, 3 homework, my progress, facilitator
+    # index, 8 modules, 3 homework, my progress, facilitator, cohort analytics
+    assert len(names) == 15
     for nb in render(course):
+        if nb.name == ANALYTICS:
+            continue  # analysts read and change its code: shown, tested below
         node = nbformat.reads(nb.text, as_version=4)
         nbformat.validate(node)
         assert "timestamp" not in nb.text and 'execution_count": 1' not in nb.text
@@ -49,6 +53,15 @@ def test_every_notebook_is_valid_with_stable_ids_and_hidden_code(course: Course)
                 caption, call = cell.source.split("\n")
                 assert caption.startswith("# ") and call.startswith("import workbook; workbook.")
                 assert cell.outputs == []
+
+
+def test_the_analyst_notebook_shows_its_code(course: Course) -> None:
+    text = next(nb.text for nb in render(course) if nb.name == ANALYTICS)
+    node = nbformat.reads(text, as_version=4)
+    code = [c for c in node.cells if c.cell_type == "code"]
+    assert code and all("jupyter" not in c.metadata for c in code)
+    assert all(c.id.startswith("cohort-analytics-") for c in node.cells)
+    assert "import workbook.analytics as wa" in code[0].source
 
 
 def test_each_exercise_has_exactly_one_cell(course: Course) -> None:

@@ -16,6 +16,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .analytics import notebook as analytics
 from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
 
 __all__ = [
@@ -104,9 +105,10 @@ class _Cells:
         cell.metadata = {"tags": [WITHOUT_EXTENSION_TAG]}
         self.cells.append(cell)
 
-    def code(self, source: str) -> None:
+    def code(self, source: str, *, hidden: bool = True) -> None:
         cell = new_code_cell(source, id=self._id())
-        cell.metadata = copy.deepcopy(_CODE_METADATA)
+        if hidden:
+            cell.metadata = copy.deepcopy(_CODE_METADATA)
         self.cells.append(cell)
 
 
@@ -241,8 +243,9 @@ def _facilitator_cells(course: Course) -> list[NotebookNode]:
     return cells.cells
 
 
-def _notebook(cells: list[NotebookNode], title: str) -> str:
-    metadata = {**_METADATA, MARKER: {"title": title}}
+def _notebook(cells: list[NotebookNode], title: str, *, code_shown: bool = False) -> str:
+    # `code: shown` tells the save hook this notebook's code is not hidden (the analyst's).
+    metadata = {**_METADATA, MARKER: {"title": title, **({"code": "shown"} if code_shown else {})}}
     nb = new_notebook(cells=cells, metadata=metadata)
     nbformat.validate(nb)
     # What Jupyter's own save writes (`nbformat.write` ends the file with a newline), so a
@@ -264,6 +267,7 @@ def normalise(notebook: dict[str, Any]) -> None:
     real edit still shows as a change.
     """
     notebook["metadata"] = {**_METADATA, MARKER: notebook["metadata"][MARKER]}
+    shown = notebook["metadata"][MARKER].get("code") == "shown"
     notebook["nbformat"], notebook["nbformat_minor"] = 4, 5
     for cell in notebook.get("cells", []):
         keys = _CELL_KEYS.get(cell.get("cell_type", ""))
@@ -271,7 +275,7 @@ def normalise(notebook: dict[str, Any]) -> None:
             continue
         tags = [t for t in cell.get("metadata", {}).get("tags", []) if t == WITHOUT_EXTENSION_TAG]
         if cell["cell_type"] == "code":
-            cell["metadata"] = copy.deepcopy(_CODE_METADATA)
+            cell["metadata"] = {} if shown else copy.deepcopy(_CODE_METADATA)
             cell["outputs"], cell["execution_count"] = [], None
         else:
             cell["metadata"] = {"tags": tags} if tags else {}
@@ -292,6 +296,20 @@ def render(course: Course) -> Iterator[GeneratedNotebook]:
     yield GeneratedNotebook(
         "facilitator.ipynb", _notebook(_facilitator_cells(course), _FACILITATOR_TITLE)
     )
+    yield GeneratedNotebook(
+        analytics.NAME, _notebook(_analytics_cells(), analytics.TITLE, code_shown=True)
+    )
+
+
+def _analytics_cells() -> list[NotebookNode]:
+    """The analyst starter: code shown, since analysts read and change it."""
+    cells = _Cells("cohort-analytics")
+    for kind, source in analytics.CELLS:
+        if kind == "md":
+            cells.md(source)
+        else:
+            cells.code(source, hidden=False)
+    return cells.cells
 
 
 def stale(notebooks: Iterable[GeneratedNotebook], folder: Path) -> list[str]:

@@ -83,3 +83,18 @@ def test_tidy_frame_columns_and_types(demo_store: Path) -> None:
     assert kinds == {"str", "int", "bool", "date"}
     key = ["cohort", "learner", "exercise", "item", "snapshot"]
     assert not frame.duplicated(key).any()
+
+
+@pytest.mark.parametrize("history", [False, True], ids=["latest", "history"])
+def test_a_learners_frame_is_the_one_workbook_answers_builds(
+    demo_store: Path, history: bool
+) -> None:
+    """The scan of many stores and the single-learner builder charts use give the same frame."""
+    from workbook.answers import learner_answers
+
+    store = ParquetStore(demo_store)
+    cohort, learner = store.learners()[3]
+    folder = demo_store / "events" / f"cohort={cohort}" / f"learner={learner}"
+    ours = answers(folder, history=history)
+    theirs = learner_answers(store, cohort, learner, history=history)
+    pd.testing.assert_frame_equal(ours, theirs)

@@ -14,8 +14,10 @@ from .aggregates import (
     change,
     cohort_change,
     completion,
+    skill_map,
     skill_scores,
     summarise,
+    unit_progress_frame,
 )
 from .compact import Compaction, compact
 from .demo import write_demo
@@ -43,8 +45,10 @@ __all__ = [
     "scan",
     "score_summary",
     "scores",
+    "skill_map",
     "skill_scores",
     "summarise",
+    "unit_progress_frame",
     "write_demo",
     "write_frame",
     "xapi",

@@ -21,6 +21,7 @@ __all__ = [
     "change",
     "cohort_change",
     "completion",
+    "skill_map",
     "skill_scores",
     "summarise",
     "unit_progress_frame",
@@ -56,7 +57,7 @@ def summarise(
     return out
 
 
-def _skill_map(chapter: Chapter) -> pd.DataFrame:
+def skill_map(chapter: Chapter) -> pd.DataFrame:
     """(exercise, item) → skill: a scale's item, or a matrix's column (its rows are averaged)."""
     rows = []
     for unit in chapter.units:
@@ -75,7 +76,7 @@ def _skill_map(chapter: Chapter) -> pd.DataFrame:
 def skill_scores(scores: pd.DataFrame, chapter: Chapter) -> pd.DataFrame:
     """Each learner's score per skill or coordination area and snapshot (matrix rows averaged)."""
     keys = ["cohort", "learner", "exercise", "snapshot", "skill", "label"]
-    merged = scores.merge(_skill_map(chapter), on=["exercise", "item"], how="inner")
+    merged = scores.merge(skill_map(chapter), on=["exercise", "item"], how="inner")
     if merged.empty:
         return pd.DataFrame({k: pd.Series(dtype=str) for k in keys}).assign(
             score=pd.Series(dtype="float64")

@@ -91,8 +91,13 @@ def _empty(query: Query) -> pa.Table:
 
 
 def _read_pandas(scan: Scan, query: Query) -> pa.Table:
-    whole = Part(scan.learner_files, scan.cohort_files)
-    return read_part(scan.filesystem, whole, query)
+    # Part by part (whole learners each): memory holds one part's events, not every event.
+    tables = [read_part(scan.filesystem, part, query) for part in scan.parts]
+    if not tables:
+        return _empty(query)
+    rows = pa.concat_tables(tables)
+    # A learner saved in two stores lands in two parts: apply the rule across parts too.
+    return query.finish(rows) if len(tables) > 1 else rows
 
 
 # ---- DuckDB ----------------------------------------------------------------------------------
@@ -109,29 +114,34 @@ def _duckdb_source(files: Sequence[str], cohort_layout: bool, query: Query) -> s
     kinds = ", ".join(_quote(t) for t in query.value_types)
     return (
         f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = true,"
-        f" hive_types = {types}, union_by_name = true) WHERE value_type IN ({kinds})"
+        f" hive_types = {types}) WHERE value_type IN ({kinds})"
     )
 
 
 def duckdb_sql(scan: Scan, query: Query) -> str:
-    """The SQL the duckdb engine runs for `query` over local files."""
+    """The SQL the duckdb engine runs for `query` over local files.
+
+    Latest answers are a streaming aggregate (`arg_max_null` keeps the winning row per answer,
+    NULL values included: a cleared answer wins too), not a window over every row, so memory
+    stays near the answers' size; the newest schema version is aggregated on the way.
+    """
     sources = [
         _duckdb_source(files, cohort, query)
         for files, cohort in ((scan.learner_files, False), (scan.cohort_files, True))
         if files
     ]
     union = " UNION ALL ".join(sources)
-    # The newest schema version over all rows, before the rule drops any: checked after.
-    newest = "max(schema_version) OVER () AS newest_schema"
     if query.latest:
         keys = ", ".join(KEY)
+        rest = [c for c in query.columns if c not in KEY]
+        row = ", ".join(f"{c} := {c}" for c in rest if c != "schema_version")
         return (
-            f"SELECT *, {newest} FROM ({union}) QUALIFY row_number() OVER"
-            f" (PARTITION BY {keys} ORDER BY saved_at DESC, event_id DESC) = 1"
+            f"SELECT {keys}, r.*, newest AS schema_version FROM (SELECT {keys},"
+            f" arg_max_null(struct_pack({row}), (saved_at, event_id)) AS r,"
+            f" max(schema_version) AS newest FROM ({union}) GROUP BY ALL)"
         )
-    return (
-        f"SELECT *, {newest} FROM ({union}) QUALIFY row_number() OVER (PARTITION BY event_id) = 1"
-    )
+    # A row in two files is the same event: keep one, the newest version's if they differ.
+    return f"SELECT DISTINCT ON (event_id) * FROM ({union}) ORDER BY event_id, schema_version DESC"
 
 
 def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
@@ -141,13 +151,11 @@ def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
         return _empty(query)
     if not isinstance(scan.filesystem, pafs.LocalFileSystem):
         # DuckDB reads remote files only through extensions it downloads: scan the Arrow
-        # dataset pyarrow opened instead, with the same SQL rule.
+        # dataset pyarrow opened instead, with the same rule.
         return _read_pandas(scan, query)
     with duckdb.connect() as con:
         rows = con.sql(duckdb_sql(scan, query)).to_arrow_table()
-    if rows.num_rows:
-        newest = pa.table({"schema_version": rows["newest_schema"].slice(0, 1)})
-        check_version(newest)
+    check_version(rows)  # latest: an answer's newest version over all its rows
     return rows.select(query.columns).cast(_empty(query).schema)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..answers import COLUMNS
 from ..errors import SchemaVersionError
 from ..store import PARTITIONING_SCHEMA, SCHEMA, SCHEMA_VERSION
 
@@ -29,17 +30,6 @@ __all__ = [
     "tidy",
 ]
 
-# The tidy frame's columns; `item` is the store's `field`.
-COLUMNS = (
-    "cohort",
-    "learner",
-    "exercise",
-    "item",
-    "snapshot",
-    "value",
-    "saved_at",
-    "content_version",
-)
 # What makes an answer "the same answer" in the store's rows.
 KEY = ("cohort", "learner", "exercise_id", "snapshot", "field")
 ROW_SCHEMA: pa.Schema = pa.schema([*PARTITIONING_SCHEMA, *SCHEMA])

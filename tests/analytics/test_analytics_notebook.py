@@ -1,0 +1,36 @@
+"""The analyst notebook runs in a real kernel on demo cohorts and exports what it says."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from kernel import code_cells, run
+
+from workbook.analytics.notebook import NAME
+from workbook.analytics.xapi import VERBS
+
+
+@pytest.mark.kernel
+def test_the_analyst_notebook_runs_and_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WORKBOOK_STORES", raising=False)
+    monkeypatch.setenv("WORKBOOK_EXPORTS", str(tmp_path / "out"))
+    monkeypatch.setenv("WORKBOOK_SALT", "test salt")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the demo store goes here, not into /tmp
+    nb = run(code_cells([NAME]), timeout=300)
+    first = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.output_type == "stream")
+    assert "120 learners in 3 cohorts" in first
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.outputs)
+    assert "learners" in html and "median" in html  # the tables were shown
+    summary = pd.read_csv(tmp_path / "out" / "score-summary.csv")
+    assert summary["learners"].min() >= 5 and len(summary) > 50
+    assert len(pd.read_parquet(tmp_path / "out" / "skills.parquet")) > 20
+    completion = pd.read_csv(tmp_path / "out" / "completion.csv")
+    assert set(completion["cohort"]) == set(summary["cohort"])
+    lines = (tmp_path / "out" / "statements.jsonl").read_text(encoding="utf-8").splitlines()
+    verbs = {json.loads(line)["verb"]["id"] for line in lines}
+    assert verbs == set(VERBS.values())

@@ -9,6 +9,7 @@ users' tokens and start their servers, as a hub admin would.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -224,7 +225,10 @@ class Hub:
 
     def execute(self, user: str, code: str, timeout: float = TIMEOUT) -> str:
         """Run `code` in a new kernel of `user`'s server; return its stdout, raise on error."""
-        return asyncio.run(self._execute(user, code, timeout))
+        # On a thread of its own: the browser tests' Playwright keeps an event loop running on
+        # this one for the whole session, and asyncio.run refuses to nest.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, self._execute(user, code, timeout)).result()
 
     async def _execute(self, user: str, code: str, timeout: float) -> str:
         from tornado.httpclient import HTTPRequest

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import sys
 import tempfile
 import time
@@ -23,19 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hub"))
 
-from hubharness import running_hub
+from hubharness import events, running_hub
 
 from workbook.hub.sync import BATCH, HttpTarget, sync
 from workbook.store import Event, MemoryStore, ParquetStore
-
-
-def events(learner: str, n: int) -> list[Event]:
-    at = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
-    return [
-        Event("local", learner, "m03.skills", f"item-{i}", "score", i % 10 + 1,
-              saved_at=at + dt.timedelta(seconds=i))
-        for i in range(n)
-    ]  # fmt: skip
 
 
 def baseline(root: Path, learners: dict[str, list[Event]]) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import datetime as dt
 import json
 import os
 import secrets
@@ -27,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from workbook.store import Event
 
 BIN = Path(sys.executable).parent
 PASSWORD = "workshop-password"
@@ -307,3 +310,13 @@ def running_hub(
         yield hub
     finally:
         hub.stop()
+
+
+def events(learner: str, n: int) -> list[Event]:
+    """n distinct score events of one learner, a second apart: what sync tests and benchmarks send."""
+    at = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
+    return [
+        Event("local", learner, "m03.skills", f"item-{i}", "score", i % 10 + 1,
+              saved_at=at + dt.timedelta(seconds=i))
+        for i in range(n)
+    ]  # fmt: skip

@@ -4,7 +4,6 @@ facilitators read only their cohorts, and nothing is lost or doubled by a kill o
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
 import signal
@@ -16,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hubharness import SIMULATED, Hub
+from hubharness import SIMULATED, Hub, events
 
 from workbook.cli import main
 from workbook.errors import OfflineError
 from workbook.hub.sync import HttpTarget, sync
-from workbook.store import Event, MemoryStore, ParquetStore
+from workbook.store import MemoryStore, ParquetStore
 
 pytestmark = pytest.mark.hub
 
@@ -48,15 +47,6 @@ def cohort_events(hub: Hub, cohort: str, user: str = "lead") -> list[dict[str, A
     assert reply.status_code == 200, reply.text
     events: list[dict[str, Any]] = reply.json()["events"]
     return events
-
-
-def events(learner: str, n: int) -> list[Event]:
-    at = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
-    return [
-        Event("local", learner, "m03.skills", f"item-{i}", "score", i % 10 + 1,
-              saved_at=at + dt.timedelta(seconds=i))
-        for i in range(n)
-    ]  # fmt: skip
 
 
 def test_learners_sync_from_their_kernels_and_facilitators_see_only_their_cohort(

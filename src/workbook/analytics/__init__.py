@@ -19,6 +19,7 @@ from .aggregates import (
     summarise,
     unit_progress_frame,
 )
+from .charts import CohortChart, cohort_charts, save_charts
 from .compact import Compaction, compact
 from .demo import write_demo
 from .engines import ENGINES, Engine
@@ -34,14 +35,17 @@ __all__ = [
     "SUMMARY",
     "VALUE_TYPES",
     "AnalyticsWarning",
+    "CohortChart",
     "Compaction",
     "Engine",
     "answers",
     "change",
     "cohort_change",
+    "cohort_charts",
     "compact",
     "completion",
     "pseudonym",
+    "save_charts",
     "scan",
     "score_summary",
     "scores",

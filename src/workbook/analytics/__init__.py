@@ -25,13 +25,14 @@ from .demo import write_demo
 from .engines import ENGINES, Engine
 from .export import write_frame
 from .frame import COLUMNS, pseudonym
-from .load import VALUE_TYPES, answers, score_summary, scores
+from .load import SKILL_GROUPS, VALUE_TYPES, answers, score_summary, scores, skill_summary
 from .sources import AnalyticsWarning, scan
 
 __all__ = [
     "COLUMNS",
     "ENGINES",
     "MIN_GROUP",
+    "SKILL_GROUPS",
     "SUMMARY",
     "VALUE_TYPES",
     "AnalyticsWarning",
@@ -51,6 +52,7 @@ __all__ = [
     "scores",
     "skill_map",
     "skill_scores",
+    "skill_summary",
     "summarise",
     "unit_progress_frame",
     "write_demo",

@@ -191,39 +191,40 @@ def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
 
 
 def _skill_summary_duckdb(scan: Scan, question: SkillQuestion) -> pd.DataFrame:
-    """The per-skill question as SQL: what pandas does after :func:`_read_duckdb`, without
-    building a frame of every learner's scores. The current score is the same rule's
-    (`arg_max_null` by saved_at, event_id), kept alone: no row struct to materialise."""
+    """The per-skill question as one SQL query: what pandas does after :func:`_read_duckdb`,
+    without building a frame of every learner's scores. The current score is the same rule's
+    (`arg_max_null` by saved_at, event_id), kept alone: no row struct to materialise. Every
+    group comes back with the newest schema version of the answers in it (small groups too),
+    so the version is checked over each answer used before small groups are left out."""
     import duckdb
 
     query = Query(latest=True, value_types=("score",))
     if not scan.files or not isinstance(scan.filesystem, pafs.LocalFileSystem):
         return _skill_summary_pandas(_read_duckdb(scan, query), question)
     keys, by = ", ".join(KEY), ", ".join(question.by)
+    scored = "FILTER (WHERE score IS NOT NULL)"  # a cleared answer is no answer
     with duckdb.connect() as con:
         con.execute("SET enable_progress_bar = false")
         con.register("skill_map", question.skills)
-        con.execute(
-            f"""CREATE TEMP TABLE latest AS SELECT {keys},
-                arg_max_null(value_score, (saved_at, event_id)) AS score,
-                max(schema_version) AS schema_version
-            FROM ({_duckdb_union(scan, query)}) GROUP BY ALL"""
-        )
-        newest = con.sql("SELECT max(schema_version) AS schema_version FROM latest")
-        check_version(newest.to_arrow_table())
         rows = con.sql(
-            f"""WITH per_learner AS (
+            f"""WITH latest AS (
+                SELECT {keys}, arg_max_null(value_score, (saved_at, event_id)) AS score,
+                    max(schema_version) AS newest
+                FROM ({_duckdb_union(scan, query)}) GROUP BY ALL),
+            per_learner AS (
                 SELECT l.cohort, l.learner, l.exercise_id AS exercise, l.snapshot, m.skill,
-                    m.label, avg(l.score) AS score
+                    m.label, avg(l.score) AS score, max(l.newest) AS newest
                 FROM latest l JOIN skill_map m ON l.exercise_id = m.exercise AND l.field = m.item
-                WHERE l.score IS NOT NULL GROUP BY ALL)
-            SELECT {by}, count(DISTINCT learner) AS learners, avg(score) AS mean,
+                GROUP BY ALL)
+            SELECT {by}, count(DISTINCT learner) {scored} AS learners, avg(score) AS mean,
                 median(score) AS median, stddev_samp(score) AS std, min(score) AS min,
-                max(score) AS max
-            FROM per_learner GROUP BY {by}
-            HAVING count(DISTINCT learner) >= {int(question.min_group)} ORDER BY {by}"""
+                max(score) AS max, max(newest) AS schema_version
+            FROM per_learner GROUP BY {by} ORDER BY {by}"""
         ).to_arrow_table()
-    out: pd.DataFrame = rows.to_pandas()
+    check_version(rows)
+    out: pd.DataFrame = rows.drop_columns(["schema_version"]).to_pandas()
+    out = out[(out["learners"] >= question.min_group) & (out["learners"] > 0)]
+    out = out.reset_index(drop=True)
     return out.astype({**dict.fromkeys(question.by, str), **_SUMMARY_TYPES})
 
 

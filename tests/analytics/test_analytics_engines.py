@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -44,11 +45,14 @@ def dask_client() -> Iterator[object]:
 
 @pytest.mark.parametrize("history", [False, True], ids=["latest", "history"])
 def test_engines_agree_on_the_demo_cohorts(
-    demo_store: Path, dask_client: object, history: bool
+    demo_store: Path, dask_client: Any, history: bool
 ) -> None:
     frames = {name: answers(demo_store, history=history, engine=name) for name in ENGINE_NAMES}
     reference = frames["pandas"]
     assert len(reference) > 1000
+    assert (
+        "read_part" in dask_client.cluster.scheduler.task_prefixes
+    )  # dask's parts ran on the cluster's workers
     for name, frame in frames.items():
         pd.testing.assert_frame_equal(frame, reference, obj=f"{name} vs pandas")
 

@@ -1,4 +1,4 @@
-"""Shared demo stores: written once per session through the store's writer, read by every test."""
+"""Shared demo stores: written once per session by the demo's bulk writer, read by every test."""
 
 from __future__ import annotations
 

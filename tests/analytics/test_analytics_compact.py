@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
+import os
 import shutil
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
-from workbook.analytics import ENGINES, answers, scan
+from workbook.analytics import ENGINES, AnalyticsWarning, answers, scan
 from workbook.analytics.compact import compact
 from workbook.cli import main
 from workbook.errors import StoreNotFoundError
 from workbook.store import Event, ParquetStore
+
+compaction = importlib.import_module("workbook.analytics.compact")  # the name is the function's
 
 
 @pytest.fixture
@@ -22,6 +28,14 @@ def copy(demo_store: Path, tmp_path: Path) -> Path:
     root = tmp_path / "store"
     shutil.copytree(demo_store, root)
     return root
+
+
+def _late_save(cohort: str, learner: str, score: int = 10, snapshot: str = "last-day") -> Event:
+    """A self-score saved after every demo save."""
+    return Event(
+        cohort, learner, "m03.skills", "patience", "score", score, snapshot=snapshot,
+        saved_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
 
 
 def _parts(root: Path) -> list[Path]:
@@ -51,10 +65,7 @@ def test_saves_after_compaction_are_read_once(copy: Path) -> None:
     compact(copy)
     store = ParquetStore(copy)
     cohort, learner = store.learners()[0]
-    event = Event(
-        cohort, learner, "m03.skills", "patience", "score", 10, snapshot="last-day",
-        saved_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
-    )  # fmt: skip
+    event = _late_save(cohort, learner)
     store.append([event])
     history = answers(copy, history=True)
     mine = answers(copy)
@@ -97,3 +108,59 @@ def test_compact_command(copy: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "no store at" in capsys.readouterr().err
     with pytest.raises(StoreNotFoundError):
         compact(copy / "nowhere")
+
+
+def test_learner_folders_unchanged_since_compaction_are_not_listed(copy: Path) -> None:
+    compact(copy)
+    expected = answers(copy, history=True)
+    folder = next(copy.glob("events/cohort=*/learner=*"))
+    manifest = copy / "cohorts" / folder.parent.name / "manifest.json"
+    listing = json.loads(manifest.read_text())
+    # A file that appeared while the folder's time says nothing changed since a minute before
+    # compaction (no save does that): it is not read, so the folder was not listed.
+    (folder / "zz-not-listed.parquet").write_bytes(b"not parquet")
+    then = listing["listed_after_ns"] - 60 * 10**9
+    os.utime(folder, ns=(then, then))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pd.testing.assert_frame_equal(answers(copy, history=True), expected)
+    # A manifest from before the watermark: every folder is listed, the file found.
+    del listing["listed_after_ns"]
+    manifest.write_text(json.dumps(listing))
+    with pytest.warns(AnalyticsWarning, match="zz-not-listed"):
+        pd.testing.assert_frame_equal(answers(copy, history=True), expected)
+
+
+def test_a_new_learner_after_compaction_is_read(copy: Path) -> None:
+    compact(copy)
+    store = ParquetStore(copy)
+    cohort = store.learners()[0][0]
+    event = _late_save(cohort, "newcomer", 4, "first-day")
+    store.append([event])
+    mine = answers(copy)
+    assert (mine["learner"] == "newcomer").sum() == 1
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_a_save_during_compaction_is_read_once(
+    copy: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    store = ParquetStore(copy)
+    cohort, learner = store.learners()[0]
+    event = _late_save(cohort, learner)
+    expected = answers(copy, history=True, engine=engine)
+    read_part = compaction.read_part
+
+    def save_meanwhile(*args: Any) -> Any:  # after compaction listed the folders
+        if not (copy / "cohorts").exists() or not list(copy.glob("cohorts/*/manifest.json")):
+            store.append([event])
+        return read_part(*args)
+
+    monkeypatch.setattr(compaction, "read_part", save_meanwhile)
+    compact(copy)
+    history = answers(copy, history=True, engine=engine)
+    assert len(history) == len(expected) + 1
+    assert (history["saved_at"] == event.saved_at).sum() == 1
+    latest = answers(copy, engine=engine)
+    mine = latest[(latest["learner"] == learner) & (latest["snapshot"] == "last-day")]
+    assert mine.loc[mine["item"] == "patience", "value"].tolist() == [10]

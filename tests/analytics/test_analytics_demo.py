@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import stat
 from pathlib import Path
 
-from workbook.analytics import answers, change, scores, skill_scores
+import pytest
+
+from workbook.analytics import answers, change, scores, skill_scores, write_demo
 from workbook.content import load_course
 from workbook.kinds import fields_of
-from workbook.store import ParquetStore, read_dataset
+from workbook.store import Event, ParquetStore, doctor, read_dataset
 
 CHAPTER = load_course().chapters[0]
 
@@ -50,3 +54,32 @@ def test_demo_history_has_drafts_and_a_clear(demo_store: Path) -> None:
     latest = answers(demo_store)
     assert len(history) > 1.5 * len(latest)  # text is saved several times while typed
     assert history["value"].isna().any()  # and sometimes cleared on the way
+
+
+def test_demo_files_are_store_files_the_doctor_passes(demo_store: Path) -> None:
+    checkup = doctor(demo_store)
+    assert checkup.problems == () and checkup.learners == 24
+    assert checkup.rows == len(answers(demo_store, history=True))
+    files = list((demo_store / "events").rglob("*"))
+    assert not [f for f in files if f.name.startswith(".")]  # no temp file left behind
+    modes = {stat.S_IMODE(f.stat().st_mode) for f in files}
+    assert modes == {0o600, 0o700}  # private, as the live store leaves them
+
+
+def test_the_live_store_saves_and_compacts_beside_demo_files(tmp_path: Path) -> None:
+    write_demo(tmp_path, cohorts=1, learners=6, edits=2, seed=3)
+    store = ParquetStore(tmp_path)
+    cohort, learner = store.learners()[0]
+    before = len(store.history(cohort, learner))
+    later = dt.datetime(2027, 6, 1, tzinfo=dt.UTC)  # after every demo save
+    store.append([Event(cohort=cohort, learner=learner, exercise_id="m03.skills", field="patience",
+                        value_type="score", value=9, snapshot="last-day", saved_at=later,
+                        content_version="2026.11")])  # fmt: skip
+    store.compact(cohort, learner)
+    assert len(store.history(cohort, learner)) == before + 1
+    assert store.latest(cohort, learner)[("m03.skills", "last-day", "patience")].value == 9
+
+
+def test_demo_refuses_an_empty_cohort(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        write_demo(tmp_path, cohorts=0, learners=5)

@@ -9,10 +9,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook.analytics import ENGINES, answers, score_summary, scores
+from workbook.analytics import (
+    ENGINES,
+    SKILL_GROUPS,
+    answers,
+    score_summary,
+    scores,
+    skill_scores,
+    skill_summary,
+    summarise,
+)
+from workbook.content import load_course
 from workbook.store import ParquetStore, latest
 
 ENGINE_NAMES = list(ENGINES)
+CHAPTER = load_course().chapters[0]
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +58,27 @@ def test_engines_agree_on_the_score_summary(demo_store: Path, dask_client: objec
     assert len(summaries["pandas"]) > 50
     for name, summary in summaries.items():
         pd.testing.assert_frame_equal(summary, summaries["pandas"], obj=name)
+
+
+@pytest.mark.parametrize(
+    "by", [SKILL_GROUPS, ("cohort", "skill", "snapshot"), ("exercise", "label")], ids=str
+)
+@pytest.mark.parametrize("min_group", [1, 5, 12])
+def test_engines_agree_on_the_skill_summary(
+    demo_store: Path, dask_client: object, by: tuple[str, ...], min_group: int
+) -> None:
+    # The chain an analyst writes in pandas is the reference; DuckDB answers it in one query.
+    skills = skill_scores(scores(demo_store), CHAPTER)
+    expected = summarise(skills, by, value="score", min_group=min_group)
+    assert len(expected) > 3
+    for name in ENGINE_NAMES:
+        got = skill_summary(demo_store, CHAPTER, by=by, engine=name, min_group=min_group)
+        pd.testing.assert_frame_equal(got, expected, obj=name)
+
+
+def test_a_skill_summary_of_unknown_groups_says_which_exist(demo_store: Path) -> None:
+    with pytest.raises(ValueError, match="group by some of cohort, learner"):
+        skill_summary(demo_store, CHAPTER, by=["cohort", "value"])
 
 
 @pytest.mark.parametrize("engine", ENGINE_NAMES)

@@ -26,6 +26,15 @@ def test_the_analyst_notebook_runs_and_exports(
     assert "120 learners in 3 cohorts" in first
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.outputs)
     assert "learners" in html and "median" in html  # the tables were shown
+    svgs = [o["data"]["image/svg+xml"] for c in nb.cells for o in c.outputs
+            if "image/svg+xml" in o.get("data", {})]  # fmt: skip
+    assert len(svgs) == 3 * 4  # per cohort: skills ranked, first → last, two audit heat maps
+    for cohort in ("c2026-09-07", "c2026-09-21", "c2026-10-05"):
+        shown = [svg for svg in svgs if f"Cohort {cohort}" in svg]
+        assert len(shown) == 4 and all("<svg" in svg for svg in shown)
+    assert any("First day → Last day" in svg for svg in svgs)
+    exported = sorted(p.name for p in (tmp_path / "out" / "charts").iterdir())
+    assert len(exported) == 2 * len(svgs) and "c2026-09-07-m06-audit-audit-heatmap.png" in exported
     summary = pd.read_csv(tmp_path / "out" / "score-summary.csv")
     assert summary["learners"].min() >= 5 and len(summary) > 50
     assert len(pd.read_parquet(tmp_path / "out" / "skills.parquet")) > 20

@@ -9,11 +9,21 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from workbook.analytics import COLUMNS, ENGINES, AnalyticsWarning, answers, pseudonym, scores
+from workbook.analytics import (
+    COLUMNS,
+    ENGINES,
+    AnalyticsWarning,
+    answers,
+    pseudonym,
+    scores,
+    skill_summary,
+)
+from workbook.content import load_course
 from workbook.errors import SchemaVersionError, StoreNotFoundError
 from workbook.store import SCHEMA
 
 ENGINE_NAMES = list(ENGINES)
+CHAPTER = load_course().chapters[0]
 
 
 @pytest.mark.parametrize(
@@ -42,6 +52,8 @@ def test_an_empty_store_gives_an_empty_tidy_frame(
     (tmp_path / "events").mkdir()
     frame = answers(tmp_path, engine=engine, history=history)
     assert frame.empty
+    summary = skill_summary(tmp_path, CHAPTER, engine=engine)
+    assert summary.empty and "median" in summary.columns
     assert list(frame.columns) == list(COLUMNS)
     assert str(frame["saved_at"].dtype) == "datetime64[us, UTC]"
 
@@ -64,6 +76,8 @@ def test_a_corrupt_file_is_skipped_with_a_warning_naming_it(
     with pytest.warns(AnalyticsWarning, match=f"skipped 1 unreadable file.*{victim.name}"):
         frame = answers(root, history=True, engine=engine)
     assert len(frame) == before - lost
+    with pytest.warns(AnalyticsWarning, match=f"skipped 1 unreadable file.*{victim.name}"):
+        assert len(skill_summary(root, CHAPTER, engine=engine, min_group=1)) > 10
 
 
 @pytest.mark.parametrize("engine", ENGINE_NAMES)
@@ -78,6 +92,8 @@ def test_a_newer_schema_version_asks_for_an_upgrade(small_store: Path, engine: s
     pq.write_table(newer, folder / "20990101T000000000000Z-newer.parquet")
     with pytest.raises(SchemaVersionError, match=r"schema version 2.*pip install -U workbook"):
         answers(small_store, engine=engine, history=True)
+    with pytest.raises(SchemaVersionError, match=r"schema version 2.*pip install -U workbook"):
+        skill_summary(small_store, CHAPTER, engine=engine, min_group=1)
 
 
 def test_many_stores_by_glob_and_url_read_each_event_once(small_store: Path) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "change",
     "cohort_change",
     "completion",
+    "scores_by_skill",
     "skill_map",
     "skill_scores",
     "summarise",
@@ -75,8 +76,13 @@ def skill_map(chapter: Chapter) -> pd.DataFrame:
 
 def skill_scores(scores: pd.DataFrame, chapter: Chapter) -> pd.DataFrame:
     """Each learner's score per skill or coordination area and snapshot (matrix rows averaged)."""
+    return scores_by_skill(scores, skill_map(chapter))
+
+
+def scores_by_skill(scores: pd.DataFrame, skills: pd.DataFrame) -> pd.DataFrame:
+    """:func:`skill_scores` with the chapter's :func:`skill_map` given."""
     keys = ["cohort", "learner", "exercise", "snapshot", "skill", "label"]
-    merged = scores.merge(skill_map(chapter), on=["exercise", "item"], how="inner")
+    merged = scores.merge(skills, on=["exercise", "item"], how="inner")
     if merged.empty:
         return pd.DataFrame({k: pd.Series(dtype=str) for k in keys}).assign(
             score=pd.Series(dtype="float64")

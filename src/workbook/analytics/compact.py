@@ -3,9 +3,10 @@
 ``workbook compact`` first compacts every learner folder with the store's own compaction (one
 file each, still the live store's), then writes each cohort's events, deduplicated and sorted
 by learner, as a few large files under ``<root>/cohorts/cohort=<id>/``, and last a manifest
-naming those parts and the learner files they hold. The manifest is the commit: readers
-(:mod:`.sources`) read the parts it names plus every learner file it does not name, so an event
-saved after compaction is read from its learner file and none is read twice. Parts a crash left
+naming those parts, the learner files they hold and the store's clock before they were listed.
+The manifest is the commit: readers (:mod:`.sources`) read the parts it names plus every learner
+file it does not name, so an event saved after compaction is read from its learner file and none
+is read twice; learner folders unchanged since that clock are not even listed. Parts a crash left
 unnamed are never read and are deleted by the next compaction.
 """
 
@@ -44,7 +45,9 @@ def compact(root: Path | str) -> list[Compaction]:
         raise StoreNotFoundError(f"no store at {root}: pass the folder that holds events/")
     pairs = store.learners()
     for cohort, learner in pairs:
-        store.compact(cohort, learner)
+        names = event_files(store.root / "events" / f"cohort={cohort}" / f"learner={learner}")
+        if len(names) > 1 or any("/" in n for n in names):  # else nothing to merge: not read
+            store.compact(cohort, learner)
     cohorts = sorted({c for c, _ in pairs})
     try:
         return [_compact_cohort(store.root, c) for c in cohorts]
@@ -56,6 +59,11 @@ def _compact_cohort(root: Path, cohort: str) -> Compaction:
     source = root / "events" / f"cohort={cohort}"
     folder = root / "cohorts" / f"cohort={cohort}"
     folder.mkdir(parents=True, exist_ok=True)
+    # The store's clock before listing: a learner folder older than this is unchanged since
+    # (readers skip listing it, see .sources); the file's time, not ours, in case they differ.
+    mark = folder / ".listed"
+    mark.touch()
+    listed_after_ns = mark.stat().st_mtime_ns
     for _ in range(5):  # a live compaction may merge a file away while we read: list again
         covered = {
             d.name.removeprefix("learner="): event_files(d)
@@ -89,7 +97,12 @@ def _compact_cohort(root: Path, cohort: str) -> Compaction:
         write_atomic(folder, part, rows.filter(mask), BIG)
         listing[part] = [f"learner={who}/{f}" for who in chunk for f in covered[who]]
     old = _parts_in(folder)
-    manifest = {"format": 1, "cohort": cohort, "parts": listing}
+    manifest = {
+        "format": 1,
+        "cohort": cohort,
+        "listed_after_ns": listed_after_ns,
+        "parts": listing,
+    }
     write_bytes(folder, MANIFEST, json.dumps(manifest, indent=1).encode())
     for stale in old - set(listing):  # only now that the new manifest is durable
         (folder / stale).unlink(missing_ok=True)

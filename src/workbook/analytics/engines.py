@@ -12,18 +12,31 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
 from ..errors import SchemaVersionError, StoreError
 from ..store import PARTITIONING_SCHEMA, SCHEMA
-from .frame import KEY, ROW_SCHEMA, check_version, dedupe, latest_rows
+from .aggregates import SUMMARY, scores_by_skill, summarise
+from .frame import KEY, ROW_SCHEMA, check_version, dedupe, latest_rows, tidy
 from .sources import AnalyticsWarning, Part, Scan, find_corrupt
 
-__all__ = ["ENGINES", "Engine", "Query", "read_part", "read_rows"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "Query",
+    "SkillQuestion",
+    "read_part",
+    "read_rows",
+    "skill_summary",
+]
+
+_T = TypeVar("_T")
+_SUMMARY_TYPES = {n: "int64" if n == "learners" else "float64" for n in SUMMARY}
 
 _COHORT = pa.schema([PARTITIONING_SCHEMA.field("cohort")])
 _LEARNER_FILE_SCHEMA = ROW_SCHEMA
@@ -49,10 +62,23 @@ class Query:
 
 
 @dataclasses.dataclass(frozen=True)
+class SkillQuestion:
+    """Per-skill figures: each learner's current self-scores mapped to skills by `skills`
+    (exercise, item → skill, label; a matrix's rows averaged per learner), then summarised per
+    group of `by`, groups under `min_group` learners left out."""
+
+    skills: pd.DataFrame
+    by: tuple[str, ...]
+    min_group: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Engine:
     name: str
     description: str
     read: Callable[[Scan, Query], pa.Table]
+    # The whole per-skill question in the engine, for those that can; else read, then pandas.
+    skill_summary: Callable[[Scan, SkillQuestion], pd.DataFrame] | None = None
 
 
 # ---- pandas / pyarrow ------------------------------------------------------------------------
@@ -118,6 +144,16 @@ def _duckdb_source(files: Sequence[str], cohort_layout: bool, query: Query) -> s
     )
 
 
+def _duckdb_union(scan: Scan, query: Query) -> str:
+    """Every row of the scan's files, learner files and cohort parts alike."""
+    sources = [
+        _duckdb_source(files, cohort, query)
+        for files, cohort in ((scan.learner_files, False), (scan.cohort_files, True))
+        if files
+    ]
+    return " UNION ALL ".join(sources)
+
+
 def duckdb_sql(scan: Scan, query: Query) -> str:
     """The SQL the duckdb engine runs for `query` over local files.
 
@@ -125,12 +161,7 @@ def duckdb_sql(scan: Scan, query: Query) -> str:
     NULL values included: a cleared answer wins too), not a window over every row, so memory
     stays near the answers' size; the newest schema version is aggregated on the way.
     """
-    sources = [
-        _duckdb_source(files, cohort, query)
-        for files, cohort in ((scan.learner_files, False), (scan.cohort_files, True))
-        if files
-    ]
-    union = " UNION ALL ".join(sources)
+    union = _duckdb_union(scan, query)
     if query.latest:
         keys = ", ".join(KEY)
         rest = [c for c in query.columns if c not in KEY]
@@ -157,6 +188,52 @@ def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
         rows = con.sql(duckdb_sql(scan, query)).to_arrow_table()
     check_version(rows)  # latest: an answer's newest version over all its rows
     return rows.select(query.columns).cast(_empty(query).schema)
+
+
+def _skill_summary_duckdb(scan: Scan, question: SkillQuestion) -> pd.DataFrame:
+    """The per-skill question as one SQL query: what pandas does after :func:`_read_duckdb`,
+    without building a frame of every learner's scores. The current score is the same rule's
+    (`arg_max_null` by saved_at, event_id), kept alone: no row struct to materialise. Every
+    group comes back with the newest schema version of the answers in it (small groups too),
+    so the version is checked over each answer used before small groups are left out."""
+    import duckdb
+
+    query = Query(latest=True, value_types=("score",))
+    if not scan.files or not isinstance(scan.filesystem, pafs.LocalFileSystem):
+        return _skill_summary_pandas(_read_duckdb(scan, query), question)
+    keys, by = ", ".join(KEY), ", ".join(question.by)
+    scored = "FILTER (WHERE score IS NOT NULL)"  # a cleared answer is no answer
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        con.register("skill_map", question.skills)
+        rows = con.sql(
+            f"""WITH latest AS (
+                SELECT {keys}, arg_max_null(value_score, (saved_at, event_id)) AS score,
+                    max(schema_version) AS newest
+                FROM ({_duckdb_union(scan, query)}) GROUP BY ALL),
+            per_learner AS (
+                SELECT l.cohort, l.learner, l.exercise_id AS exercise, l.snapshot, m.skill,
+                    m.label, avg(l.score) AS score, max(l.newest) AS newest
+                FROM latest l JOIN skill_map m ON l.exercise_id = m.exercise AND l.field = m.item
+                GROUP BY ALL)
+            SELECT {by}, count(DISTINCT learner) {scored} AS learners, avg(score) AS mean,
+                median(score) AS median, stddev_samp(score) AS std, min(score) AS min,
+                max(score) AS max, max(newest) AS schema_version
+            FROM per_learner GROUP BY {by} ORDER BY {by}"""
+        ).to_arrow_table()
+    check_version(rows)
+    out: pd.DataFrame = rows.drop_columns(["schema_version"]).to_pandas()
+    out = out[(out["learners"] >= question.min_group) & (out["learners"] > 0)]
+    out = out.reset_index(drop=True)
+    return out.astype({**dict.fromkeys(question.by, str), **_SUMMARY_TYPES})
+
+
+def _skill_summary_pandas(rows: pa.Table, question: SkillQuestion) -> pd.DataFrame:
+    scores = tidy(rows, history=False, value_types=("score",))
+    return summarise(
+        scores_by_skill(scores, question.skills), question.by, value="score",
+        min_group=question.min_group,
+    )  # fmt: skip
 
 
 # ---- Dask ------------------------------------------------------------------------------------
@@ -194,7 +271,12 @@ ENGINES: Mapping[str, Engine] = {
     e.name: e
     for e in (
         Engine("pandas", "pyarrow datasets into pandas: the default, no setup", _read_pandas),
-        Engine("duckdb", "DuckDB SQL over the files: fastest on one machine", _read_duckdb),
+        Engine(
+            "duckdb",
+            "DuckDB SQL over the files: fastest on one machine",
+            _read_duckdb,
+            _skill_summary_duckdb,
+        ),
         Engine(
             "dask",
             "dask.distributed, a task per part of whole learners: past one machine",
@@ -213,30 +295,49 @@ def _engine_errors() -> tuple[type[BaseException], ...]:
     return (*_READ_ERRORS, duckdb.Error)
 
 
-def read_rows(scan: Scan, query: Query, engine: str = "pandas") -> pa.Table:
-    """The query's rows from `scan` on `engine`; unreadable files are skipped with a warning."""
+def _chosen(engine: str) -> Engine:
     try:
-        chosen = ENGINES[engine]
+        return ENGINES[engine]
     except KeyError:
         names = ", ".join(ENGINES)
         raise ValueError(f"unknown engine {engine!r}: use one of {names}") from None
+
+
+def _guarded(scan: Scan, columns: Sequence[str], run: Callable[[Scan], _T]) -> _T:
+    """`run(scan)`; if a file cannot be read, again without the unreadable ones, with a warning."""
     where = ", ".join(scan.sources)
     try:
-        rows = chosen.read(scan, query)
+        return run(scan)
     except SchemaVersionError as err:
         raise SchemaVersionError(f"{where} holds {err}") from None
     except _engine_errors() as first:
-        bad = find_corrupt(scan, query.columns)
+        bad = find_corrupt(scan, columns)
         if not bad:
             raise StoreError(f"could not read {where}: {first}") from first
         shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
         warnings.warn(
             f"skipped {len(bad)} unreadable file(s): {shown}; the other answers were read",
             AnalyticsWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         try:
-            rows = chosen.read(scan.without(bad), query)
+            return run(scan.without(bad))
         except SchemaVersionError as err:
             raise SchemaVersionError(f"{where} holds {err}") from None
-    return rows
+
+
+def read_rows(scan: Scan, query: Query, engine: str = "pandas") -> pa.Table:
+    """The query's rows from `scan` on `engine`; unreadable files are skipped with a warning."""
+    chosen = _chosen(engine)
+    return _guarded(scan, query.columns, lambda s: chosen.read(s, query))
+
+
+def skill_summary(scan: Scan, question: SkillQuestion, engine: str = "pandas") -> pd.DataFrame:
+    """The per-skill question on `engine`: in the engine where it can, else read then pandas."""
+    chosen = _chosen(engine)
+    if chosen.skill_summary is not None:
+        whole = chosen.skill_summary
+        columns = Query(value_types=("score",)).columns
+        return _guarded(scan, columns, lambda s: whole(s, question))
+    rows = read_rows(scan, Query(latest=True, value_types=("score",)), engine)
+    return _skill_summary_pandas(rows, question)

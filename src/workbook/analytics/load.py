@@ -6,14 +6,17 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .aggregates import MIN_GROUP, summarise
-from .engines import Query, read_rows
+from ..model import Chapter
+from .aggregates import MIN_GROUP, skill_map, summarise
+from .engines import Query, SkillQuestion, read_rows
+from .engines import skill_summary as _skill_summary
 from .frame import tidy
 from .sources import Source, scan
 
-__all__ = ["VALUE_TYPES", "answers", "score_summary", "scores"]
+__all__ = ["SKILL_GROUPS", "VALUE_TYPES", "answers", "score_summary", "scores", "skill_summary"]
 
 VALUE_TYPES = ("text", "score", "flag", "date")
+SKILL_GROUPS = ("cohort", "exercise", "skill", "label", "snapshot")
 
 
 def answers(
@@ -65,3 +68,25 @@ def score_summary(
     Of each learner's current score; groups of fewer than `min_group` learners are left out.
     """
     return summarise(scores(sources, engine=engine), min_group=min_group)
+
+
+def skill_summary(
+    sources: Source | Sequence[Source],
+    chapter: Chapter,
+    *,
+    by: Sequence[str] = SKILL_GROUPS,
+    engine: str = "pandas",
+    min_group: int = MIN_GROUP,
+) -> pd.DataFrame:
+    """Per skill or coordination area, per group of `by`: learners, mean, median, std, min, max.
+
+    Of each learner's current self-scores, a matrix's rows averaged per learner first: the same
+    as ``summarise(skill_scores(scores(sources), chapter), by, value="score")``, answered inside
+    DuckDB on the duckdb engine (no frame of every score is built).
+    """
+    keys = tuple(by)
+    allowed = ("cohort", "learner", *SKILL_GROUPS)
+    if not keys or set(keys) - set(allowed):
+        raise ValueError(f"group by some of {', '.join(allowed)}")
+    question = SkillQuestion(skill_map(chapter), keys, min_group)
+    return _skill_summary(scan(sources), question, engine)

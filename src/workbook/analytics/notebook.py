@@ -77,6 +77,26 @@ wa.cohort_change(moved).sort_values("mean", ascending=False)""",
     ),
     (
         "md",
+        """## Charts, cohort by cohort
+
+The learners' own self-score charts (`workbook.charts`), drawn from each cohort's mean: skills
+ranked with the lowest marked, first day → last day with the change, and each audit as a heat
+map. A snapshot is drawn only when at least five of the cohort's learners completed it.""",
+    ),
+    (
+        "code",
+        """from IPython.display import SVG, display
+
+from workbook import charts
+
+figures = wa.cohort_charts(
+    scores, chapter, charts=[charts.latest_scores, charts.first_vs_last, charts.audit_heatmap]
+)
+for chart in figures:
+    display(SVG(charts.to_bytes(chart.figure, "svg")))""",
+    ),
+    (
+        "md",
         """## Where completion stalls
 
 Per cohort and unit: learners, how many started the unit, how many completed it.""",
@@ -96,8 +116,8 @@ rates.loc[[u.label for u in chapter.units]].style.format("{:.0%}")""",
         "md",
         """## Export
 
-CSV and Parquet for spreadsheets and other tools; xAPI statements (JSON lines) for a Learning
-Record Store. Files go to `WORKBOOK_EXPORTS` (default `analytics-exports/` here).""",
+CSV and Parquet for spreadsheets and other tools, the charts above as PNG and SVG, xAPI
+statements (JSON lines) for a Learning Record Store. Files go to `WORKBOOK_EXPORTS` (default `analytics-exports/` here).""",
     ),
     (
         "code",
@@ -106,6 +126,7 @@ written = [
     wa.write_frame(summary, out / "score-summary.csv"),
     wa.write_frame(by_skill, out / "skills.parquet"),
     wa.write_frame(done, out / "completion.csv"),
+    *wa.save_charts(figures, out / "charts"),
 ]
 count = wa.xapi.write_statements(wa.xapi.statements(answers, chapter), out / "statements.jsonl")
 print("\\n".join(str(p) for p in written), f"\\n{count:,} xAPI statements in {out / 'statements.jsonl'}")""",

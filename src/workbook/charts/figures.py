@@ -119,6 +119,13 @@ def _footnote(figure: Figure, chapter: Chapter, exercise: Exercise, frame: pd.Da
         )
 
 
+def _number(value: float, sign: str = "") -> str:
+    """A score as read on the chart: a learner's 7 stays 7, a cohort's mean 6.648… shows 6.6;
+    a signed change that rounds to nothing is ±0."""
+    shown = round(float(value), 1)
+    return "±0" if sign and not shown else f"{shown:{sign}g}"
+
+
 def _items(exercise: Exercise, ids: Sequence[str]) -> list[str]:
     labels = {i.id: i.label for i in data.items_of(exercise)}
     return [labels[i] for i in ids]
@@ -142,7 +149,7 @@ def latest_scores(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
         hatch=["//" if i in lowest else "" for i in order.index],
         edgecolor="white",
     )
-    ax.bar_label(bars, labels=[f"{v:g}" for v in order], padding=3)
+    ax.bar_label(bars, labels=[_number(v) for v in order], padding=3)
     assert exercise.scale is not None
     ax.set_xlim(0, exercise.scale.max + 0.5)
     ax.set_xlabel(_scale_label(exercise))
@@ -228,7 +235,7 @@ def first_vs_last(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
     assert exercise.scale is not None
     right = exercise.scale.max + 0.6
     for y, change in zip(ys, table["change"], strict=True):
-        ax.text(right, y, f"{change:+g}" if change else "±0", va="center", fontweight="bold")
+        ax.text(right, y, _number(change, "+"), va="center", fontweight="bold")
     ax.set_yticks(list(ys), _items(exercise, list(table.index)))
     ax.invert_yaxis()
     ax.set_xlim(exercise.scale.min - 0.5, right + 0.9)
@@ -265,7 +272,7 @@ def audit_heatmap(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
         ax.text(
             c,
             r,
-            f"{value:g}",
+            _number(value),
             ha="center",
             va="center",
             color="black" if value > middle else "white",

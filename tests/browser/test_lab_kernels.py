@@ -76,3 +76,36 @@ def test_every_notebook_visited_in_turn_leaves_only_a_few_kernels(lab: Lab) -> N
     # Waking one put the least recently seen of the three to rest.
     lab.server.wait_for(lambda: _kernels(lab) <= KEPT_KERNELS, "kernels back to the limit")
     assert NOTEBOOKS[-KEPT_KERNELS] in _resting(lab)
+
+
+def test_waking_up_and_restarting_keep_the_view_where_the_learner_reads(lab: Lab) -> None:
+    reading, audit = "module-06-coordination.ipynb", "m06.audit"
+    lab.open(reading)
+    lab.exercise(audit).scroll_into_view_if_needed()
+    lab.page.mouse.wheel(0, 200)
+
+    def where() -> list[int]:
+        """The notebook's scroll offset and the audit's distance from the window's top."""
+        return list(
+            lab.exercise(audit).evaluate(
+                """(el) => [el.closest('.jp-WindowedPanel-outer').scrollTop,
+                            Math.round(el.getBoundingClientRect().top)]"""
+            )
+        )
+
+    lab.page.wait_for_function(
+        "() => document.querySelector('.wb-ex-m06-audit').closest('.jp-WindowedPanel-outer')"
+        ".scrollTop > 0"
+    )
+    before = where()
+    for other in NOTEBOOKS[1 : 1 + KEPT_KERNELS]:  # three more: module 6 rests
+        lab.reopen(other)
+    assert reading in _resting(lab)
+    lab.command("docmanager:open", {"path": reading})
+    lab.wait_for_runs(2)
+    expect(lab.exercise(audit)).to_be_visible()
+    assert where() == before
+
+    lab.restart_kernel()
+    expect(lab.exercise(audit)).to_be_visible()
+    assert where() == before

@@ -59,12 +59,12 @@ def _value(e: Exercise, key: str, type_: str, n: int, snapshot: str, s: Seeded) 
     return text
 
 
-def seed(root: Path, learner: str = LEARNER, drafts: int = 0) -> Seeded:
+def seed(root: Path, learner: str = LEARNER, drafts: int = 0, cohort: str = COHORT) -> Seeded:
     """Answer everything, one saved batch per exercise and snapshot (as the debounce saves);
     with `drafts`, each text is first saved that many times half-typed, as a learner types."""
     course = load_course()
     seeded = Seeded(course, root)
-    session = Session(course, ParquetStore(root), COHORT, learner, debounce=60)
+    session = Session(course, ParquetStore(root), cohort, learner, debounce=60)
     for unit in course.chapters[0].units:
         for e in unit.exercises:
             for snapshot in ("first-day", "last-day") if e.snapshots else ("",):

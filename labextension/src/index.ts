@@ -11,7 +11,10 @@
  * - outputs are not learner work: the model is never left dirty, so there is no "Save changes?"
  *   on close, no "Leave site?" on reload and no autosave rewriting the committed file;
  * - prompts, cell toolbars, "Click to add a cell" and Markdown editing are gone, the tab is
- *   titled from content, and closing the tab shuts its kernel down.
+ *   titled from content, and closing the tab shuts its kernel down;
+ * - a restart asks nothing: answers are saved as they are given, so no variable can be lost;
+ * - only the few workbook notebooks looked at last keep a kernel (about 150 MB each); the
+ *   others sleep and wake, run again, when the learner comes back to them.
  */
 
 import {
@@ -20,7 +23,7 @@ import {
 } from '@jupyterlab/application';
 import { CodeCell, MarkdownCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
-import { Kernel } from '@jupyterlab/services';
+import { Kernel, Session } from '@jupyterlab/services';
 
 /** The notebook metadata key the generator writes (`workbook.generate`). */
 const MARKER = 'workbook';
@@ -33,10 +36,15 @@ const HIDDEN_CELL_CLASS = 'wb-lab-hidden';
 const PAUSED_ATTRIBUTE = 'data-wb-paused';
 /** Set on the panel: how many times its cells have run to the end. */
 const RUNS_ATTRIBUTE = 'data-wb-runs';
+/** How many workbook notebooks keep a kernel: the one in view and the two before it. */
+const KEPT_KERNELS = 3;
 
 interface IMarker {
   title?: string;
 }
+
+/** Sessions of closed tabs still being shut down, by notebook path. */
+type Closing = Map<string, { id: string; done: Promise<void> }>;
 
 const PAUSED: Partial<Record<Kernel.Status | 'disconnected', string>> = {
   restarting:
@@ -48,20 +56,28 @@ const PAUSED: Partial<Record<Kernel.Status | 'disconnected', string>> = {
   disconnected:
     'Connection to Jupyter lost: reconnecting… Typing is paused so nothing is lost.'
 };
+const ASLEEP =
+  'Resting while you work on other pages. It wakes up, with your answers, when you come back.';
+const WAKING = 'Waking up… your answers come back in a moment.';
 
 /** Keeps one workbook notebook panel alive and quiet. */
 class WorkbookNotebook {
   constructor(
     private readonly panel: NotebookPanel,
-    marker: IMarker
+    marker: IMarker,
+    sessions: Session.IManager,
+    closing: Closing
   ) {
     const { sessionContext, context, content } = panel;
     panel.addClass(NOTEBOOK_CLASS);
-    // Closing the tab is the end of the visit: don't leave a kernel behind.
     sessionContext.kernelPreference = {
       ...sessionContext.kernelPreference,
-      shutdownOnDispose: true
+      // Shut down below instead, where a tab reopened at once can wait for it.
+      shutdownOnDispose: false,
+      // Every answer is already in the store: "All variables will be lost" is not true here.
+      skipKernelRestartDialog: true
     };
+    this.closeWithTab(sessions, closing);
     if (marker.title) {
       // Not title.label: a document widget renames its file to match its label. The tab shows
       // its dataset as data-* attributes, and the stylesheet shows this one as the label.
@@ -85,13 +101,102 @@ class WorkbookNotebook {
     });
     sessionContext.statusChanged.connect((_, status) => this.onStatus(status));
     sessionContext.connectionStatusChanged.connect((_, status) => {
-      if (status === 'disconnected') {
+      if (this.asleep) {
+        return;
+      } else if (status === 'disconnected') {
         this.pause(PAUSED.disconnected!);
       } else if (status === 'connected' && !this.needsRun) {
         this.resume();
       }
     });
     this.scheduleRun();
+  }
+
+  /**
+   * Closing the tab is the end of the visit: don't leave a kernel behind. A tab reopened before
+   * that shutdown is done may have joined the dying session; it starts a kernel of its own.
+   */
+  private closeWithTab(sessions: Session.IManager, closing: Closing): void {
+    const { sessionContext, context } = this.panel;
+    const path = context.path;
+    const previous = closing.get(path);
+    if (previous) {
+      this.kernelChange = previous.done
+        .then(() => sessionContext.ready)
+        .then(() => {
+          const session = sessionContext.session;
+          if (!this.asleep && (!session?.kernel || session.id === previous.id)) {
+            return sessionContext.changeKernel(this.kernelName());
+          }
+        })
+        .catch(reason => console.warn('workbook: could not start a kernel', reason));
+    }
+    this.sessionId = sessionContext.session?.id;
+    sessionContext.sessionChanged.connect((_, change) => {
+      // Not cleared when the session goes: disposing the tab drops it before `disposed`.
+      this.sessionId = change.newValue?.id ?? this.sessionId;
+    });
+    this.panel.disposed.connect(() => {
+      const id = this.sessionId;
+      if (!id) {
+        return;
+      }
+      const entry = {
+        id,
+        done: sessions
+          .shutdown(id)
+          .catch(reason => console.warn('workbook: could not stop a kernel', reason))
+          .finally(() => {
+            if (closing.get(path) === entry) {
+              closing.delete(path);
+            }
+          })
+      };
+      closing.set(path, entry);
+    });
+  }
+
+  private kernelName(): Partial<Kernel.IModel> {
+    const { sessionContext, context } = this.panel;
+    const spec = context.model.getMetadata('kernelspec') as { name?: string } | undefined;
+    const name = sessionContext.prevKernelName || spec?.name;
+    return name ? { name } : {};
+  }
+
+  get isDisposed(): boolean {
+    return this.panel.isDisposed;
+  }
+
+  /** Let the kernel go while the learner is elsewhere; the widgets say so meanwhile. */
+  sleep(): void {
+    if (this.asleep || this.panel.isDisposed) {
+      return;
+    }
+    this.asleep = true;
+    this.pause(ASLEEP);
+    const { sessionContext } = this.panel;
+    // Serialised with waking: a shutdown finishing after a new start would drop the new kernel.
+    this.kernelChange = this.kernelChange
+      .then(() => sessionContext.shutdown())
+      .then(() => {
+        // Gone already: closing the tab later has nothing to shut down.
+        this.sessionId = undefined;
+      })
+      .catch(reason => console.warn('workbook: could not stop a kernel', reason));
+  }
+
+  /** Start a kernel again for a sleeping notebook; its cells run when it is there. */
+  wake(): void {
+    if (!this.asleep || this.panel.isDisposed) {
+      return;
+    }
+    this.asleep = false;
+    this.needsRun = true;
+    this.pause(WAKING);
+    const { sessionContext } = this.panel;
+    this.kernelChange = this.kernelChange
+      .then(() => sessionContext.changeKernel(this.kernelName()))
+      .catch(reason => console.warn('workbook: could not start a kernel', reason));
   }
 
   /** Run every code cell once the kernel is ready; calls in the meantime coalesce. */
@@ -113,7 +218,7 @@ class WorkbookNotebook {
 
   private async runAll(): Promise<void> {
     const { content, sessionContext, context } = this.panel;
-    if (this.panel.isDisposed || !sessionContext.session?.kernel) {
+    if (this.panel.isDisposed || this.asleep || !sessionContext.session?.kernel) {
       return;
     }
     this.needsRun = false;
@@ -133,6 +238,9 @@ class WorkbookNotebook {
   }
 
   private onStatus(status: Kernel.Status): void {
+    if (this.asleep) {
+      return;
+    }
     const reason = PAUSED[status];
     if (reason) {
       this.needsRun = status !== 'terminating';
@@ -185,9 +293,37 @@ class WorkbookNotebook {
   }
 
   private runs = 0;
+  private asleep = false;
+  /** The session to shut down with the tab. */
+  private sessionId: string | undefined;
+  private kernelChange: Promise<unknown> = Promise.resolve();
   private runScheduled = false;
   private needsRun = false;
   private readonly locked = new WeakSet<MarkdownCell>();
+}
+
+/** Workbook notebooks, the one looked at last first: only the first few keep a kernel. */
+class Kernels {
+  visit(notebook: WorkbookNotebook): void {
+    this.order = [notebook, ...this.order.filter(other => other !== notebook)];
+    notebook.wake();
+    this.trim();
+  }
+
+  /** A notebook opened without being looked at (a restored workspace) comes last. */
+  add(notebook: WorkbookNotebook): void {
+    this.order = [...this.order.filter(other => other !== notebook), notebook];
+    this.trim();
+  }
+
+  private trim(): void {
+    this.order = this.order.filter(notebook => !notebook.isDisposed);
+    for (const notebook of this.order.slice(KEPT_KERNELS)) {
+      notebook.sleep();
+    }
+  }
+
+  private order: WorkbookNotebook[] = [];
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
@@ -196,16 +332,36 @@ const plugin: JupyterFrontEndPlugin<void> = {
     'Workbook notebooks run themselves, stay quiet about outputs and read like a course.',
   autoStart: true,
   requires: [INotebookTracker],
-  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker) => {
+  activate: (app: JupyterFrontEnd, tracker: INotebookTracker) => {
+    const notebooks = new WeakMap<NotebookPanel, WorkbookNotebook>();
+    const kernels = new Kernels();
+    const closing: Closing = new Map();
     tracker.widgetAdded.connect((_, panel) => {
       void panel.context.ready.then(() => {
         const marker = panel.context.model.getMetadata(MARKER) as
           | IMarker
           | undefined;
         if (marker && !panel.isDisposed) {
-          new WorkbookNotebook(panel, marker);
+          const notebook = new WorkbookNotebook(
+            panel,
+            marker,
+            app.serviceManager.sessions,
+            closing
+          );
+          notebooks.set(panel, notebook);
+          if (tracker.currentWidget === panel) {
+            kernels.visit(notebook);
+          } else {
+            kernels.add(notebook);
+          }
         }
       });
+    });
+    tracker.currentChanged.connect((_, panel) => {
+      const notebook = panel && notebooks.get(panel);
+      if (notebook) {
+        kernels.visit(notebook);
+      }
     });
   }
 };

@@ -1,0 +1,204 @@
+"""A learner's JupyterLab, timed: opening each notebook to its widgets with answers, and what
+visiting all of them leaves running.
+
+    python benchmarks/bench_lab.py [--rounds 2]
+
+A real `jupyter lab` (the browser tests' harness) with the workbook extension, in Debian's
+Chromium. The learner has answered every exercise (tests/seed.py). In one page, each of the
+course's thirteen notebooks is opened in turn, as the index's links open them (a new tab, left
+open); timed in the page from the open command to the widgets shown with the saved answers (the
+extension has run the cells and, where the notebook has text areas, one shows a saved answer).
+
+Baseline in the same run: stock Jupyter doing the least that shows one restored widget: a plain
+notebook (no workbook marker, so the extension leaves it alone) whose one cell makes an
+`ipywidgets.Textarea` holding a value, opened and then Run All, timed to that text shown. The
+ratio is ours over it: what reading the store and building a whole page of widgets adds to a
+kernel start.
+
+Then the kernels left running after all thirteen visits and their memory (RSS and USS of the
+kernel processes), against what thirteen tabs left open would hold without the extension's
+limit (thirteen workbook kernels of the measured size). Last, coming back to the first module, which was resting: the
+time until it shows its answers again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, JupyterServer, _free_port
+from seed import seed
+
+from workbook import load_course
+from workbook.generate import notebook_name
+
+BARE = "bare.ipynb"
+UNITS = load_course().chapters[0].units
+NOTEBOOKS = ["index.ipynb", *(notebook_name(unit) for unit in UNITS), "my-progress.ipynb"]
+EXERCISES = {notebook_name(unit): len(unit.exercises) for unit in UNITS}
+
+# Open `path` and resolve with the milliseconds until its widgets are shown: the extension has
+# run its cells (bare: Run All) and every exercise's widget is on the page (at least one widget
+# where it has none). A widget is built from the answers the kernel read from the store, so once
+# it is shown, so are they; bare: its text area shows its value.
+OPEN_TIMED = """async ([path, bare, exercises]) => {
+    const app = window.jupyterapp;
+    const open = [...app.shell.widgets('main')].find((w) => w.context?.path === path);
+    const runs = +(open?.node.getAttribute('data-wb-runs') || 0);
+    const t0 = performance.now();
+    await app.commands.execute('docmanager:open', {path});
+    const panel = app.shell.currentWidget;
+    if (bare) {
+        await panel.sessionContext.ready;
+        await app.commands.execute('notebook:run-all-cells');
+    }
+    const deadline = t0 + 180000;
+    await new Promise((resolve, reject) => {
+        const check = () => {
+            if (performance.now() > deadline) {
+                reject(new Error(`${path}: no widgets with answers within 180 s`));
+                return;
+            }
+            const ran = bare || +(panel.node.getAttribute('data-wb-runs') || 0) > runs;
+            const shown = bare
+                ? [...panel.node.querySelectorAll('.jp-OutputArea textarea')].some((a) => a.value)
+                : panel.node.querySelectorAll('.wb-exercise').length >= exercises
+                  && panel.node.querySelector('.jupyter-widgets')
+                  && !panel.node.querySelector('[data-wb-paused]:not(:empty)');
+            if (ran && shown) {
+                resolve(null);
+            } else {
+                setTimeout(check, 10);
+            }
+        };
+        check();
+    });
+    return performance.now() - t0;
+}"""
+
+
+def kernel_memory(server: JupyterServer) -> tuple[int, float, float]:
+    """Kernels of this server: how many, total RSS and USS in MB."""
+    runtime = str(server.base / "runtime")
+    kernels = [
+        p
+        for p in psutil.process_iter(["cmdline"])
+        if any(runtime in part for part in p.info["cmdline"] or [])
+        and any("ipykernel" in part for part in p.info["cmdline"] or [])
+    ]
+    infos = [k.memory_full_info() for k in kernels]
+    return len(kernels), sum(i.rss for i in infos) / 2**20, sum(i.uss for i in infos) / 2**20
+
+
+def bare_notebook(path: Path) -> None:
+    cell = nbformat.v4.new_code_cell(
+        "import ipywidgets\nipywidgets.Textarea(value='An answer from yesterday')"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, path)
+
+
+def open_timed(page: Any, path: str, bare: bool = False) -> float:
+    return float(page.evaluate(OPEN_TIMED, [path, bare, EXERCISES.get(path, 0)]))
+
+
+def close_all(page: Any, server: JupyterServer) -> None:
+    """Close every tab, a stock notebook's unsaved outputs discarded (no "Save your work?")."""
+    page.evaluate(
+        """() => {
+            for (const w of [...window.jupyterapp.shell.widgets('main')]) {
+                if (w.context) w.context.model.dirty = false;
+                w.dispose();
+            }
+        }"""
+    )
+    server.clear()
+
+
+@dataclass
+class Visits:
+    ours: dict[str, list[float]] = field(default_factory=lambda: {n: [] for n in NOTEBOOKS})
+    bare: list[float] = field(default_factory=list)
+    woke: list[float] = field(default_factory=list)
+    held: tuple[int, float, float] = (0, 0.0, 0.0)  # after the last round's visits
+    bare_held: tuple[int, float, float] = (0, 0.0, 0.0)
+
+
+def visit(page: Any, server: JupyterServer, rounds: int) -> Visits:
+    page.goto(f"{server.url}/lab?token={server.token}&reset")
+    page.wait_for_function("() => window.jupyterapp", timeout=60_000)
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    visits = Visits()
+    for _ in range(rounds):
+        visits.bare.append(open_timed(page, BARE, bare=True))
+        visits.bare_held = kernel_memory(server)
+        close_all(page, server)
+        for name in NOTEBOOKS:
+            visits.ours[name].append(open_timed(page, name))
+        time.sleep(2)  # the resting kernels' shutdowns settle
+        visits.held = kernel_memory(server)
+        visits.woke.append(open_timed(page, NOTEBOOKS[1]))
+        close_all(page, server)
+    return visits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=2, help="visits of all thirteen (default 2)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        server = JupyterServer("bench", Path(tmp), _free_port(), os.urandom(16).hex())
+        server.start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            seed(server.store, LEARNER, cohort=COHORT)
+            bare_notebook(server.root / BARE)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            try:
+                visits = visit(page, server, args.rounds)
+            except Exception:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=ARTIFACTS / "bench_lab-failure.png")
+                raise
+        finally:
+            browser.close()
+            server.stop()
+
+    bare_ms = statistics.median(visits.bare)
+    print(f"open → widgets with answers, median of {args.rounds} rounds (ms)")
+    print(f"{'notebook':42} {'ours':>7} {'ratio':>6}")
+    for name, times in visits.ours.items():
+        median = statistics.median(times)
+        print(f"{name:42} {median:7.0f} {median / bare_ms:5.2f}×")
+    units = [statistics.median(t) for n, t in visits.ours.items() if n.startswith(("mod", "home"))]
+    print(f"{'modules and homework, median':42} {statistics.median(units):7.0f}")
+    print(f"{'bare: ipywidgets Textarea, Run All':42} {bare_ms:7.0f}")
+    print(f"{'back to a resting module (wakes)':42} {statistics.median(visits.woke):7.0f}")
+    kernels, rss, uss = visits.held
+    each = rss / kernels
+    print(
+        f"after visiting all {len(NOTEBOOKS)}: {kernels} kernels, RSS {rss:.0f} MB, USS {uss:.0f} MB"
+    )
+    print(
+        f"without the limit: {len(NOTEBOOKS)} kernels, ~{len(NOTEBOOKS) * each:.0f} MB RSS "
+        f"({each:.0f} MB per workbook kernel; {visits.bare_held[1]:.0f} MB for a bare one)"
+    )
+
+
+if __name__ == "__main__":
+    main()

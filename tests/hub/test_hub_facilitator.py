@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -61,6 +62,19 @@ def test_group_figures_need_a_big_enough_group(
         titles = [title for title, _ in charts]
         assert titles == ["Score your eight onboarding skills"] * 3  # workbook.charts' three
         assert all(svg.lstrip().startswith("<?xml") and "<svg" in svg for _, svg in charts)
+
+
+def test_a_check_in_one_learner_took_is_not_charted(cohort_store: Path, tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    shutil.copytree(cohort_store, root)
+    course = load_course()
+    s = Session(course, ParquetStore(root), "cohort-a", "l0", debounce=60)
+    for item in course.chapters[0].exercise("m03.skills").items:
+        s.set("m03.skills", item.id, 9, snapshot="check-in-2026-11-20")
+    s.flush()
+    charts = CohortView.of("cohort-a", folder=root).charts()
+    assert len(charts) == 3
+    assert all("Check-in" not in svg and "6 learners" in svg for _, svg in charts)
 
 
 def test_only_shared_reflections_are_read(cohort_store: Path, tmp_path: Path) -> None:

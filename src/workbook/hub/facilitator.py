@@ -125,12 +125,12 @@ class CohortView:
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
 
-    def _skills(self) -> pd.DataFrame:
+    def _scores(self) -> pd.DataFrame:
         latest = self.latest
-        return skill_scores(
-            latest[latest["value"].map(lambda v: isinstance(v, int) and not isinstance(v, bool))],
-            self.chapter,
-        )
+        return latest[latest["value"].map(lambda v: isinstance(v, int) and not isinstance(v, bool))]
+
+    def _skills(self) -> pd.DataFrame:
+        return skill_scores(self._scores(), self.chapter)
 
     def scores(self) -> pd.DataFrame:
         """Per skill or coordination area and snapshot: learners, mean, median, spread."""
@@ -142,18 +142,15 @@ class CohortView:
         return cohort_change(change(self._skills()), min_group=self.min_group)
 
     def charts(self) -> list[tuple[str, str]]:
-        """(title, SVG) of the cohort's self-score charts (workbook.charts: means over learners),
-        for each self-score answered by at least `min_group` learners."""
-        from ..charts import charts_for, to_bytes
+        """(title, SVG) of the cohort's self-score charts (workbook.charts drawn from its means by
+        `workbook.analytics.cohort_charts`): only snapshots `min_group` learners completed, so a
+        check-in one learner took is not drawn as the group's."""
+        from ..analytics.charts import cohort_charts
+        from ..charts import to_bytes
 
-        latest = self.latest
-        out = []
-        for exercise, chart in charts_for(self.chapter):
-            learners = latest.loc[latest["exercise"] == exercise.id, "learner"].nunique()
-            if learners >= self.min_group:
-                figure = chart(latest, self.chapter, exercise.id)
-                out.append((exercise.title, to_bytes(figure, "svg").decode("utf-8")))
-        return out
+        titles = {e.id: e.title for u in self.chapter.units for e in u.exercises}
+        drawn = cohort_charts(self._scores(), self.chapter, min_group=self.min_group)
+        return [(titles[c.exercise], to_bytes(c.figure, "svg").decode("utf-8")) for c in drawn]
 
     def reflections(self) -> pd.DataFrame:
         """The text answers learners shared, newest first (choices are item ids, not text)."""

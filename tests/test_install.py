@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -130,3 +131,34 @@ def test_a_packaged_notebook_runs(venv: tuple[Path, Path, dict[str, str]]) -> No
     args = (EXECUTE, name, elsewhere, json.dumps(ids))
     shown, saved = json.loads(_run(bin_ / "python", "-c", *args, cwd=elsewhere, env=env))
     assert ids and shown == ids and saved == 1
+
+
+def test_no_wheel_without_the_built_extension(tmp_path: Path) -> None:
+    """A checkout where `scripts/setup` never built the extension gets a clear refusal."""
+    checkout = tmp_path / "checkout"
+    ignore = shutil.ignore_patterns("__pycache__")
+    for folder in ("src", "content", "notebooks"):
+        shutil.copytree(REPO / folder, checkout / folder, ignore=ignore)
+    for name in ("pyproject.toml", "hatch_build.py", "README.md", "labextension/install.json"):
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, checkout / name)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            out,
+            checkout,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode != 0
+    assert "run ./scripts/setup first" in done.stdout + done.stderr
+    assert not list(out.glob("*.whl"))

@@ -198,6 +198,26 @@ def test_ranked_bars_draw_lowest_first_and_mark_the_two_lowest(chapter: Chapter)
     assert ax.get_xlabel() == "Score 1–10 (1 = just starting, 10 = a model for others)"
 
 
+def test_a_groups_means_name_the_lowest_without_you(chapter: Chapter) -> None:
+    """A cohort's chart is not one learner's: "The two lowest skills", not "Your …"."""
+    group = pd.concat(
+        [
+            _frame("m03.skills", {"first-day": _scores(chapter, *FIRST)}, "ada"),
+            _frame("m03.skills", {"first-day": _scores(chapter, *LAST)}, "bob"),
+        ]
+    )
+    legend = latest_scores(group, chapter, "m03.skills").axes[0].get_legend()
+    assert legend is not None
+    assert legend.get_texts()[0].get_text() == "The two lowest skills"
+    audit = pd.concat(
+        _frame("hw3.audit", {"first-day": _audit(chapter, [4, 2, 3, 5, 3])}, learner)
+        for learner in ("ada", "bob")
+    )
+    title = audit_heatmap(audit, chapter, "hw3.audit").axes[0].get_title(loc="left")
+    assert "The lowest area across the three handovers: " in title
+    assert "Your" not in title
+
+
 def test_across_snapshots_draws_one_series_per_snapshot(chapter: Chapter) -> None:
     figure = across_snapshots(_three(chapter), chapter, "m03.skills")
     legend = figure.axes[0].get_legend()

@@ -87,6 +87,7 @@ class Derive:
     lowest_of: str
     count: int
     label: str  # what the named items are, e.g. "Your two lowest skills"
+    group_label: str  # the same for a group's means (cohort charts), e.g. "The two lowest skills"
 
 
 @dataclass(frozen=True)

@@ -177,11 +177,12 @@ class ChapterReader:
         derive = None
         if "derive" in f:
             node_d, at_d = f["derive"], f"{at}.derive"
-            d = doc.mapping(node_d, at_d, {"lowest_of", "count", "label"})
+            d = doc.mapping(node_d, at_d, {"lowest_of", "count", "label", "group_label"})
             derive = Derive(
                 doc.text(doc.need(d, "lowest_of", node_d, at_d), f"{at_d}.lowest_of"),
                 doc.integer(doc.need(d, "count", node_d, at_d), f"{at_d}.count"),
                 doc.text(doc.need(d, "label", node_d, at_d), f"{at_d}.label"),
+                doc.text(doc.need(d, "group_label", node_d, at_d), f"{at_d}.group_label"),
             )
         exercise = Exercise(
             id=ex_id,

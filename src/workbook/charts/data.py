@@ -107,12 +107,15 @@ def _label(snapshots: pd.Series) -> str:
     return snapshot_label(names.pop()) if len(names) == 1 else "latest"
 
 
-def derived_from(chapter: Chapter, exercise: Exercise) -> tuple[int, str]:
-    """How many lowest items the course names for this exercise, and what it calls them."""
+def derived_from(chapter: Chapter, exercise: Exercise, frame: pd.DataFrame) -> tuple[int, str]:
+    """How many lowest items the course names for this exercise, and what it calls them: for
+    one learner ("Your two lowest skills"), or for the means of several (a cohort's chart)."""
+    group = frame["learner"].nunique() > 1
     for unit in chapter.units:
         for other in unit.exercises:
             if other.derive is not None and other.derive.lowest_of == exercise.id:
-                return other.derive.count, other.derive.label
+                derive = other.derive
+                return derive.count, derive.group_label if group else derive.label
     return 0, ""
 
 

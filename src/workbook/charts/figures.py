@@ -137,7 +137,7 @@ def latest_scores(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
     scores = data.latest(frame, exercise)
     if scores.empty:
         return _no_scores(chapter, exercise)
-    count, label = data.derived_from(chapter, exercise)
+    count, label = data.derived_from(chapter, exercise, frame)
     lowest = set(data.lowest_of(exercise, scores, count))
     order = scores.sort_values(kind="stable")  # ties keep course order, as the prompt does
     figure, ax = _figure(exercise, f"Latest scores · {scores.name}", len(order))
@@ -253,7 +253,7 @@ def audit_heatmap(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
         return _no_scores(chapter, exercise)
     scale = exercise.scale
     assert scale is not None
-    count, named = data.derived_from(chapter, exercise)
+    count, named = data.derived_from(chapter, exercise, frame)
     lowest = data.lowest_of(exercise, table.mean(axis=0), max(count, 1))
     names = ", ".join(_items(exercise, lowest))
     figure, ax = _figure(exercise, f"{label} · {named or 'Lowest'}: {names}", len(table) + 3)

@@ -13,10 +13,10 @@ from ..kinds import KINDS
 from ..model import Chapter
 from .document import Chart
 
-__all__ = ["charts_for"]
+__all__ = ["embedded_charts"]
 
 
-def charts_for(chapter: Chapter, frame: pd.DataFrame) -> tuple[Chart, ...]:
+def embedded_charts(chapter: Chapter, frame: pd.DataFrame) -> tuple[Chart, ...]:
     """The charts of one learner's latest answers, in course order."""
     scored = set(frame["exercise"])
     if not any(

@@ -25,7 +25,7 @@ from ..store import Store
 from . import render
 from .calendar import action_calendar
 from .document import Workbook, by_exercise, workbook
-from .figures import charts_for
+from .figures import embedded_charts
 from .standard import Standard, standard
 
 __all__ = [
@@ -79,7 +79,7 @@ class Source:
             cohort=self.cohort,
             learner=self.learner,
             exported=self.exported,
-            charts=charts_for(self.chapter, self.frame),
+            charts=embedded_charts(self.chapter, self.frame),
             chapter=self.chapter,
         )
 

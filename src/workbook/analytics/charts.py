@@ -41,7 +41,7 @@ def cohort_scores(
     """A cohort's rows of the tidy scores frame, in snapshots completed by `min_group` or more."""
     mine = scores[scores["cohort"] == cohort]
     keep = []
-    for exercise, _ in dict.fromkeys((e, None) for e, _ in charts_for(chapter)):
+    for exercise in dict.fromkeys(e for e, _ in charts_for(chapter)):  # each once, in order
         done = taken(mine, exercise).groupby("snapshot")["learner"].nunique()
         held = set(done.index[done >= min_group])
         keep.append(mine[(mine["exercise"] == exercise.id) & mine["snapshot"].isin(held)])

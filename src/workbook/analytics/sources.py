@@ -159,10 +159,9 @@ def _walk(path: str, skip: Callable[[os.DirEntry[str]], bool] | None = None) -> 
         files += _walk(f"{path}/cohorts")
         with os.scandir(f"{path}/events") as it:
             for e in it:
-                if e.is_dir() and (mark := marks.get(_partition(e.name, "cohort") or "")):
-                    files += _walk(e.path, _unchanged_since(*mark))
-                elif e.is_dir():
-                    files += _walk(e.path)
+                if e.is_dir():
+                    mark = marks.get(_partition(e.name, "cohort") or "")
+                    files += _walk(e.path, _unchanged_since(*mark) if mark else None)
                 elif e.is_file():
                     files.append(e.path)
         entries = [e for e in entries if e.name not in ("events", "cohorts")]

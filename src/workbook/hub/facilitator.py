@@ -148,9 +148,11 @@ class CohortView:
         from ..analytics.charts import cohort_charts
         from ..charts import to_bytes
 
-        titles = {e.id: e.title for u in self.chapter.units for e in u.exercises}
         drawn = cohort_charts(self._scores(), self.chapter, min_group=self.min_group)
-        return [(titles[c.exercise], to_bytes(c.figure, "svg").decode("utf-8")) for c in drawn]
+        return [
+            (self.chapter.exercise(c.exercise).title, to_bytes(c.figure, "svg").decode("utf-8"))
+            for c in drawn
+        ]
 
     def reflections(self) -> pd.DataFrame:
         """The text answers learners shared, newest first (choices are item ids, not text)."""

@@ -25,6 +25,8 @@ import { CodeCell, MarkdownCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, Session } from '@jupyterlab/services';
 
+import { addCourseCommands, foldForLearners } from './course';
+
 /** The notebook metadata key the generator writes (`workbook.generate`). */
 const MARKER = 'workbook';
 /** Set on the panel of every workbook notebook: the stylesheet keys off it. */
@@ -398,7 +400,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
     void app.restored.then(() => {
       restoring = false;
       visitCurrent();
+      return foldForLearners(app).catch(reason =>
+        console.warn('workbook: could not read its settings', reason)
+      );
     });
+    addCourseCommands(app, tracker, NOTEBOOK_CLASS);
     tracker.widgetAdded.connect((_, panel) => {
       const start = deferSession(panel);
       void panel.context.ready

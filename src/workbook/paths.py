@@ -8,10 +8,9 @@ laptop or a hub image needs. `WORKBOOK_CONTENT` points at any other content fold
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
-__all__ = ["checkout", "content_root", "copy_notebooks", "notebooks_root", "shipped"]
+__all__ = ["checkout", "content_root", "notebooks_root", "shipped"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -41,18 +40,3 @@ def content_root() -> Path:
 def notebooks_root() -> Path:
     """The notebooks that go with :func:`content_root`: the `notebooks/` folder beside it."""
     return content_root().parent / "notebooks"
-
-
-def copy_notebooks(source: Path, folder: Path) -> list[str]:
-    """Copy the notebooks missing from `folder`; return their names.
-
-    A notebook already there is left alone: it may be the learner's, and answers never live in
-    notebooks, so an older copy loses nothing.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    copied = []
-    for notebook in sorted(source.glob("*.ipynb")):
-        if not (folder / notebook.name).exists():
-            shutil.copyfile(notebook, folder / notebook.name)
-            copied.append(notebook.name)
-    return copied

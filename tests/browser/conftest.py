@@ -262,6 +262,15 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page at 1400 px, for a test that drives the app rather than JupyterLab."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
 @dataclass
 class Lab:
     """JupyterLab in one browser page, with the moves a learner makes."""

@@ -23,14 +23,13 @@ from ..errors import SyncError
 from ..model import Chapter
 from ..store import Event, ParquetStore
 from ..store.files import to_events
-from . import wire
 from .sharing import PRIVATE, SHARE_FIELD, redact
 from .sync import HttpTarget
 
-__all__ = ["CohortView", "load_cohort", "readable_cohorts"]
+__all__ = ["CohortView", "connect", "load_cohort", "readable_cohorts"]
 
 
-def _service(url: str | None, token: str | None) -> HttpTarget:
+def connect(url: str | None, token: str | None) -> HttpTarget:
     url = url or os.environ.get("WORKBOOK_SYNC_URL", "")
     token = token or os.environ.get("WORKBOOK_SYNC_TOKEN") or os.environ.get("JUPYTERHUB_API_TOKEN")
     if not url:
@@ -39,11 +38,14 @@ def _service(url: str | None, token: str | None) -> HttpTarget:
 
 
 def readable_cohorts(url: str | None = None, token: str | None = None) -> list[str]:
-    service = _service(url, token)
+    """The cohorts the caller facilitates, learners synced or not (hub groups included)."""
+    from .feed import ServiceFeed
+
+    feed = ServiceFeed(connect(url, token))
     try:
-        return list(service.request("GET", "api/cohorts")["cohorts"])
+        return feed.cohorts()
     finally:
-        service.close()
+        feed.close()
 
 
 def load_cohort(
@@ -69,12 +71,13 @@ def load_cohort(
             store = ParquetStore(folder)
             events = [e for c, lr in store.learners() if c == cohort for e in store.history(c, lr)]
         return redact(events)
-    service = _service(url, token)
+    from .feed import ServiceFeed
+
+    feed = ServiceFeed(connect(url, token))
     try:
-        body = service.request("GET", f"api/cohorts/{cohort}/events")
+        return list(feed.read(cohort).events)
     finally:
-        service.close()
-    return [wire.from_json(e, cohort, e["learner"]) for e in body["events"]]
+        feed.close()
 
 
 @dataclass

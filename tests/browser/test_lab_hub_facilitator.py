@@ -11,6 +11,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,17 +19,19 @@ from conftest import ARTIFACTS, TIMEOUT_MS  # the browser suite's conftest
 from hub.hubharness import PASSWORD, Hub, running_hub
 from playwright.sync_api import Browser, Page, expect
 
+from workbook.cli import main
 from workbook.content import load_course
 from workbook.hub.dashboard import POLL_SECONDS
 from workbook.hub.sharing import SHARE_FIELD
 from workbook.hub.sync import HttpTarget
-from workbook.store import Event
+from workbook.store import Event, ParquetStore
 
 pytestmark = pytest.mark.browser
 SPAWN_MS = 120_000  # log in and wait for the user's server to start
 LEARNERS = ["ana", "ben", "cy", "dee", "eli", "flo"]
 STUCK = "flo"  # started module 2 half an hour ago, nothing since
 VIEW = "customer-onboarding/facilitator.ipynb"  # where the hub config installs it
+MY_PROGRESS = "customer-onboarding/my-progress.ipynb"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SHOW_S = 5.0  # a synced answer is on screen within this
 
@@ -90,11 +93,26 @@ def answers(learner: str, n: int) -> list[Event]:
     return out
 
 
-def shot(page: Page, name: str) -> None:
+def shot(page: Page, name: str, *, docs: bool = False, full: bool = True) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / name, full_page=True)
-    with contextlib.suppress(OSError):
-        shutil.copy(ARTIFACTS / name, DOCS / name)  # the README shows these
+    if full:  # the page's own height: Voilà and JupyterLab scroll inside the window
+        width = page.viewport_size["width"] if page.viewport_size else 1400
+        height = page.evaluate("() => document.querySelector('.wb-facilitator')?.scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(int(height or 900) + 300, 6000)})
+    page.screenshot(path=ARTIFACTS / name, full_page=full)
+    if docs:  # the README shows these
+        with contextlib.suppress(OSError):
+            shutil.copy(ARTIFACTS / name, DOCS / name)
+
+
+def overflowing(page: Page) -> int:
+    """Tables and sections of the view wider than their box (cut off or scrolling sideways)."""
+    return int(
+        page.evaluate(
+            """() => [...document.querySelectorAll('.wb-room table, .wb-room section')]
+                .filter((e) => e.scrollWidth > e.clientWidth + 1).length"""
+        )
+    )
 
 
 def test_the_view_fills_in_as_learners_sync(browser: Browser, hub: Hub) -> None:
@@ -127,14 +145,9 @@ def test_the_view_fills_in_as_learners_sync(browser: Browser, hub: Hub) -> None:
             "First day 4.0 → last day 6.0 (+2.0 for the 5 with both)"
         )
         expect(view.locator(".wb-room-status")).to_contain_text(re.compile(r"Live · checked"))
-        shot(page, "facilitator-view.png")
+        shot(page, "hub-facilitator-lab.png")
         page.set_viewport_size({"width": 1024, "height": 900})
-        wide = page.evaluate(
-            """() => [...document.querySelectorAll('.wb-room table, .wb-room section')]
-                .filter((e) => e.scrollWidth > e.clientWidth + 1).length"""
-        )
-        assert wide == 0  # nothing wider than its box at 1024 px
-        shot(page, "facilitator-view-1024.png")
+        assert overflowing(page) == 0  # nothing wider than its box at 1024 px
 
         view.get_by_role("button", name="Projector mode").click()
         body = view.locator(".wb-room-body")
@@ -142,7 +155,7 @@ def test_the_view_fills_in_as_learners_sync(browser: Browser, hub: Hub) -> None:
         text = body.inner_text() + (body.inner_html())
         assert not [lr for lr in LEARNERS if re.search(rf"\b{lr}\b", text)]
         assert "Notes of ana" not in text
-        shot(page, "facilitator-projector.png")
+        shot(page, "hub-facilitator-lab-projector.png")
 
         view.get_by_role("button", name="Report (PDF)").click()
         link = view.locator("a[download='report-cohort-web.pdf']")
@@ -152,12 +165,56 @@ def test_the_view_fills_in_as_learners_sync(browser: Browser, hub: Hub) -> None:
         page.context.close()
 
 
-def test_the_app_page_is_the_same_view(browser: Browser, hub: Hub) -> None:
+def test_the_app_page_is_the_same_view(browser: Browser, hub: Hub, tmp_path: Path) -> None:
+    """Run after the test above (same hub): the README's screenshots come from here."""
     page = logged_in(browser, hub, "fiona")
     try:
         page.goto(f"{hub.url}/user/fiona/voila/render/{VIEW}", timeout=SPAWN_MS)
         view = page.locator(".wb-facilitator")
         expect(view.locator("tr.wb-learner")).to_have_count(len(LEARNERS), timeout=SPAWN_MS)
-        expect(page.locator(".jp-Cell-inputWrapper")).to_have_count(0)  # no code
+        expect(page.get_by_text("import workbook")).to_have_count(0)  # no code
+        expect(page.get_by_text("Run all")).to_have_count(0)  # nor the hint for plain Jupyter
+        expect(view).to_contain_text("⚠ stuck in Module 2")
+        shot(page, "facilitator-view.png", docs=True)
+        page.set_viewport_size({"width": 1024, "height": 900})
+        assert overflowing(page) == 0
+        shot(page, "facilitator-view-1024.png", docs=True)
+        view.get_by_role("button", name="Projector mode").click()
+        expect(view.locator(".wb-projector")).to_be_visible()
+        assert overflowing(page) == 0
+        shot(page, "facilitator-projector.png", docs=True)
+    finally:
+        page.context.close()
+
+    out = tmp_path / "report.html"
+    token = hub.token("fiona")
+    argv = ["cohort", "report", "cohort-web", "--url", hub.service_url, "--token", token]
+    assert main([*argv, "--out", str(out)]) == 0
+    context = browser.new_context(viewport={"width": 800, "height": 1130})
+    try:
+        page = context.new_page()
+        page.goto(out.as_uri())
+        expect(page.locator("h1")).to_contain_text("cohort-web: workshop report")
+        shot(page, "facilitator-report.png", docs=True, full=False)
+    finally:
+        context.close()
+
+
+def test_my_progress_shows_me_beside_the_cohort(browser: Browser, hub: Hub) -> None:
+    """Five learners scored both days (run after the first test): ana's My progress shows her
+    scores on the cohort's distributions, and nothing of anyone's words."""
+    home = hub.base / "home" / "ana" / ".local" / "share" / "workbook"
+    ParquetStore(home).append([replace(e, learner="ana") for e in answers("ana", 0)])
+    page = logged_in(browser, hub, "ana")
+    try:
+        page.goto(f"{hub.url}/user/ana/lab/tree/{MY_PROGRESS}?reset")
+        compare = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .wb-cohort-compare")
+        expect(compare).to_contain_text("You and your cohort", timeout=SPAWN_MS)
+        expect(compare.locator("section")).to_have_count(2)  # First day and Last day: 5 each
+        expect(compare).to_contain_text("First day · 5 learners")
+        expect(compare.locator("td", has_text="you: 4")).to_have_count(16)  # 8 skills × 2 days
+        expect(compare.locator(".wb-you")).to_have_count(16)
+        assert "Notes of" not in compare.inner_html() and "ben" not in compare.inner_text()
+        shot(page, "hub-my-progress-cohort.png")
     finally:
         page.context.close()

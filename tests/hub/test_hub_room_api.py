@@ -10,11 +10,15 @@ import httpx
 import pytest
 from hubharness import Hub, events
 
+from workbook.answers import answers_frame
 from workbook.cli import main
+from workbook.content import load_course
 from workbook.hub import wire
+from workbook.hub.compare import cohort_scores, compare_html
 from workbook.hub.feed import ServiceFeed
 from workbook.hub.roster import GROUPS_TTL
 from workbook.hub.sync import HttpTarget
+from workbook.store import Event
 
 pytestmark = pytest.mark.hub
 
@@ -87,3 +91,32 @@ def test_room_events_refuse_bad_learner_names(hub: Hub) -> None:
     assert reply.status_code == 400
     with pytest.raises(httpx.HTTPStatusError):
         hub.api("GET", "groups/no-such-group")
+
+
+def test_a_learner_sees_the_cohort_distribution_only_for_a_big_enough_group(hub: Hub) -> None:
+    learners = [f"big{i}" for i in range(5)]
+    for user in [*learners, "small0"]:
+        hub.api("POST", f"users/{user}")
+    hub.api("POST", "groups/cohort-big", json={"users": learners})
+    hub.api("POST", "groups/cohort-small", json={"users": ["small0"]})
+    skills = load_course().chapters[0].exercise("m03.skills").items
+    for n, user in enumerate([*learners, "small0"]):
+        target = HttpTarget(hub.service_url, hub.token(user))
+        scores = [Event("local", user, "m03.skills", i.id, "score", 3 + n, "first-day")
+                  for i in skills]  # fmt: skip
+        target.push([*scores, Event("local", user, "m01.journey-map", "sales/going-well",
+                                    "text", f"private of {user}")])  # fmt: skip
+        target.close()
+    mine = cohort_scores(HttpTarget(hub.service_url, hub.token("big0")))
+    assert mine is not None and mine["cohort"] == "cohort-big"
+    (entry,) = mine["scores"]  # first day only: nothing else was scored by five
+    assert (entry["exercise"], entry["snapshot"], entry["learners"]) == (
+        "m03.skills",
+        "first-day",
+        5,
+    )
+    assert entry["items"]["patience"] == [0, 0, 1, 1, 1, 1, 1, 0, 0, 0]
+    assert "private of" not in str(mine) and "big1" not in str(mine)  # counts only
+    small = cohort_scores(HttpTarget(hub.service_url, hub.token("small0")))
+    assert small == {"cohort": "cohort-small", "scores": []}
+    assert compare_html(small, answers_frame([]), load_course().chapters[0]) == ""

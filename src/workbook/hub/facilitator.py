@@ -7,7 +7,6 @@ score figures are group figures, shown only for groups of at least `min_group` l
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,23 +110,6 @@ class CohortView:
         )
         return table.reindex(columns=[u.label for u in self.chapter.units]).fillna("")
 
-    def heatmap_html(self) -> str:
-        colours = {"done": "#2e7d32", "started": "#f9a825", "": "#e0e0e0"}
-        table = self.progress()
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-        rows = []
-        for learner, row in table.iterrows():
-            cells = "".join(
-                f'<td class="wb-{v or "none"}" title="{v or "not started"}" '
-                f'style="background:{colours[v]};color:#fff;text-align:center;min-width:2.2em">{"✓" if v == "done" else ""}</td>'
-                for v in row
-            )
-            rows.append(f"<tr><th>{html.escape(str(learner))}</th>{cells}</tr>")
-        return (
-            '<table class="wb-heatmap"><thead><tr><th>learner</th>'
-            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-
     def _scores(self) -> pd.DataFrame:
         latest = self.latest
         return latest[latest["value"].map(lambda v: isinstance(v, int) and not isinstance(v, bool))]
@@ -143,19 +125,6 @@ class CohortView:
     def change(self) -> pd.DataFrame:
         """First day → last day per skill: learners with both, and their change's summary."""
         return cohort_change(change(self._skills()), min_group=self.min_group)
-
-    def charts(self) -> list[tuple[str, str]]:
-        """(title, SVG) of the cohort's self-score charts (workbook.charts drawn from its means by
-        `workbook.analytics.cohort_charts`): only snapshots `min_group` learners completed, so a
-        check-in one learner took is not drawn as the group's."""
-        from ..analytics.charts import cohort_charts
-        from ..charts import to_bytes
-
-        drawn = cohort_charts(self._scores(), self.chapter, min_group=self.min_group)
-        return [
-            (self.chapter.exercise(c.exercise).title, to_bytes(c.figure, "svg").decode("utf-8"))
-            for c in drawn
-        ]
 
     def reflections(self) -> pd.DataFrame:
         """The text answers learners shared, newest first (choices are item ids, not text)."""

@@ -276,3 +276,28 @@ def room(
         cohort, tuple(learners), tuple(units), scores, tuple(_reflections(view)), newest, now,
         view.min_group, stuck_minutes,
     )  # fmt: skip
+
+
+def distributions(view: CohortView) -> list[dict[str, object]]:
+    """The cohort's anonymised score distributions a learner may see beside their own: per
+    self-score and snapshot that at least `min_group` learners completed, learners per scale
+    point of each item (a matrix: each column's average over its rows, rounded). Counts only."""
+    out: list[dict[str, object]] = []
+    for unit in view.chapter.units:
+        for exercise in unit.exercises:
+            if not KINDS[exercise.kind].self_score or exercise.scale is None:
+                continue
+            done = taken(view.latest, exercise)
+            points = list(exercise.scale.points())
+            for snapshot, mine in done.groupby("snapshot", sort=False):
+                learners = mine["learner"].nunique()
+                if learners < view.min_group:
+                    continue
+                rounded = mine["score"].round().astype("int64")
+                items = {
+                    str(item): [int(c) for c in counts.value_counts().reindex(points).fillna(0)]
+                    for item, counts in rounded.groupby(mine["item"], sort=False)
+                }
+                out.append({"exercise": exercise.id, "snapshot": str(snapshot),
+                            "learners": int(learners), "points": points, "items": items})  # fmt: skip
+    return out

@@ -12,6 +12,8 @@ A facilitator's role with ``custom:workbook:read!group=<cohort>`` works as befor
 ``GET api/room`` gives each cohort the caller facilitates with its expected learners and one
 fingerprint per learner who synced (changes exactly when their events may have);
 ``GET api/room/<cohort>/events?learner=a&learner=b`` gives those learners' events, redacted.
+``GET api/room/mine`` gives a learner their own cohort's score distributions, counts only, for
+snapshots at least the minimum group of learners completed (My progress shows them).
 A live view polls the first every few seconds and fetches only the learners that changed.
 """
 
@@ -31,7 +33,14 @@ from . import wire
 from .service import Handler, Refusal, Service
 from .sharing import redact
 
-__all__ = ["FACILITATORS", "RoomEventsHandler", "RoomHandler", "facilitates", "hub_groups"]
+__all__ = [
+    "FACILITATORS",
+    "MineHandler",
+    "RoomEventsHandler",
+    "RoomHandler",
+    "facilitates",
+    "hub_groups",
+]
 
 FACILITATORS = "facilitators"  # a group of leads; "facilitators-<cohort>" for one cohort
 GROUPS_TTL = 2.0
@@ -119,9 +128,30 @@ class RoomEventsHandler(Handler):
         self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
 
 
+class MineHandler(Handler):
+    """A learner's cohort, anonymised: score distributions of groups of `MIN_GROUP` or more."""
+
+    async def get(self) -> None:
+        name, _ = self.learner()
+        cohort = await self.service.cohort_of(name)
+
+        def read() -> list[dict[str, object]]:
+            from ..analytics.aggregates import MIN_GROUP
+            from ..content import load_course
+            from .facilitator import CohortView
+            from .room import distributions
+
+            events = self.service.stores.events(cohort)
+            scores = [e for e in events if e.value_type == "score"]  # nothing else leaves
+            return distributions(CohortView(scores, load_course().chapters[0], MIN_GROUP))
+
+        self.finish({"cohort": cohort, "scores": await self.run(read)})
+
+
 def routes(service: Service, prefix: str) -> list[tuple[str, type[Handler], dict[str, Any]]]:
     args = {"service": service}
     return [
         (prefix + "api/room", RoomHandler, args),
+        (prefix + "api/room/mine", MineHandler, args),
         (prefix + r"api/room/([^/]+)/events", RoomEventsHandler, args),
     ]

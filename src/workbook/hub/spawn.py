@@ -2,7 +2,7 @@
 
 The example hub config starts every user's server through this: it installs (or updates) the
 course notebooks in the user's home — the facilitator view too for members of a facilitators
-group — as the user, then becomes the server command. An install problem is logged, never a
+group — as the user, then becomes the server command, with `workbook app`'s server config. An install problem is logged, never a
 reason for the server not to start.
 """
 
@@ -34,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"workbook: {args.dir}: {done.summary}", file=sys.stderr)
     except (WorkbookError, OSError) as err:
         print(f"workbook: could not install the notebooks in {args.dir}: {err}", file=sys.stderr)
-    os.execvp(command[0], command)
+    # Voilà's hook (the app pages drop the "Run all" hint cells), as `workbook app` loads it.
+    config = Path(__file__).resolve().parents[1] / "app_config.py"
+    os.execvp(command[0], [*command, f"--config={config}"])
 
 
 if __name__ == "__main__":

@@ -125,6 +125,19 @@ def lowest_of(exercise: Exercise, scores: pd.Series, count: int) -> list[str]:
     return [item.id for item, _ in ranked(exercise, pairs)[:count]]
 
 
+def marked_lowest(
+    exercise: Exercise, scores: pd.Series, count: int, frame: pd.DataFrame
+) -> list[str]:
+    """:func:`lowest_of` for a chart: of one learner, as their prompt names them; of a group's
+    means, none when the cut falls inside a tie (course order would pick, not the scores)."""
+    ids = lowest_of(exercise, scores, count)
+    if frame["learner"].nunique() > 1 and 0 < count < len(scores):
+        values = sorted(round(float(v), 6) for v in scores)
+        if values[count - 1] == values[count]:
+            return []
+    return ids
+
+
 @dataclass(frozen=True)
 class FirstLast:
     """Per item: the first and last complete snapshot's score and the change between them."""

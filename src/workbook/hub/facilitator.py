@@ -7,6 +7,7 @@ score figures are group figures, shown only for groups of at least `min_group` l
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,8 +91,8 @@ class CohortView:
         chapter = load_course().chapters[0]
         return cls(load_cohort(cohort, **source), chapter, min_group)  # type: ignore[arg-type]
 
-    @property
-    def latest(self) -> pd.DataFrame:
+    @functools.cached_property
+    def latest(self) -> pd.DataFrame:  # every table starts here: built once per view
         return answers_frame(e for e in self.events if e.field != SHARE_FIELD)
 
     def progress(self) -> pd.DataFrame:

@@ -145,21 +145,29 @@ def _progress(
     chapter = view.chapter
     frame = unit_progress_frame(view.latest, chapter)
     labels = [u.label for u in chapter.units]
-    found: dict[str, Learner] = {}
-    for name, mine in frame.groupby("learner", sort=True):
-        states = tuple(
-            DONE if d else STARTED if s else NOT_STARTED
-            for d, s in zip(mine["done"], mine["started"], strict=True)
+    label_of = {u.id: u.label for u in chapter.units}
+    rows: dict[str, list[tuple[str, bool, bool, dt.datetime | None]]] = {}
+    for learner, unit, started, done, saved in zip(
+        frame["learner"],
+        frame["unit"],
+        frame["started"],
+        frame["done"],
+        frame["last_saved"],
+        strict=True,
+    ):  # plain tuples: a pandas filter per learner costs more than the whole walk
+        rows.setdefault(str(learner), []).append(
+            (unit, bool(started), bool(done), None if pd.isna(saved) else saved.to_pydatetime())
         )
-        saved = mine["last_saved"].dropna()
-        last = saved.max().to_pydatetime() if not saved.empty else None
+    found: dict[str, Learner] = {}
+    for name, mine in rows.items():
+        states = tuple(DONE if d else STARTED if st else NOT_STARTED for _, st, d, _ in mine)
+        last = max((at for *_, at in mine if at is not None), default=None)
         stuck_in = ""
         if last is not None and now - last >= stuck:
-            open_units = mine[mine["started"] & ~mine["done"]]
-            if not open_units.empty:
-                newest = open_units.sort_values("last_saved").iloc[-1]
-                stuck_in = labels[[u.id for u in chapter.units].index(newest["unit"])]
-        found[str(name)] = Learner(str(name), states, last, stuck_in)
+            open_units = [(at, unit) for unit, st, d, at in mine if st and not d and at]
+            if open_units:
+                stuck_in = label_of[max(open_units)[1]]
+        found[name] = Learner(name, states, last, stuck_in)
     for name in expected:
         found.setdefault(name, Learner(name, ("",) * len(labels), None, ""))
     learners = sorted(
@@ -190,36 +198,38 @@ def _scores(view: CohortView, exercise: Exercise) -> Scores:
     assert scale is not None
     points = tuple(scale.points())
     done = taken(view.latest, exercise)
-    rounded = done.assign(point=done["score"].round().astype("int64"))
-    learners = {s: done.loc[done["snapshot"] == s, "learner"].nunique() for s in (FIRST, LAST)}
-    shown = {s for s, n in learners.items() if n >= view.min_group}
-    wide = done[done["snapshot"].isin([FIRST, LAST])].pivot_table(
-        index=["learner", "item"], columns="snapshot", values="score"
-    )
-    both = wide.dropna() if {FIRST, LAST} <= set(wide.columns) and FIRST in shown else None
-    n_both = both.index.get_level_values("learner").nunique() if both is not None else 0
+    days = done[done["snapshot"].isin([FIRST, LAST])]
+    learners = days.groupby("snapshot")["learner"].nunique()
+    shown = {s for s in (FIRST, LAST) if learners.get(s, 0) >= view.min_group}
+    days = days[days["snapshot"].isin(shown)]
+    counts = days.groupby(["snapshot", "item", days["score"].round().astype("int64")]).size()
+    means = days.groupby(["snapshot", "item"])["score"].mean()
+    moved: dict[str, float] = {}
+    n_both = 0
+    if shown == {FIRST, LAST}:
+        wide = days.pivot_table(index=["learner", "item"], columns="snapshot", values="score")
+        wide = wide.dropna()
+        n_both = wide.index.get_level_values("learner").nunique()
+        if n_both >= view.min_group:
+            change = (wide[LAST] - wide[FIRST]).groupby(level="item").mean()
+            moved = {str(k): float(v) for k, v in change.items()}
+        else:
+            n_both = 0
+    count_of = {k: int(v) for k, v in counts.items()}
+    mean_of = {k: float(v) for k, v in means.items()}
+
+    def per_point(snapshot: str, item: str) -> tuple[int, ...]:
+        if snapshot not in shown:
+            return ()
+        return tuple(count_of.get((snapshot, item, p), 0) for p in points)
+
     scored = exercise.items if exercise.kind == "score_scale" else exercise.columns
-    skills = []
-    for item in scored:
-        mine = rounded[rounded["item"] == item.id]
-
-        def counts(snapshot: str, mine: pd.DataFrame = mine) -> tuple[int, ...]:
-            if snapshot not in shown:
-                return ()
-            at = mine.loc[mine["snapshot"] == snapshot, "point"].value_counts()
-            return tuple(int(at.get(p, 0)) for p in points)
-
-        def mean(snapshot: str, mine: pd.DataFrame = mine) -> float | None:
-            return float(mine.loc[mine["snapshot"] == snapshot, "score"].mean()) if (
-                snapshot in shown) else None  # fmt: skip
-
-        moved = None
-        if both is not None and n_both >= view.min_group:
-            pairs = both.xs(item.id, level="item")
-            moved = float((pairs[LAST] - pairs[FIRST]).mean())
-        skills.append(
-            Skill(item.label, counts(FIRST), counts(LAST), mean(FIRST), mean(LAST), moved)
-        )
+    skills = tuple(
+        Skill(item.label, per_point(FIRST, item.id), per_point(LAST, item.id),
+              mean_of.get((FIRST, item.id)), mean_of.get((LAST, item.id)),
+              moved.get(item.id))
+        for item in scored
+    )  # fmt: skip
     unit = view.chapter.unit_of(exercise.id)
     return Scores(
         exercise.id,
@@ -227,10 +237,10 @@ def _scores(view: CohortView, exercise: Exercise) -> Scores:
         f"{unit.label} · {unit.title}",
         points,
         scale.anchors,
-        learners[FIRST],
-        learners[LAST],
-        n_both if n_both >= view.min_group else 0,
-        tuple(skills),
+        int(learners.get(FIRST, 0)),
+        int(learners.get(LAST, 0)),
+        n_both,
+        skills,
     )
 
 

@@ -80,6 +80,27 @@ def facilitates(
     return any(name in groups.get(g, ()) for g in (FACILITATORS, f"{FACILITATORS}-{cohort}"))
 
 
+# (service, cohort, learner) → (fingerprint, redacted events as JSON): reading a learner's
+# Parquet files back (checked row by row) is most of a room's cost, and most learners did not
+# change since the last call. A learner's redaction depends on their own events only.
+_dumps: dict[tuple[int, str, str], tuple[object, list[dict[str, Any]]]] = {}
+
+
+def _dumped(service: Service, cohort: str, learners: list[str]) -> list[dict[str, Any]]:
+    store = service.stores.store(cohort)
+    out = []
+    for learner in learners:
+        key = (id(service), cohort, learner)
+        fingerprint = store.fingerprint(cohort, learner)
+        cached = _dumps.get(key)
+        if cached is None or cached[0] != fingerprint:
+            events = redact(store.history(cohort, learner))
+            cached = (fingerprint, wire.dump(events, learner=True))
+            _dumps[key] = cached
+        out += cached[1]
+    return out
+
+
 def _fingerprints(service: Service, cohort: str) -> dict[str, str]:
     store = service.stores.store(cohort)
     return {
@@ -119,13 +140,8 @@ class RoomEventsHandler(Handler):
             learners = [check_id(lr, "learner") for lr in self.get_arguments("learner")]
         except WorkbookError as err:
             raise Refusal(400, str(err)) from None
-        store = self.service.stores.store(cohort)
-
-        def read() -> list[Any]:
-            return [e for lr in learners for e in store.history(cohort, lr)]
-
-        events = redact(await self.run(read))
-        self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
+        events = await self.run(_dumped, self.service, cohort, learners)
+        self.finish({"cohort": cohort, "events": events})
 
 
 class MineHandler(Handler):
@@ -135,17 +151,32 @@ class MineHandler(Handler):
         name, _ = self.learner()
         cohort = await self.service.cohort_of(name)
 
-        def read() -> list[dict[str, object]]:
-            from ..analytics.aggregates import MIN_GROUP
-            from ..content import load_course
-            from .facilitator import CohortView
-            from .room import distributions
+        self.finish(
+            {"cohort": cohort, "scores": await self.run(_distributions, self.service, cohort)}
+        )
 
-            events = self.service.stores.events(cohort)
-            scores = [e for e in events if e.value_type == "score"]  # nothing else leaves
-            return distributions(CohortView(scores, load_course().chapters[0], MIN_GROUP))
 
-        self.finish({"cohort": cohort, "scores": await self.run(read)})
+_shares: dict[tuple[int, str], tuple[object, list[dict[str, object]]]] = {}
+
+
+def _distributions(service: Service, cohort: str) -> list[dict[str, object]]:
+    """The cohort's distributions, worked out again only when some learner's files changed."""
+    from ..analytics.aggregates import MIN_GROUP
+    from ..content import load_course
+    from .facilitator import CohortView
+    from .room import distributions
+
+    key, fingerprints = (id(service), cohort), _fingerprints(service, cohort)
+    cached = _shares.get(key)
+    if cached is None or cached[0] != fingerprints:
+        events = service.stores.events(cohort)
+        scores = [e for e in events if e.value_type == "score"]  # nothing else leaves
+        cached = (
+            fingerprints,
+            distributions(CohortView(scores, load_course().chapters[0], MIN_GROUP)),
+        )
+        _shares[key] = cached
+    return cached[1]
 
 
 def routes(service: Service, prefix: str) -> list[tuple[str, type[Handler], dict[str, Any]]]:

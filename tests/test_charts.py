@@ -368,3 +368,14 @@ def test_a_groups_tied_means_name_no_lowest(
     )
     title = audit_heatmap(audit, chapter, "hw3.audit").axes[0].get_title(loc="left")
     assert "no single lowest" in title
+
+
+def test_a_group_on_different_days_is_not_titled_latest_latest(chapter: Chapter) -> None:
+    group = pd.concat(
+        [
+            _frame("m03.skills", {"first-day": _scores(chapter, *FIRST)}, "ada"),
+            _frame("m03.skills", {"last-day": _scores(chapter, *LAST)}, "bob"),
+        ]
+    )
+    subtitle = latest_scores(group, chapter, "m03.skills").axes[0].get_title(loc="left")
+    assert subtitle == "Latest scores · each learner's latest day"

@@ -104,7 +104,7 @@ def latest(frame: pd.DataFrame, exercise: Exercise) -> pd.Series:
 def _label(snapshots: pd.Series) -> str:
     """The snapshot's label when every learner's is the same one, else a neutral word."""
     names = set(snapshots)
-    return snapshot_label(names.pop()) if len(names) == 1 else "latest"
+    return snapshot_label(names.pop()) if len(names) == 1 else "each learner's latest day"
 
 
 def derived_from(chapter: Chapter, exercise: Exercise, frame: pd.DataFrame) -> tuple[int, str]:

@@ -11,6 +11,7 @@ one cohort through the service, then times, each `--repeat` times (best and medi
 - each `workbook cohort progress|scores|report` command, a fresh process, as a facilitator runs it;
 - show: a learner's new answer, from its sync returning to the view's feed holding it and the
   room rebuilt, polling as the view does (every `POLL_SECONDS`);
+- CPU: each fresh process's user + system seconds (the service's own work is not in it);
 - baseline: a fresh process reading the same cohort store with bare pyarrow
   (`pyarrow.dataset(..., partitioning="hive").to_table()`), and the same read in this process.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,19 +59,26 @@ print(time.perf_counter() - t, table.num_rows)
 """
 
 
-def timed(argv: list[str], env: dict[str, str], repeat: int) -> list[float]:
-    out = []
+def timed(argv: list[str], env: dict[str, str], repeat: int) -> tuple[list[float], float]:
+    """Wall seconds of each run, and the best run's CPU seconds (user + system): on a machine
+    shared with other work the CPU figure moves much less than the wall clock."""
+    out, cpu = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(argv, env=env, check=True, capture_output=True, timeout=300)
         out.append(time.perf_counter() - started)
-    return out
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return out, min(cpu)
 
 
-def line(name: str, times: list[float], bare: float | None = None) -> str:
-    best, median = min(times), statistics.median(times)
+def line(name: str, times: tuple[list[float], float] | list[float], bare: float = 0) -> str:
+    walls, cpu = times if isinstance(times, tuple) else (times, 0.0)
+    best, median = min(walls), statistics.median(walls)
     ratio = f" · {best / bare:.1f}x bare" if bare else ""
-    return f"{name:<34} best {best:6.2f} s · median {median:6.2f} s{ratio}"
+    used = f" · CPU {cpu:5.2f} s" if cpu else ""
+    return f"{name:<34} best {best:6.2f} s · median {median:6.2f} s{used}{ratio}"
 
 
 def main() -> None:
@@ -95,6 +104,7 @@ def main() -> None:
         env = {**os.environ, "WORKBOOK_SYNC_URL": hub.service_url,
                "WORKBOOK_SYNC_TOKEN": hub.token("fac"), "MPLBACKEND": "Agg"}  # fmt: skip
         bare = timed([PY, "-c", BARE, str(events)], env, args.repeat)
+        fastest = min(bare[0])
         started = time.perf_counter()
         import pyarrow.dataset as ds
 
@@ -103,13 +113,13 @@ def main() -> None:
         print(line("bare read, fresh process", bare))
         print(f"{'bare read, in process':<34} {in_process:6.2f} s")
         print(
-            line("view opens (fresh process)", timed([PY, "-c", OPEN], env, args.repeat), min(bare))
+            line("view opens (fresh process)", timed([PY, "-c", OPEN], env, args.repeat), fastest)
         )
         workbook = str(Path(PY).parent / "workbook")
         report = str(Path(tmp) / "report.html")
         for action, extra in (("progress", []), ("scores", []), ("report", ["--out", report])):
             argv = [workbook, "cohort", action, COHORT, *extra]
-            print(line(f"workbook cohort {action}", timed(argv, env, args.repeat), min(bare)))
+            print(line(f"workbook cohort {action}", timed(argv, env, args.repeat), fastest))
 
         feed = ServiceFeed(HttpTarget(hub.service_url, hub.token("fac")))
         chapter = load_course().chapters[0]

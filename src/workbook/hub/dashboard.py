@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import html
 import threading
 import weakref
-from pathlib import Path
 
 import ipywidgets as w
 
 from ..analytics.aggregates import MIN_GROUP
 from ..content import load_course
 from ..errors import WorkbookError
+from ..paths import exports_root
 from .facilitator import CohortView, connect
 from .feed import Feed, ServiceFeed, Snapshot
-from .layout import report, room_html
+from .layout import report, room_html, write_private
 from .room import Room, room
 
 __all__ = ["POLL_SECONDS", "facilitator_dashboard"]
@@ -101,9 +102,12 @@ class _RoomView:
             return
         data = report(self._room, self.course.title, format)
         name = f"report-{self._room.cohort}.{format}"
+        # Shared reflections are personal: the exports folder, never the served notebooks'.
+        folder = exports_root()
         try:
-            Path(name).write_bytes(data)
-            saved = f"saved as {name} beside this notebook · "
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            write_private(folder / name, data)
+            saved = f"saved as {html.escape(str(folder / name))} · "
         except OSError:
             saved = ""
         media = "application/pdf" if format == "pdf" else "text/html"

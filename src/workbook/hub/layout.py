@@ -15,7 +15,7 @@ import jinja2
 from ..errors import ExportError
 from .room import Room
 
-__all__ = ["REPORT_FORMATS", "report", "room_html", "write_report"]
+__all__ = ["REPORT_FORMATS", "report", "room_html", "write_private", "write_report"]
 
 REPORT_FORMATS = ("html", "pdf")
 
@@ -55,11 +55,17 @@ def write_report(room: Room, course: str, out: Path) -> Path:
         raise ExportError(f"{out}: name the report .html or .pdf")
     if not out.parent.is_dir():
         raise ExportError(f"{out.parent} is not a folder: make it first or pick another --out")
-    data = report(room, course, format)
-    tmp = out.with_name(f".{out.name}.tmp")
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
+        return write_private(out, report(room, course, format))
     except OSError as err:
         raise ExportError(f"could not write {out}: {err.strerror}") from err
+
+
+def write_private(out: Path, data: bytes) -> Path:
+    """`data` at `out`, atomically and readable by its owner only (it holds reflections)."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+    os.replace(tmp, out)
     return out

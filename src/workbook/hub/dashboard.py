@@ -123,8 +123,12 @@ class _RoomView:
         def run() -> None:
             me = ref()
             if me is not None and me.widget.comm is not None:  # closed: stop polling
-                me.update()
-                me._tick()
+                try:
+                    me.update()
+                except Exception as err:  # a bad reply must not end the polling
+                    me.status.value = f'<span class="wb-flag">{html.escape(repr(err))}</span>'
+                finally:
+                    me._tick()
 
         timer = threading.Timer(self.poll, run)
         timer.daemon = True

@@ -148,3 +148,8 @@ def test_report_pdf_holds_each_section(store: Path, tmp_path: Path) -> None:
     assert 2 <= len(pypdf.PdfReader(out).pages) <= 6
     html = report(_room(store), "Customer Onboarding").decode()
     assert html.startswith("<!DOCTYPE html>") and "Calls &lt;script&gt;" in html
+
+
+def test_projector_mode_shows_no_progress_of_a_group_under_the_minimum(store: Path) -> None:
+    page = room_html(_room(store, min_group=9, expected=("nina",)), projector=True)
+    assert "once the room has 9 learners" in page and "of 7" not in page

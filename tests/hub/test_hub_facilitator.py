@@ -69,6 +69,8 @@ def test_a_check_in_one_learner_took_is_not_shown(cohort_store: Path, tmp_path: 
     s.flush()
     shown = distributions(CohortView.of("cohort-a", folder=root))
     assert [(d["snapshot"], d["learners"]) for d in shown] == [("first-day", 6), ("last-day", 6)]
+    everyone = distributions(CohortView.of("cohort-a", folder=root, min_group=1))
+    assert [d["snapshot"] for d in everyone] == ["first-day", "check-in-2026-11-20", "last-day"]
 
 
 def test_only_shared_reflections_are_read(cohort_store: Path, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from ..analytics.aggregates import unit_progress_frame
 from ..charts.data import taken
 from ..kinds import KINDS, fields_of
 from ..model import Chapter, Exercise
-from ..snapshots import FIRST, LAST
+from ..snapshots import FIRST, LAST, ordered
 from .facilitator import CohortView
 from .sharing import PRIVATE
 
@@ -144,7 +144,6 @@ def _progress(
 ) -> tuple[list[Learner], list[Unit]]:
     chapter = view.chapter
     frame = unit_progress_frame(view.latest, chapter)
-    labels = [u.label for u in chapter.units]
     label_of = {u.id: u.label for u in chapter.units}
     rows: dict[str, list[tuple[str, bool, bool, dt.datetime | None]]] = {}
     for learner, unit, started, done, saved in zip(
@@ -169,7 +168,7 @@ def _progress(
                 stuck_in = label_of[max(open_units)[1]]
         found[name] = Learner(name, states, last, stuck_in)
     for name in expected:
-        found.setdefault(name, Learner(name, ("",) * len(labels), None, ""))
+        found.setdefault(name, Learner(name, (NOT_STARTED,) * len(chapter.units), None, ""))
     learners = sorted(
         found.values(),
         key=lambda lr: (not lr.not_started, not lr.stuck_in, lr.done, lr.states.count(STARTED),
@@ -299,7 +298,8 @@ def distributions(view: CohortView) -> list[dict[str, object]]:
                 continue
             done = taken(view.latest, exercise)
             points = list(exercise.scale.points())
-            for snapshot, mine in done.groupby("snapshot", sort=False):
+            for snapshot in ordered(done["snapshot"]):  # course order, not alphabetical
+                mine = done[done["snapshot"] == snapshot]
                 learners = mine["learner"].nunique()
                 if learners < view.min_group:
                     continue

@@ -153,3 +153,16 @@ def test_report_pdf_holds_each_section(store: Path, tmp_path: Path) -> None:
 def test_projector_mode_shows_no_progress_of_a_group_under_the_minimum(store: Path) -> None:
     page = room_html(_room(store, min_group=9, expected=("nina",)), projector=True)
     assert "once the room has 9 learners" in page and "of 7" not in page
+
+
+def test_the_open_view_offers_a_cohort_given_while_it_is_open(tmp_path: Path) -> None:
+    from workbook.hub.dashboard import _RoomView
+
+    store = ParquetStore(tmp_path)
+    store.append([Event(COHORT, "ada", "m04.gap", "text", "text", "Hi")])
+    view = _RoomView(FolderFeed(tmp_path), [COHORT], poll=3600, min_group=5)
+    assert view.picker.options == (COHORT,) and 'data-learner="ada"' in view.body.value
+    store.append([Event("cohort-b", "bo", "m04.gap", "text", "text", "Hey")])
+    view.update()
+    assert view.picker.options == (COHORT, "cohort-b") and view.picker.value == COHORT
+    assert "Live · checked" in view.status.value

@@ -61,6 +61,7 @@ def test_a_cohort_added_through_the_hub_api_works_without_a_restart(
     feed = ServiceFeed(HttpTarget(hub.service_url, hub.token("fay")))
     first = feed.read("cohort-new")
     assert (len(first.events), first.expected, first.changed) == (3, ("ned", "nia"), True)
+    assert first.cohorts == ("cohort-new",)  # what the open view's cohort picker offers
     assert not feed.read("cohort-new").changed
     target = HttpTarget(hub.service_url, hub.token("nia"))
     target.push([*events("nia", 5)])  # five more (new event ids)

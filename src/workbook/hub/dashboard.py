@@ -80,6 +80,15 @@ class _RoomView:
                 self._drawn_at = snapshot.checked_at
                 self._draw()
             self._status(snapshot)
+        if snapshot.cohorts and snapshot.cohorts != tuple(self.picker.options):  # unlocked: may
+            self._offer(snapshot.cohorts)  # call update() again through the picker
+
+    def _offer(self, cohorts: tuple[str, ...]) -> None:
+        """A cohort given to this facilitator (or taken away) while the view is open."""
+        current = self.picker.value
+        self.picker.options = cohorts
+        if current in cohorts and self.picker.value != current:
+            self.picker.value = current
 
     def _build(self, snapshot: Snapshot) -> Room:
         view = CohortView(snapshot.events, self.course.chapters[0], self.min_group)

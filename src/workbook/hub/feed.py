@@ -30,6 +30,7 @@ class Snapshot:
     expected: tuple[str, ...]  # the learners of the cohort's hub group
     changed: bool
     checked_at: dt.datetime
+    cohorts: tuple[str, ...]  # every cohort the reader may see now: one added shows at once
 
 
 class Feed(Protocol):
@@ -47,10 +48,10 @@ class _Cache:
     expected: tuple[str, ...] = ()
 
 
-def _snapshot(cohort: str, cache: _Cache, changed: bool) -> Snapshot:
+def _snapshot(cohort: str, cache: _Cache, changed: bool, cohorts: Sequence[str]) -> Snapshot:
     events = tuple(e for learner in sorted(cache.events) for e in cache.events[learner])
     now = dt.datetime.now(dt.UTC)
-    return Snapshot(cohort, events, cache.expected, changed, now)
+    return Snapshot(cohort, events, cache.expected, changed, now, tuple(sorted(cohorts)))
 
 
 class ServiceFeed:
@@ -67,7 +68,8 @@ class ServiceFeed:
         return sorted(self._room())
 
     def read(self, cohort: str) -> Snapshot:
-        room = self._room().get(cohort)
+        rooms = self._room()
+        room = rooms.get(cohort)
         if room is None:
             from ..errors import SyncError
 
@@ -92,7 +94,7 @@ class ServiceFeed:
             cache.events.pop(learner, None)
             cache.fingerprints.pop(learner, None)
         cache.expected = expected
-        return _snapshot(cohort, cache, changed)
+        return _snapshot(cohort, cache, changed, list(rooms))
 
     def close(self) -> None:
         self.service.close()
@@ -119,7 +121,7 @@ class FolderFeed:
                 cache.events[learner] = redact(self.store.history(cohort, learner))
                 cache.fingerprints[learner] = fp
                 changed = True
-        return _snapshot(cohort, cache, changed)
+        return _snapshot(cohort, cache, changed, self.cohorts())
 
     def close(self) -> None:
         pass

@@ -19,11 +19,11 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
-from ..errors import SchemaVersionError, StoreError
+from ..errors import ClusterError, SchemaVersionError, StoreError
 from ..store import PARTITIONING_SCHEMA, SCHEMA
 from .aggregates import SUMMARY, scores_by_skill, summarise
 from .frame import KEY, ROW_SCHEMA, check_version, dedupe, latest_rows, tidy
-from .sources import AnalyticsWarning, Part, Scan, find_corrupt
+from .sources import Part, Scan, find_corrupt, skipped_warning
 
 __all__ = [
     "ENGINES",
@@ -242,12 +242,12 @@ def _skill_summary_pandas(rows: pa.Table, question: SkillQuestion) -> pd.DataFra
 def _read_dask(scan: Scan, query: Query) -> pa.Table:
     """One `dask.delayed` task per part, each handing back Arrow rows, gathered here.
 
-    On a `distributed.Client` (the one the caller started) the tasks run on its workers; without
-    one, on dask's threads. Arrow, not a dask DataFrame: a DataFrame's compute concatenates
-    every partition on one worker first (at 10M events that worker peaked at 2 GB) and converts
-    to pandas and back on the way.
+    The tasks run on the workers of the `distributed.Client` the caller made, else of the
+    scheduler at dask's ``scheduler-address`` (``DASK_SCHEDULER_ADDRESS``, or ``workbook
+    analyze --scheduler``) for this question, else on dask's threads. Arrow, not a dask
+    DataFrame: a DataFrame's compute concatenates every partition on one worker first (at 10M
+    events that worker peaked at 2 GB) and converts to pandas and back on the way.
     """
-    from dask.base import compute
     from dask.delayed import delayed
 
     if not scan.parts:
@@ -256,10 +256,48 @@ def _read_dask(scan: Scan, query: Query) -> pa.Table:
     with warnings.catch_warnings():
         # dask's own pandas calls warn about pandas 4 changes it has not made yet
         warnings.filterwarnings("ignore", module=r"dask(\.|$)")
-        tables = compute(*tasks)  # type: ignore[no-untyped-call]
+        warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
+        tables = _on_cluster(tasks)
     rows = pa.concat_tables(tables)
     # A learner saved in two stores lands in two parts: apply the rule across parts too.
     return query.finish(rows) if len(tables) > 1 else rows
+
+
+def _on_cluster(tasks: Sequence[Any]) -> tuple[pa.Table, ...]:
+    import dask
+    from dask.base import compute
+
+    address = dask.config.get("scheduler-address", None)
+    wanted = dask.config.get("scheduler", None) in ("distributed", "dask.distributed")
+    if not (address or wanted) or _has_client():
+        return tuple(compute(*tasks))  # type: ignore[no-untyped-call]
+    if not address:
+        raise ClusterError(
+            "DASK_SCHEDULER asks for a cluster but none is named: set DASK_SCHEDULER_ADDRESS"
+            " (or pass --scheduler tcp://HOST:8786), or unset DASK_SCHEDULER to use threads"
+        )
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as err:
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {address} ({err}): start one with `dask"
+            f" scheduler` and workers with `dask worker {address}`, or leave the address out"
+            " to run on this machine's threads"
+        ) from None
+    with client:
+        return tuple(client.gather(client.compute(list(tasks))))
+
+
+def _has_client() -> bool:
+    try:
+        from distributed import default_client
+
+        default_client()
+    except (ImportError, ValueError):
+        return False
+    return True
 
 
 ENGINES: Mapping[str, Engine] = {
@@ -309,10 +347,8 @@ def _guarded(scan: Scan, columns: Sequence[str], run: Callable[[Scan], _T]) -> _
         bad = find_corrupt(scan, columns)
         if not bad:
             raise StoreError(f"could not read {where}: {first}") from first
-        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
         warnings.warn(
-            f"skipped {len(bad)} unreadable file(s): {shown}; the other answers were read",
-            AnalyticsWarning,
+            skipped_warning(scan.filesystem, bad, "that cannot be read"),
             stacklevel=4,
         )
         try:

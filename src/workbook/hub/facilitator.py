@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analytics import MIN_GROUP, change, cohort_change, skill_scores, summarise, write_frame
+from ..analytics import (
+    MIN_GROUP,
+    change,
+    cohort_change,
+    pseudonym,
+    skill_scores,
+    summarise,
+    write_frame,
+)
 from ..analytics.aggregates import unit_progress_frame
 from ..answers import answers_frame
 from ..content import load_course
@@ -172,8 +180,11 @@ class CohortView:
         frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
         return frame.sort_values("saved_at", ascending=False).reset_index(drop=True)
 
-    def export(self, path: Path) -> Path:
-        """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix."""
+    def export(self, path: Path, *, salt: str | None) -> Path:
+        """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix;
+        learners pseudonymised with `salt` (None: their real ids)."""
         frame = self.latest.copy()
+        if salt is not None:
+            frame["learner"] = frame["learner"].map(lambda learner: pseudonym(learner, salt))
         frame["value"] = frame["value"].astype(str)
         return write_frame(frame, path)

@@ -77,3 +77,36 @@ def tasks_run(address: str) -> dict[str, int]:
 
     with Client(address, timeout="30s") as client:
         return dict(client.run_on_scheduler(count))
+
+
+def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(log.read_text(errors="replace")[-2000:])
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer in {timeout} s: {log.read_text(errors='replace')}")
+
+
+@contextlib.contextmanager
+def s3_server(folder: Path) -> Iterator[str]:
+    """The endpoint URL of an S3-compatible server (moto's server mode), running."""
+    port = free_port()
+    log = folder / "moto.log"
+    command = [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        _wait_for(f"{endpoint}/moto-api/", proc, log)
+        yield endpoint
+    finally:
+        _stop(proc)

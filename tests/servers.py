@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import signal
 import socket
@@ -110,3 +111,80 @@ def s3_server(folder: Path) -> Iterator[str]:
         yield endpoint
     finally:
         _stop(proc)
+
+
+# Ralph's LRS app, served as `ralph runserver -b fs` serves it (uvicorn, the fs backend), without
+# the reloader (a process watching the folder for code changes) and with one change: its fs
+# backend creates each target file once, so a second POST answered 500 ("already exists and
+# overwrite is not allowed"); an LRS must take many batches, so it appends instead.
+_RALPH = """
+import sys
+import uvicorn
+from ralph.backends.data.base import BaseOperationType
+from ralph.backends.lrs.fs import FSLRSBackend
+FSLRSBackend.default_operation_type = BaseOperationType.APPEND
+uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+@dataclasses.dataclass
+class Lrs:
+    url: str  # the xAPI endpoint
+    user: str
+    password: str
+    folder: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        port = self.url.split(":")[2].split("/")[0]
+        log = self.folder / "ralph.log"
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _RALPH, port],
+                stdout=out, stderr=subprocess.STDOUT, env=self._env(), start_new_session=True,
+            )  # fmt: skip
+        _wait_for(self.url.removesuffix("xAPI/") + "__heartbeat__", self.proc, log)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            _stop(self.proc)
+            self.proc = None
+
+    def _env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "RALPH_AUTH_FILE": str(self.folder / "auth.json"),
+            "RALPH_RUNSERVER_BACKEND": "fs",
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.folder / "data"),
+        }
+
+    def statements(self) -> list[dict[str, object]]:
+        """Every statement the LRS holds, page by page."""
+        import httpx
+
+        found: list[dict[str, object]] = []
+        base = self.url.removesuffix("/xAPI/")
+        url: str | None = f"{self.url}statements?limit=1000"
+        with httpx.Client(auth=(self.user, self.password), timeout=120) as client:
+            while url:
+                page = client.get(url, headers={"X-Experience-API-Version": "1.0.3"}).json()
+                found += page["statements"]
+                url = f"{base}{page['more']}" if page.get("more") else None
+        return found
+
+
+@contextlib.contextmanager
+def ralph_lrs(folder: Path) -> Iterator[Lrs]:
+    """A Ralph LRS on 127.0.0.1 with one user (all scopes), its statements in `folder`/data."""
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    lrs = Lrs(f"http://127.0.0.1:{free_port()}/xAPI/", "analyst", "lrs-secret", folder)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "ralph"), "auth", "-u", lrs.user, "-p", lrs.password,
+         "-s", "all", "-M", "mailto:analyst@example.com", "-w"],
+        env=lrs._env(), check=True, capture_output=True,
+    )  # fmt: skip
+    lrs.start()
+    try:
+        yield lrs
+    finally:
+        lrs.stop()

@@ -11,6 +11,7 @@ __all__ = [
     "ContentError",
     "ExportError",
     "IdError",
+    "LrsError",
     "NothingToExportError",
     "OfflineError",
     "PrivacyError",
@@ -76,6 +77,10 @@ class SyncError(WorkbookError, ConnectionError):
 
 class ClusterError(WorkbookError, ConnectionError):
     """The Dask scheduler named could not be reached (or none was named where one is needed)."""
+
+
+class LrsError(WorkbookError, ConnectionError):
+    """Statements could not be sent to the Learning Record Store (or it refused the login)."""
 
 
 class OfflineError(SyncError):

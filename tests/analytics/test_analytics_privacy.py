@@ -70,3 +70,20 @@ def test_a_salt_others_can_read_is_refused(
         installation_salt(salt)
     os.chmod(salt, 0o600)
     assert installation_salt(salt) == "shared secret"
+
+
+def test_actor_home_page_and_activity_ids_are_configurable(
+    demo_store: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "s.jsonl"
+    argv = ["analyze", str(demo_store), "--statements", str(out)]
+    argv += [
+        "--home-page",
+        "https://hub.example.org",
+        "--activity-base",
+        "https://lms.example.org/co",
+    ]
+    assert main(argv) == 0
+    made = _statements(out)
+    assert {s["actor"]["account"]["homePage"] for s in made} == {"https://hub.example.org"}  # type: ignore[index]
+    assert all(str(s["object"]["id"]).startswith("https://lms.example.org/co/") for s in made)  # type: ignore[index]

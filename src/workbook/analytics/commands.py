@@ -1,4 +1,4 @@
-"""`workbook analyze`, `compact`, `demo`, `xapi push`: the analytics commands of the CLI.
+"""`workbook analyze`, `xapi push`, `compact`, `demo`: the analytics commands of the CLI.
 
 Nothing heavy is imported until a command runs: `workbook --help` stays fast.
 """
@@ -14,6 +14,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from ..errors import WorkbookError
 
 __all__ = ["add_commands"]
 
@@ -79,34 +81,41 @@ def _salt(args: argparse.Namespace) -> str | None:
     return installation_salt(args.salt_file)
 
 
+def _read(args: argparse.Namespace, *, summary: bool, answers: bool) -> tuple[Any, Any] | None:
+    """The score summary and/or the answers (pseudonymised unless --raw-ids, with event ids)
+    that the command needs; None if files were skipped and the analyst did not accept that."""
+    from . import load
+
+    salt = _salt(args) if answers else None
+    with _skipped_files() as skipped, _scheduler(args), _usage_errors():
+        figures = (
+            load.score_summary(args.stores, engine=args.engine, min_group=args.min_group)
+            if summary
+            else None
+        )
+        frame = (
+            load.answers(args.stores, engine=args.engine, salt=salt, event_ids=True)
+            if answers
+            else None
+        )
+    return None if _refused(skipped, args.allow_skipped) else (figures, frame)
+
+
 def _analyze(args: argparse.Namespace) -> int:
     from ..content import load_course
     from .aggregates import labelled
     from .export import check_output, write_frame
-    from .load import answers, score_summary
-    from .xapi import statements, write_statements
+    from .xapi import write_statements
 
     out = check_output(args.out) if args.out else None  # before the work, not after
     jsonl = check_output(args.statements, (".jsonl",)) if args.statements else None
-    salt = _salt(args) if jsonl else None
-    try:
-        with _skipped_files() as skipped, _scheduler(args):
-            summary = score_summary(args.stores, engine=args.engine, min_group=args.min_group)
-            frame = (
-                answers(args.stores, engine=args.engine, salt=salt, event_ids=True)
-                if jsonl
-                else None
-            )
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    if _refused(skipped, args.allow_skipped):
+    read = _read(args, summary=True, answers=jsonl is not None)
+    if read is None:
         return PARTIAL
     chapter = load_course().chapters[0]
-    summary = labelled(summary, chapter)
+    summary, frame = labelled(read[0], chapter), read[1]
     if frame is not None and jsonl is not None:
-        made = statements(frame, chapter, home_page=args.home_page, base=args.activity_base)
-        count = write_statements(made, jsonl, progress=sys.stderr.isatty())
+        count = write_statements(_statements(args, frame), jsonl, progress=sys.stderr.isatty())
         print(f"wrote {count:,} xAPI statements to {jsonl}")
     if out is not None:
         print(f"wrote {len(summary)} rows to {write_frame(summary, out)}")
@@ -119,6 +128,40 @@ def _analyze(args: argparse.Namespace) -> int:
     with pd.option_context("display.max_rows", None, "display.width", 250):
         _print(summary.to_string(index=False, float_format=lambda x: f"{x:.2f}"))
     return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    from .lrs import credentials, push
+
+    auth = credentials(args.lrs_auth_file)  # before the work
+    read = _read(args, summary=False, answers=True)
+    if read is None:
+        return PARTIAL
+    made = _statements(args, read[1])
+    started = time.perf_counter()
+    done = push(made, args.lrs, auth, batch_size=args.batch_size, progress=sys.stderr.isatty())
+    rate = done.sent / max(time.perf_counter() - started, 1e-9)
+    print(
+        f"sent {done.sent:,} statements to {args.lrs} ({rate:,.0f}/s): {done.stored:,} stored,"
+        f" {done.already:,} already there, {len(done.rejected):,} rejected"
+    )
+    for statement_id, why in done.rejected[:10]:
+        print(f"rejected {statement_id}: {why}", file=sys.stderr)
+    return PARTIAL if done.rejected else 0
+
+
+class _QuestionError(WorkbookError, ValueError):
+    """A question the library cannot ask (an unknown engine, a bad option): exit 2, no trace."""
+
+
+@contextlib.contextmanager
+def _usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except WorkbookError:
+        raise
+    except ValueError as err:
+        raise _QuestionError(str(err)) from None
 
 
 @contextlib.contextmanager
@@ -192,13 +235,41 @@ def _add_privacy(cmd: Any) -> None:
 
 
 def _add_xapi_ids(cmd: Any) -> None:
-    from .xapi import BASE, HOME_PAGE
-
     cmd.add_argument(
-        "--home-page", default=HOME_PAGE, help="the actors' account home page (your hub's URL)"
+        "--home-page",
+        help="the actors' account home page: your hub's URL (default https://workbook.invalid/hub)",
     )
     cmd.add_argument(
-        "--activity-base", default=BASE, help="the IRI activities are named under (the course)"
+        "--activity-base",
+        help="the IRI activities are named under (default https://workbook.invalid/course)",
+    )
+
+
+def _statements(args: argparse.Namespace, frame: Any) -> Iterator[dict[str, Any]]:
+    from ..content import load_course
+    from .xapi import BASE, HOME_PAGE, statements
+
+    chapter = load_course().chapters[0]
+    home_page, base = args.home_page or HOME_PAGE, args.activity_base or BASE
+    return statements(frame, chapter, home_page=home_page, base=base)
+
+
+def _add_reading(cmd: Any) -> None:
+    """What every command that reads stores takes: where, on which engine, how strictly."""
+    cmd.add_argument("stores", nargs="+", help="store folders, globs or URLs (s3://…)")
+    cmd.add_argument(
+        "--engine", default="pandas", help="pandas (default), duckdb or dask: same answers"
+    )
+    cmd.add_argument(
+        "--scheduler",
+        default=None,
+        help="dask engine: the scheduler's address, e.g. tcp://HOST:8786"
+        " (default: DASK_SCHEDULER_ADDRESS; else this machine's threads)",
+    )
+    cmd.add_argument(
+        "--allow-skipped",
+        action="store_true",
+        help="accept answers without files that cannot be read (else exit 1, nothing written)",
     )
 
 
@@ -208,29 +279,36 @@ def add_commands(sub: Any) -> None:
         "analyze",
         help="score summary of stores: learners, mean, median per cohort × exercise × item × snapshot",
     )
-    analyze.add_argument("stores", nargs="+", help="store folders, globs or URLs (s3://…)")
-    analyze.add_argument(
-        "--engine", default="pandas", help="pandas (default), duckdb or dask: same answers"
-    )
-    analyze.add_argument(
-        "--scheduler",
-        default=None,
-        help="dask engine: the scheduler's address, e.g. tcp://HOST:8786"
-        " (default: DASK_SCHEDULER_ADDRESS; else this machine's threads)",
-    )
+    _add_reading(analyze)
     analyze.add_argument("--out", type=Path, help="write FILE.csv or FILE.parquet instead")
     analyze.add_argument(
         "--min-group", type=_positive, default=5, help="leave out groups of fewer learners (5)"
     )
     analyze.add_argument("--statements", type=Path, help="also write xAPI statements to FILE.jsonl")
-    analyze.add_argument(
-        "--allow-skipped",
-        action="store_true",
-        help="accept figures without files that cannot be read (else exit 1, nothing written)",
-    )
     _add_privacy(analyze)
     _add_xapi_ids(analyze)
     analyze.set_defaults(run=_analyze)
+    xapi = sub.add_parser("xapi", help="xAPI statements of stores, sent to a Learning Record Store")
+    pushing = xapi.add_subparsers(dest="xapi_action", required=True).add_parser(
+        "push",
+        help="send the stores' statements to an LRS in batches (again after a failure: nothing"
+        " is stored twice)",
+        description="Credentials come from WORKBOOK_LRS_USER and WORKBOOK_LRS_PASSWORD or"
+        " --lrs-auth-file, never from the command line.",
+    )
+    _add_reading(pushing)
+    pushing.add_argument(
+        "--lrs", required=True, help="the LRS's xAPI endpoint, e.g. https://lrs.example/xAPI/"
+    )
+    pushing.add_argument(
+        "--lrs-auth-file", type=Path, help="a file (chmod 600) holding one line USER:PASSWORD"
+    )
+    pushing.add_argument(
+        "--batch-size", type=_positive, default=1000, help="statements per request (1000)"
+    )
+    _add_privacy(pushing)
+    _add_xapi_ids(pushing)
+    pushing.set_defaults(run=_push, min_group=1)
     compact = sub.add_parser(
         "compact", help="add the per-cohort layout analysts read fast (learner files stay)"
     )

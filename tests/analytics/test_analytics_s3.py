@@ -84,3 +84,20 @@ def test_compact_a_store_on_s3(bucket: str, capsys: pytest.CaptureFixture[str]) 
         assert len(after) == len(before)
     assert len(compact(url)) == 2  # again: the old parts replaced, still every event once
     assert len(answers(url, history=True)) == len(before)
+
+
+@pytest.mark.kernel
+def test_the_analyst_notebook_reads_a_store_on_s3(
+    bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kernel import code_cells, run
+
+    from workbook.analytics.notebook import NAME
+
+    monkeypatch.setenv("WORKBOOK_STORES", bucket)
+    monkeypatch.setenv("WORKBOOK_EXPORTS", str(tmp_path / "out"))
+    nb = run(code_cells([NAME]), timeout=300)
+    first = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.output_type == "stream")
+    assert "24 learners in 2 cohorts" in first
+    summary = pd.read_csv(tmp_path / "out" / "score-summary.csv")
+    assert not summary.empty and "item_label" in summary.columns

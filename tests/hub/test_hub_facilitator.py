@@ -102,6 +102,15 @@ def test_only_shared_reflections_are_read(
     assert set(pd.read_csv(raw)["learner"]) == set(LEARNERS)
 
 
+def test_cohort_list_reads_a_folder_too(
+    cohort_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cohort", "list", "--folder", str(cohort_store)]) == 0
+    assert capsys.readouterr().out.split() == ["cohort-a"]
+    assert main(["cohort", "list", "--folder", str(tmp_path / "nowhere")]) == 2
+    assert f"no store at {tmp_path / 'nowhere'}" in capsys.readouterr().err
+
+
 def test_cohort_commands_print_tables(
     cohort_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

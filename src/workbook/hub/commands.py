@@ -56,7 +56,8 @@ def _cohort(args: argparse.Namespace) -> int:
     from .folder import make_cohort_folder
 
     if args.action == "list":
-        print("\n".join(readable_cohorts(args.url, args.token)) or "no cohorts you can read")
+        found = readable_cohorts(args.url, args.token, args.folder)
+        print("\n".join(found) or "no cohorts you can read")
         return 0
     if args.action == "folder":
         path = make_cohort_folder(Path(args.cohort), args.group)

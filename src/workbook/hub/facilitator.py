@@ -27,7 +27,7 @@ from ..analytics import (
 from ..analytics.aggregates import unit_progress_frame
 from ..answers import answers_frame
 from ..content import load_course
-from ..errors import SyncError
+from ..errors import StoreNotFoundError, SyncError
 from ..model import Chapter
 from ..store import Event, ParquetStore
 from ..store.files import to_events
@@ -46,7 +46,20 @@ def _service(url: str | None, token: str | None) -> HttpTarget:
     return HttpTarget(url, token or "")
 
 
-def readable_cohorts(url: str | None = None, token: str | None = None) -> list[str]:
+def readable_cohorts(
+    url: str | None = None, token: str | None = None, folder: Path | None = None
+) -> list[str]:
+    """The cohorts the service lets this token read, or those in a store folder (a drop-box
+    cohort folder is one cohort, named as the folder)."""
+    if folder is not None:
+        if any(folder.glob("*.parquet")):
+            return [folder.name]
+        if not (folder / "events").is_dir():
+            raise StoreNotFoundError(
+                f"no store at {folder}: pass a cohort store (the folder holding events/)"
+                " or a drop-box cohort folder"
+            )
+        return sorted({cohort for cohort, _ in ParquetStore(folder).learners()})
     service = _service(url, token)
     try:
         return list(service.request("GET", "api/cohorts")["cohorts"])

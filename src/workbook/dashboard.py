@@ -30,7 +30,12 @@ from .widgets.style import problem
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
 REDRAW_SECONDS = 0.3  # a retake arriving from another notebook is many saves: draw once
-_STYLE = "<style>.wb-chart svg{max-width:100%;height:auto}</style>"
+# Charts shrink with the page, but not below 600 px (labels would fall under ~12 px): a
+# narrower page scrolls the chart sideways inside its own box.
+_STYLE = (
+    "<style>.wb-chart .widget-html-content{overflow-x:auto}"
+    ".wb-chart svg{max-width:100%;min-width:600px;height:auto}</style>"
+)
 _INTRO = (
     "<h2>Your self-scores over time</h2><p>Each chart draws your complete snapshots: First day, "
     "any check-ins, Last day. Saved a new one in another notebook? Press <b>Redraw my charts</b> "

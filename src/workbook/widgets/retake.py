@@ -38,7 +38,7 @@ def guide(found: list[SnapshotState], viewing: str) -> str:
     if this is None:
         parts.append(f"<b>{label}</b>: not scored yet")
         if counting:
-            parts.append(f"{counting} are shown beside each item")
+            parts.append(f"{counting} are shown with each item")
     elif not this.complete:
         parts.append(f"<b>{label}</b> in progress · {this.scored} of {this.total} scored")
         parts.append(

@@ -61,7 +61,7 @@ def test_skipped_files_fail_the_command_unless_allowed(
     argv = ["analyze", str(root), "--engine", engine, "--out", str(out)]
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert "skipped 2 file(s) holding 3 event(s), and 1 file(s) too damaged to count" in err
+    assert "skipped 2 file(s): 3 event(s) counted, 1 file(s) too damaged to count theirs" in err
     assert victim.name in err and stray.name in err and "--allow-skipped" in err
     assert not out.exists()
     assert main([*argv, "--allow-skipped"]) == 0

@@ -36,8 +36,8 @@ class _Skipped:
     def line(self) -> str:
         events = sum(e for e, _ in self.files.values())
         damaged = sum(u for _, u in self.files.values())
-        more = f", and {damaged} file(s) too damaged to count" if damaged else ""
-        return f"skipped {self.count} file(s) holding {events:,} event(s){more}"
+        more = f", {damaged} file(s) too damaged to count theirs" if damaged else ""
+        return f"skipped {self.count} file(s): {events:,} event(s) counted{more}"
 
 
 @contextlib.contextmanager

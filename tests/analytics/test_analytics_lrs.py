@@ -114,3 +114,29 @@ def test_credentials_come_from_the_environment_or_a_private_file(
 def test_a_push_with_nowhere_to_go_says_so(small_store: Path) -> None:
     with pytest.raises(LrsError, match="run the same command again"):
         push([{"id": "x"}], "http://127.0.0.1:9/xAPI/", ("a", "b"))
+
+
+def test_a_push_cut_off_midway_resumes_without_duplicates(demo_store: Path, tmp_path: Path) -> None:
+    from workbook.analytics import answers
+    from workbook.analytics.xapi import statements
+    from workbook.content import load_course
+
+    made = list(
+        statements(answers(demo_store, event_ids=True, salt="x"), load_course().chapters[0])
+    )
+
+    def cut_off(items: list[dict[str, object]], lrs: Lrs) -> Iterator[dict[str, object]]:
+        for n, item in enumerate(items):
+            if n == 300:  # three batches stored; the LRS goes down while the fourth is built
+                lrs.stop()
+            yield item
+
+    with ralph_lrs(tmp_path / "lrs") as lrs:
+        login = (lrs.user, lrs.password)
+        with pytest.raises(LrsError, match="after 300 statements were sent"):
+            push(cut_off(made, lrs), lrs.url, login, batch_size=100)
+        lrs.start()
+        done = push(made, lrs.url, login, batch_size=100)
+        assert (done.stored, done.already, done.rejected) == (len(made) - 300, 300, [])
+        held = [s["id"] for s in lrs.statements()]
+    assert len(held) == len(set(held)) == len(made)

@@ -73,7 +73,10 @@ def test_a_check_in_one_learner_took_is_not_shown(cohort_store: Path, tmp_path: 
     assert [d["snapshot"] for d in everyone] == ["first-day", "check-in-2026-11-20", "last-day"]
 
 
-def test_only_shared_reflections_are_read(cohort_store: Path, tmp_path: Path) -> None:
+def test_only_shared_reflections_are_read(
+    cohort_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the salt is made there
     view = CohortView.of("cohort-a", folder=cohort_store)
     reflections = view.reflections()
     assert list(reflections["value"]) == ["secret of l0"]
@@ -87,6 +90,21 @@ def test_only_shared_reflections_are_read(cohort_store: Path, tmp_path: Path) ->
         frame = pd.read_csv(out) if suffix == "csv" else pd.read_parquet(out)
         values = set(frame["value"].astype(str))
         assert "secret of l0" in values and "secret of l1" not in values
+        assert not set(frame["learner"]) & set(LEARNERS)  # pseudonyms unless --raw-ids
+        assert len(set(frame["learner"])) == len(LEARNERS)
+    raw = tmp_path / "raw.csv"
+    argv = ["cohort", "export", "cohort-a", str(raw), "--folder", str(cohort_store), "--raw-ids"]
+    assert main(argv) == 0
+    assert set(pd.read_csv(raw)["learner"]) == set(LEARNERS)
+
+
+def test_cohort_list_reads_a_folder_too(
+    cohort_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cohort", "list", "--folder", str(cohort_store)]) == 0
+    assert capsys.readouterr().out.split() == ["cohort-a"]
+    assert main(["cohort", "list", "--folder", str(tmp_path / "nowhere")]) == 2
+    assert f"no store at {tmp_path / 'nowhere'}" in capsys.readouterr().err
 
 
 def test_cohort_commands_print_tables(

@@ -56,7 +56,8 @@ def _cohort(args: argparse.Namespace) -> int:
     from .folder import make_cohort_folder
 
     if args.action == "list":
-        print("\n".join(readable_cohorts(args.url, args.token)) or "no cohorts you can read")
+        found = readable_cohorts(args.url, args.token, args.folder)
+        print("\n".join(found) or "no cohorts you can read")
         return 0
     if args.action == "folder":
         path = make_cohort_folder(Path(args.cohort), args.group)
@@ -64,11 +65,20 @@ def _cohort(args: argparse.Namespace) -> int:
         return 0
     if args.action == "report":
         return _report(args)
+    salt = None
+    if args.action == "export":
+        from ..analytics.export import check_output
+        from ..analytics.privacy import installation_salt
+
+        if args.out is None:
+            raise ExportError("name the file: workbook cohort export COHORT OUT.csv")
+        check_output(args.out)  # before reading the cohort
+        salt = None if args.raw_ids else installation_salt(args.salt_file)
     view = CohortView.of(
         args.cohort, min_group=args.min_group, url=args.url, token=args.token, folder=args.folder
     )
     if args.action == "export":
-        print(f"wrote {view.export(args.out)}")
+        print(f"wrote {view.export(args.out, salt=salt)}")
         return 0
     frame = {
         "progress": view.progress,
@@ -151,6 +161,12 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     cohort.add_argument("--group", default="", help="folder: the facilitators' Unix group")
     cohort.add_argument(
         "--min-group", type=int, default=5, help="smallest group whose scores are shown (5)"
+    )
+    cohort.add_argument(
+        "--raw-ids", action="store_true", help="export: real learner ids instead of pseudonyms"
+    )
+    cohort.add_argument(
+        "--salt-file", type=Path, help="export: the pseudonym salt (default: this installation's)"
     )
     cohort.set_defaults(run=_cohort)
 

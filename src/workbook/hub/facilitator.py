@@ -15,11 +15,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analytics import MIN_GROUP, change, cohort_change, skill_scores, summarise, write_frame
+from ..analytics import (
+    MIN_GROUP,
+    change,
+    cohort_change,
+    pseudonym,
+    skill_scores,
+    summarise,
+    write_frame,
+)
 from ..analytics.aggregates import unit_progress_frame
 from ..answers import answers_frame
 from ..content import load_course
-from ..errors import SyncError
+from ..errors import StoreNotFoundError, SyncError
 from ..model import Chapter
 from ..store import Event, ParquetStore
 from ..store.files import to_events
@@ -37,8 +45,20 @@ def connect(url: str | None, token: str | None) -> HttpTarget:
     return HttpTarget(url, token or "")
 
 
-def readable_cohorts(url: str | None = None, token: str | None = None) -> list[str]:
-    """The cohorts the caller facilitates, learners synced or not (hub groups included)."""
+def readable_cohorts(
+    url: str | None = None, token: str | None = None, folder: Path | None = None
+) -> list[str]:
+    """The cohorts the caller facilitates, learners synced or not (hub groups included), or
+    those in a store folder (a drop-box cohort folder is one cohort, named as the folder)."""
+    if folder is not None:
+        if any(folder.glob("*.parquet")):
+            return [folder.name]
+        if not (folder / "events").is_dir():
+            raise StoreNotFoundError(
+                f"no store at {folder}: pass a cohort store (the folder holding events/)"
+                " or a drop-box cohort folder"
+            )
+        return sorted({cohort for cohort, _ in ParquetStore(folder).learners()})
     from .feed import ServiceFeed
 
     feed = ServiceFeed(connect(url, token))
@@ -145,8 +165,11 @@ class CohortView:
         frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
         return frame.sort_values("saved_at", ascending=False).reset_index(drop=True)
 
-    def export(self, path: Path) -> Path:
-        """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix."""
+    def export(self, path: Path, *, salt: str | None) -> Path:
+        """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix;
+        learners pseudonymised with `salt` (None: their real ids)."""
         frame = self.latest.copy()
+        if salt is not None:
+            frame["learner"] = frame["learner"].map(lambda learner: pseudonym(learner, salt))
         frame["value"] = frame["value"].astype(str)
         return write_frame(frame, path)

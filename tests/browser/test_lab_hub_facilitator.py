@@ -118,10 +118,12 @@ def overflowing(page: Page) -> int:
 def test_the_view_fills_in_as_learners_sync(browser: Browser, hub: Hub) -> None:
     page = logged_in(browser, hub, "fiona")
     try:
+        started = time.monotonic()
         open_view(page, hub)
         view = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .wb-facilitator")
         rows = view.locator("tr.wb-learner")
         expect(rows).to_have_count(len(LEARNERS))  # expected from the hub group, none synced
+        print(f"lab: notebook opened → view on screen in {time.monotonic() - started:.1f} s")
         expect(view.locator("tr.wb-is-waiting")).to_have_count(len(LEARNERS))
         expect(view).to_contain_text("Waiting for First day scores")
         waits = []
@@ -169,9 +171,11 @@ def test_the_app_page_is_the_same_view(browser: Browser, hub: Hub, tmp_path: Pat
     """Run after the test above (same hub): the README's screenshots come from here."""
     page = logged_in(browser, hub, "fiona")
     try:
+        started = time.monotonic()
         page.goto(f"{hub.url}/user/fiona/voila/render/{VIEW}", timeout=SPAWN_MS)
         view = page.locator(".wb-facilitator")
         expect(view.locator("tr.wb-learner")).to_have_count(len(LEARNERS), timeout=SPAWN_MS)
+        print(f"app: page opened → view on screen in {time.monotonic() - started:.1f} s")
         expect(page.get_by_text("import workbook")).to_have_count(0)  # no code
         expect(page.get_by_text("Run all")).to_have_count(0)  # nor the hint for plain Jupyter
         expect(view).to_contain_text("⚠ stuck in Module 2")

@@ -15,6 +15,7 @@ import html
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -26,6 +27,9 @@ from .progress import progress
 from .session import Session, current
 from .snapshots import LAST, states
 from .widgets.style import problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
@@ -63,6 +67,8 @@ class ProgressView:
         self.charts: list[tuple[str, w.HTML]] = []
         # Every chapter's self-score charts, each drawn against its own chapter.
         self._pairs = [(c, e, chart) for c in session.course.chapters for e, chart in charts_for(c)]
+        self.cohort = w.HTML()  # beside the cohort: filled in when a cohort service answers
+        self.cohort.add_class("wb-cohort-compare")
         parts: list[w.Widget] = [self.next, w.HTML(_INTRO), redraw]
         heading = ""
         for chapter, exercise, chart in self._pairs:
@@ -78,7 +84,7 @@ class ProgressView:
             parts.append(view)
         self.written = w.HTML()
         self.written.add_class("wb-written")
-        parts += [w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
+        parts += [self.cohort, w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
         self.box = w.VBox(parts, layout=w.Layout(width="100%"))
         self.box.add_class("wb-my-progress")
         self._timer: threading.Timer | None = None
@@ -152,6 +158,15 @@ class ProgressView:
             figure = chart(frame, chapter, exercise.id)
             svg = to_bytes(figure, "svg").decode("utf-8")
             view.value = _STYLE + svg[svg.index("<svg") :]
+        threading.Thread(target=self._compare, args=(frame,), daemon=True).start()
+
+    def _compare(self, frame: pd.DataFrame) -> None:
+        """The learner's scores on the cohort's distributions (a network call: off the kernel's
+        thread); nothing without a cohort service or a big enough group."""
+        from .hub.compare import cohort_scores, compare_html
+
+        chapter = self.session.course.chapters[0]
+        self.cohort.value = compare_html(cohort_scores(), frame, chapter)
 
 
 def _next_html(session: Session) -> str:

@@ -13,8 +13,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from conftest import LEARNER, TIMEOUT_MS, JupyterServer, Lab
+from conftest import LEARNER, TIMEOUT_MS, JupyterServer, Lab, serious
 from playwright.sync_api import Browser, Page, expect
 from seed import COHORT, seed
 
@@ -28,21 +27,7 @@ pytestmark = pytest.mark.browser
 
 _CHAPTER = load_course().chapters[0]
 PAGES = ["index.ipynb", *(notebook_name(u) for u in _CHAPTER.units), "my-progress.ipynb"]
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SERIOUS = {"serious", "critical"}
-AXE = Axe()
 TODAY = dt.date(2026, 12, 7)
-
-
-def serious(page: Page, *scopes: str) -> list[str]:
-    """Serious and critical violations inside `scopes`, one line per rule and element."""
-    results = AXE.run(page, context={"include": [[s] for s in scopes]}, options=WCAG)
-    return [
-        f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:120]}"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-        for node in v["nodes"]
-    ]
 
 
 @pytest.mark.parametrize("notebook", PAGES)

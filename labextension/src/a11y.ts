@@ -3,22 +3,17 @@
  *
  * ipywidgets gives no way to set ARIA attributes from Python. Each control's `tooltip` is what
  * it should be announced as: ipywidgets puts it on a text box itself (its `title`), and for the
- * other controls on their hidden description label, where no screen reader finds it. This plugin
+ * other controls on their hidden description label, where no screen reader finds it. This module
  * moves that name onto the control (a slider's handle, a date input, a radio or button group),
  * names score buttons from their own tooltips, adds the pressed state of toggle buttons, makes
  * save statuses a polite live region and takes the slider's readout out of the Tab order (the
- * handle's `aria-valuetext` says the same). It needs nothing from JupyterLab, so it activates in
- * Voilà too, which loads the federated extensions.
+ * handle's `aria-valuetext` says the same). It needs nothing from JupyterLab, so it runs in
+ * Voilà too (`workbook app`).
  *
  * In JupyterLab, keys pressed inside an exercise stay there: a notebook in command mode would
  * otherwise take the arrow keys on a radio button (moving the cell cursor instead of the
  * choice) and its one-letter shortcuts.
  */
-
-import {
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
 
 /** Everything the workbook draws: exercises, progress, My progress. */
 const OURS = '.wb-exercise, .wb-progress, .wb-my-progress';
@@ -109,33 +104,65 @@ function keepKeys(event: KeyboardEvent): void {
   }
 }
 
-const a11y: JupyterFrontEndPlugin<void> = {
-  id: 'workbook-lab:a11y',
-  description:
-    "Names the workbook's controls for screen readers and keeps their keys from the notebook.",
-  autoStart: true,
-  activate: (_app: JupyterFrontEnd) => {
-    let queued = false;
-    const observer = new MutationObserver(() => {
-      if (!queued) {
-        queued = true;
-        requestAnimationFrame(() => {
-          queued = false;
-          annotate(document);
-        });
-      }
-    });
-    observer.observe(document.body, {
-      subtree: true,
-      childList: true,
-      characterData: true,
-      attributes: true,
-      attributeFilter: ['class', 'title']
-    });
-    annotate(document);
-    // Bubbling, on the body: below JupyterLab's keydown handler on the document.
-    document.body.addEventListener('keydown', keepKeys);
+/** Annotate now and after every change to the page; keep keys in exercises. Once per page. */
+function start(): void {
+  const flag = '__workbookA11y';
+  const page = window as unknown as Record<string, boolean>;
+  if (page[flag]) {
+    return;
   }
+  page[flag] = true;
+  let queued = false;
+  const observer = new MutationObserver(() => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        annotate(document);
+      });
+    }
+  });
+  observer.observe(document.body, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['class', 'title']
+  });
+  annotate(document);
+  // Bubbling, on the body: below JupyterLab's keydown handler on the document.
+  document.body.addEventListener('keydown', keepKeys);
+}
+
+start();
+
+/**
+ * Shipped as the package's mime extension, not as a plugin: Voilà loads a federated package's
+ * mime extension module on its own, where the main one needs JupyterLab's notebook modules that
+ * Voilà does not share. Loading the module is what starts it; the renderer below is for a MIME
+ * type nothing outputs.
+ */
+/** The shape of JupyterLab's `IRenderMime.IExtension`, without depending on its package. */
+interface IMimeExtension {
+  id: string;
+  rendererFactory: {
+    safe: boolean;
+    mimeTypes: string[];
+    createRenderer: () => never;
+  };
+  rank: number;
+}
+
+const extension: IMimeExtension = {
+  id: 'workbook-lab:a11y',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: ['application/vnd.workbook.a11y'],
+    createRenderer: () => {
+      throw new Error('application/vnd.workbook.a11y is never rendered');
+    }
+  },
+  rank: 1000
 };
 
-export default a11y;
+export default extension;

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from .answers import answers_frame
-from .charts import chart_name, charts_for, save_all, to_bytes
+from .charts import chart_name, charts_for, describe, save_all, to_bytes
 from .errors import WorkbookError
 from .paths import exports_root
 from .progress import progress
@@ -157,7 +157,11 @@ class ProgressView:
         for (chapter, exercise, chart), (_, view) in zip(self._pairs, self.charts, strict=True):
             figure = chart(frame, chapter, exercise.id)
             svg = to_bytes(figure, "svg").decode("utf-8")
-            view.value = _STYLE + svg[svg.index("<svg") :]
+            # An image to a screen reader, named by its titles (its text is drawn as paths).
+            view.value = (
+                f'{_STYLE}<div role="img" aria-label="{html.escape(describe(figure))}">'
+                f'<svg aria-hidden="true"{svg[svg.index("<svg") + 4 :]}</div>'
+            )
         threading.Thread(target=self._compare, args=(frame,), daemon=True).start()
 
     def _compare(self, frame: pd.DataFrame) -> None:

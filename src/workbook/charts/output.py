@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from ..errors import WorkbookError
 from ..paths import write_private
 
-__all__ = ["Format", "save", "to_bytes"]
+__all__ = ["Format", "describe", "save", "to_bytes"]
 
 Format = Literal["png", "svg"]
 
@@ -33,6 +33,14 @@ def to_bytes(figure: Figure, format: Format = "svg", dpi: int = 110) -> bytes:
     with mpl.rc_context(_RC):  # type: ignore[arg-type]
         figure.savefig(buffer, format=format, dpi=dpi, metadata=_METADATA[format])
     return buffer.getvalue()
+
+
+def describe(figure: Figure) -> str:
+    """The chart's titles in one line: the text alternative of a chart shown as an image."""
+    titles = [figure.get_suptitle()]
+    for ax in figure.axes:
+        titles += [ax.get_title(loc="left"), ax.get_title()]
+    return " · ".join(t for t in titles if t)
 
 
 def save(figure: Figure, path: Path | str, dpi: int = 110) -> Path:

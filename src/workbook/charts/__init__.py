@@ -18,7 +18,7 @@ from .figures import (
     latest_scores,
     save_all,
 )
-from .output import save, to_bytes
+from .output import describe, save, to_bytes
 
 __all__ = [
     "CHARTS",
@@ -27,6 +27,7 @@ __all__ = [
     "audit_heatmap",
     "chart_name",
     "charts_for",
+    "describe",
     "first_vs_last",
     "latest_scores",
     "save",

@@ -10,8 +10,9 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from ..errors import WorkbookError
+from ..paths import write_private
 
-__all__ = ["Format", "save", "to_bytes"]
+__all__ = ["Format", "describe", "save", "to_bytes"]
 
 Format = Literal["png", "svg"]
 
@@ -34,11 +35,19 @@ def to_bytes(figure: Figure, format: Format = "svg", dpi: int = 110) -> bytes:
     return buffer.getvalue()
 
 
+def describe(figure: Figure) -> str:
+    """The chart's titles in one line: the text alternative of a chart shown as an image."""
+    titles = [figure.get_suptitle()]
+    for ax in figure.axes:
+        titles += [ax.get_title(loc="left"), ax.get_title()]
+    return " · ".join(t for t in titles if t)
+
+
 def save(figure: Figure, path: Path | str, dpi: int = 110) -> Path:
     """Write the figure to `path`; its suffix (.png or .svg) picks the format."""
     target = Path(path)
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in _METADATA:
         raise WorkbookError(f"{target.name}: name the file .png or .svg")
-    target.write_bytes(to_bytes(figure, "png" if suffix == "png" else "svg", dpi))
+    write_private(target, to_bytes(figure, "png" if suffix == "png" else "svg", dpi))
     return target

@@ -31,10 +31,14 @@ def score_matrix(e: Exercise) -> Form:
         cells.append(html_widget(item.label, "b", "wb-grid-item"))
         for row in e.rows:
             key = f"{row.id}/{item.id}"
-            controls[key] = score(e)
+            controls[key] = score(e, f"{item.label}, {row.label}")
             hints[key] = earlier()
             caption = html_widget(row.label, "span", "wb-grid-caption")
-            cell = w.HBox([caption, controls[key].widget, hints[key]])
+            # A retake's earlier score goes under the buttons: beside them, three handovers'
+            # hints pushed the Average column out of a 1400 px window.
+            stack = w.VBox([controls[key].widget, hints[key]])
+            stack.add_class("wb-grid-score")
+            cell = w.HBox([caption, stack])
             cell.add_class("wb-grid-cell")
             cell.add_class(f"wb-cell-{row.id}--{item.id}")
             cells.append(cell)
@@ -58,11 +62,12 @@ def score_matrix(e: Exercise) -> Form:
     grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, width="100%"))
     grid.add_class("wb-grid")
     body = w.VBox([anchors(e), grid], layout=w.Layout(width="100%"))
+    body.add_class("wb-grid-container")  # what the stylesheet's container query measures
     return Form(body, controls, {}, earlier=hints)
 
 
 def score_scale(e: Exercise) -> Form:
-    controls = {i.id: score(e) for i in e.items}
+    controls = {i.id: score(e, i.label) for i in e.items}
     hints = {i.id: earlier() for i in e.items}
     rows = [beside(i.label, controls[i.id].widget, hints[i.id]) for i in e.items]
     return Form(w.VBox([anchors(e), *rows]), controls, {}, earlier=hints)

@@ -1,0 +1,168 @@
+/**
+ * Accessible names and states for the workbook's widgets, in JupyterLab and in `workbook app`.
+ *
+ * ipywidgets gives no way to set ARIA attributes from Python. Each control's `tooltip` is what
+ * it should be announced as: ipywidgets puts it on a text box itself (its `title`), and for the
+ * other controls on their hidden description label, where no screen reader finds it. This module
+ * moves that name onto the control (a slider's handle, a date input, a radio or button group),
+ * names score buttons from their own tooltips, adds the pressed state of toggle buttons, makes
+ * save statuses a polite live region and takes the slider's readout out of the Tab order (the
+ * handle's `aria-valuetext` says the same). It needs nothing from JupyterLab, so it runs in
+ * Voilà too (`workbook app`).
+ *
+ * In JupyterLab, keys pressed inside an exercise stay there: a notebook in command mode would
+ * otherwise take the arrow keys on a radio button (moving the cell cursor instead of the
+ * choice) and its one-letter shortcuts.
+ */
+
+/** Everything the workbook draws: exercises, progress, My progress. */
+const OURS = '.wb-exercise, .wb-progress, .wb-my-progress';
+
+function name(element: Element, label: string): void {
+  // A ToggleButton without a tooltip renders title="null".
+  if (label && label !== 'null' && element.getAttribute('aria-label') !== label) {
+    element.setAttribute('aria-label', label);
+  }
+}
+
+function set(element: Element, attribute: string, value: string): void {
+  if (element.getAttribute(attribute) !== value) {
+    element.setAttribute(attribute, value);
+  }
+}
+
+/** One pass over a widget area: idempotent, so it can run after any change. */
+function annotate(root: ParentNode): void {
+  for (const label of root.querySelectorAll<HTMLElement>(
+    `:is(${OURS}) .widget-label[title]`
+  )) {
+    const widget = label.parentElement;
+    if (!widget) {
+      continue;
+    }
+    const text = label.title;
+    const handle = widget.querySelector('[role=slider]');
+    if (handle) {
+      name(handle, text);
+      const readout = widget.querySelector('.widget-readout');
+      if (readout) {
+        set(readout, 'tabindex', '-1');
+        set(readout, 'aria-hidden', 'true');
+        set(handle, 'aria-valuetext', readout.textContent?.trim() ?? '');
+      }
+      continue;
+    }
+    const radios = widget.querySelector('.widget-radio-box');
+    if (radios) {
+      set(radios, 'role', 'radiogroup');
+      name(radios, text);
+      continue;
+    }
+    if (widget.classList.contains('widget-toggle-buttons')) {
+      const group = widget.querySelector('.widget-toggle-button')?.parentElement;
+      if (group) {
+        set(group, 'role', 'group');
+        name(group, text);
+      }
+      continue;
+    }
+    const input = widget.querySelector('input, select, textarea');
+    if (input && !input.getAttribute('title')) {
+      name(input, text);
+    }
+  }
+  for (const button of root.querySelectorAll(
+    `:is(${OURS}) button.widget-toggle-button`
+  )) {
+    const title = button.getAttribute('title');
+    if (title) {
+      name(button, title);
+    }
+    set(
+      button,
+      'aria-pressed',
+      button.classList.contains('mod-active') ? 'true' : 'false'
+    );
+  }
+  // A text box named by its own title: some screen readers take the (empty) description
+  // label tied to it instead.
+  for (const box of root.querySelectorAll(
+    `:is(${OURS}) :is(textarea, input)[title]`
+  )) {
+    name(box, box.getAttribute('title') ?? '');
+  }
+  for (const status of root.querySelectorAll(`:is(${OURS}) .wb-status`)) {
+    set(status, 'aria-live', 'polite');
+  }
+}
+
+/** Keys pressed in an exercise are for its controls, not for the notebook's shortcuts. */
+function keepKeys(event: KeyboardEvent): void {
+  const target = event.target as Element | null;
+  if (target?.closest?.('.wb-exercise') && event.key !== 'Escape') {
+    event.stopPropagation();
+  }
+}
+
+/** Annotate now and after every change to the page; keep keys in exercises. Once per page. */
+function start(): void {
+  const flag = '__workbookA11y';
+  const page = window as unknown as Record<string, boolean>;
+  if (page[flag]) {
+    return;
+  }
+  page[flag] = true;
+  let queued = false;
+  const observer = new MutationObserver(() => {
+    if (!queued) {
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        annotate(document);
+      });
+    }
+  });
+  observer.observe(document.body, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['class', 'title']
+  });
+  annotate(document);
+  // Bubbling, on the body: below JupyterLab's keydown handler on the document.
+  document.body.addEventListener('keydown', keepKeys);
+}
+
+start();
+
+/**
+ * Shipped as the package's mime extension, not as a plugin: Voilà loads a federated package's
+ * mime extension module on its own, where the main one needs JupyterLab's notebook modules that
+ * Voilà does not share. Loading the module is what starts it; the renderer below is for a MIME
+ * type nothing outputs.
+ */
+/** The shape of JupyterLab's `IRenderMime.IExtension`, without depending on its package. */
+interface IMimeExtension {
+  id: string;
+  rendererFactory: {
+    safe: boolean;
+    mimeTypes: string[];
+    createRenderer: () => never;
+  };
+  rank: number;
+}
+
+const extension: IMimeExtension = {
+  id: 'workbook-lab:a11y',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: ['application/vnd.workbook.a11y'],
+    createRenderer: () => {
+      throw new Error('application/vnd.workbook.a11y is never rendered');
+    }
+  },
+  rank: 1000
+};
+
+export default extension;

@@ -121,6 +121,7 @@ def test_an_index_link_to_an_open_unit_brings_its_tab_forward(lab: Lab) -> None:
         expect(lab.exercise(EXERCISE)).to_be_visible()
         follow("← Back to the course index", "index.ipynb")
         follow(f"{unit.label} · {unit.title}", MODULE)
+        lab.page.wait_for_timeout(1500)  # the workspace is saved on the server (debounced)
         lab.page.goto(f"{lab.server.url}/lab?token={lab.server.token}")
         lab.wait_for_notebook(MODULE)
         lab.command("docmanager:open", {"path": "index.ipynb"})

@@ -25,7 +25,14 @@ from .errors import AnswerError, WorkbookError
 from .hub.sharing import SHARE_FIELD
 from .kinds import Field, Value, check_answer, filled
 from .model import Course, Exercise
-from .snapshots import SNAPSHOTS, current_answers, in_effect, is_snapshot, snapshot_label
+from .snapshots import (
+    SNAPSHOTS,
+    current_answers,
+    in_effect,
+    in_view,
+    is_snapshot,
+    snapshot_label,
+)
 from .store import Event, ParquetStore, Store, check_id, default_root, latest, store_id
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
@@ -143,6 +150,12 @@ class Session:
     def in_effect(self, exercise_id: str) -> str | None:
         """The snapshot of a self-score that counts: the last complete one (see `snapshots`)."""
         return in_effect(self.exercise(exercise_id), self.by_snapshot(exercise_id))
+
+    def in_view(self, exercise: Exercise) -> str:
+        """The snapshot an exercise shows and counts (see `snapshots.in_view`)."""
+        source = self.snapshot_source(exercise)
+        ids = [exercise.id, *([source.id] if source else [])]
+        return in_view(exercise, source, {i: self.by_snapshot(i) for i in ids})
 
     def all_answers(self) -> dict[str, dict[str, Value]]:
         """Every exercise's answers in view: a self-score's snapshot in effect, a derived

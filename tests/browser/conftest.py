@@ -27,6 +27,7 @@ from typing import Any, cast
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from workers import one_worker
 
 from workbook import load_course
 from workbook.jupyter import PRE_SAVE_HOOK, app_command
@@ -489,3 +490,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if isinstance(server, JupyterServer) and server.log.exists():
             shutil.copy(server.log, ARTIFACTS / f"{name}.jupyter.log")
     return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    one_worker(items, __file__, "browser")

@@ -21,6 +21,7 @@ DUMP = """
 import json, re
 from workbook.dashboard import _shown
 view = _shown[0]
+assert view.ready(60)
 def texts(svg):
     return re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "<svg" in svg else []
 print(json.dumps({
@@ -121,6 +122,7 @@ import json, os
 from workbook.dashboard import _shown
 os.chdir(os.environ["WORKBOOK_OUT"])  # not the repo's notebooks folder
 view = _shown[0]
+assert view.ready(60)
 said = {}
 for button in view.box.children[-2].children:
     button.click()
@@ -140,6 +142,7 @@ for r in audit.rows:
     for c in audit.columns:
         session.set("hw3.audit", f"{r.id}/{c.id}", 4, "last-day")
 from workbook.dashboard import _shown
+assert _shown[0].ready(60)
 deadline = time.monotonic() + 30  # one redraw after the burst; slow on a loaded machine
 while ">Last day<" not in _shown[0].charts[-1][1].value and time.monotonic() < deadline:
     time.sleep(0.1)

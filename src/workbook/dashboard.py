@@ -7,7 +7,8 @@ is drawn, so the first paint does not wait for them. `refresh()` redraws every d
 the kernel from the store: the re-run of the cell and its Redraw button call it. The view also
 listens to the session (`Session.on_change`): a live-progress watcher that re-reads the store
 and notifies the session's listeners redraws it, a burst of saves once. The buttons at the end write the learner's export (each format of
-`workbook.export`) or every chart as PNG and SVG into the notebook's folder, and say where.
+`workbook.export`) or every chart as PNG and SVG into the learner's exports folder (never the served notebooks
+folder: they hold personal reflections), and say where.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from .errors import WorkbookError
+from .paths import exports_root
 from .progress import progress
 from .session import Session, current
+from .snapshots import LAST, states
 from .widgets.style import problem
 
 if TYPE_CHECKING:
@@ -34,7 +37,12 @@ if TYPE_CHECKING:
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
 REDRAW_SECONDS = 0.3  # a retake arriving from another notebook is many saves: draw once
-_STYLE = "<style>.wb-chart svg{max-width:100%;height:auto}</style>"
+# Charts shrink with the page, but not below 600 px (labels would fall under ~12 px): a
+# narrower page scrolls the chart sideways inside its own box.
+_STYLE = (
+    "<style>.wb-chart .widget-html-content{overflow-x:auto}"
+    ".wb-chart svg{max-width:100%;min-width:600px;height:auto}</style>"
+)
 _INTRO = (
     "<h2>Your self-scores over time</h2><p>Each chart draws your complete snapshots: First day, "
     "any check-ins, Last day. Saved a new one in another notebook? Press <b>Redraw my charts</b> "
@@ -113,7 +121,7 @@ class ProgressView:
         from .export import FORMATS, export_current  # weasyprint and friends: off the first paint
 
         def export(name: str) -> Callable[[], list[Path]]:
-            return lambda: [export_current(name, out=Path.cwd()).path]
+            return lambda: [export_current(name).path]  # the learner's exports folder
 
         actions: list[tuple[str, str, Callable[[], list[Path]]]] = [
             (f"Export {f.name.upper()}", f.holds, export(f.name)) for f in FORMATS.values()
@@ -131,7 +139,7 @@ class ProgressView:
         from .charts import save_all
 
         frame = self._frame()
-        folder = Path.cwd() / "my-charts"
+        folder = exports_root() / "my-charts"
         return [p for c in self.session.course.chapters for p in save_all(frame, c, folder)]
 
     def _writer(self, action: Callable[[], list[Path]]) -> Callable[[w.Button], None]:
@@ -148,7 +156,7 @@ class ProgressView:
             self.written.value = (
                 f"✓ Wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to "
                 f"<code>{html.escape(str(folder))}</code>: {html.escape(names)} · "
-                "open them from the file browser on the left"
+                "(your exports folder, not the course's)"
             )
 
         return write
@@ -190,16 +198,30 @@ class ProgressView:
 
 
 def _next_html(session: Session) -> str:
+    """The true next step: the first unit not done; then the Last day retakes still to take."""
     answers = session.all_answers()
     units = [u for c in session.course.chapters for u in progress(c, answers).units]
     todo = [u for u in units if not u.done]
-    if not todo:
-        text = "Every module and homework is done ✓ · retake your self-scores as Last day"
-    else:
+    if todo:
         unit = todo[0]
         text = (
             f"Next: {unit.unit.label} · {unit.unit.title} "
             f"({unit.complete} of {unit.required} exercises complete)"
+        )
+    else:
+        retakes = [
+            session.course.unit_of(e.id).label
+            for u in units
+            for e in u.unit.exercises
+            if e.snapshots
+            and not any(
+                s.snapshot == LAST and s.complete for s in states(e, session.by_snapshot(e.id))
+            )
+        ]
+        text = "Every module and homework is done ✓ · " + (
+            f"retake your self-scores as Last day: {', '.join(dict.fromkeys(retakes))}"
+            if retakes
+            else "your Last day scores are in: take your workbook with you below"
         )
     return f'<div class="wb-next-step"><b>{html.escape(text)}</b></div>'
 

@@ -318,7 +318,7 @@ def save_all(
     frame: pd.DataFrame, chapter: Chapter, folder: Path, formats: Sequence[Format] = ("png", "svg")
 ) -> list[Path]:
     """Every chart of the chapter drawn from `frame`, each written once per format to `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     written = []
     for exercise, chart in charts_for(chapter):
         figure = chart(frame, chapter, exercise.id)

@@ -9,6 +9,7 @@ refused the second `install.json`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -47,13 +48,14 @@ def _clone(to: Path) -> Path:
     return to
 
 
-def _setup(clone: Path, env: dict[str, str]) -> float:
+def _setup(clone: Path, env: dict[str, str]) -> tuple[float, str]:
+    """(seconds, what set-up printed)."""
     started = time.monotonic()
     done = subprocess.run(
         ["./scripts/setup"], cwd=clone, env=env, capture_output=True, text=True, timeout=1200
     )
     assert done.returncode == 0, f"setup exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
-    return time.monotonic() - started
+    return time.monotonic() - started, done.stdout
 
 
 def _pull(clone: Path, change: str) -> None:
@@ -73,11 +75,16 @@ def test_setup_three_times_and_lab_twice(tmp_path: Path) -> None:
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
         "JUPYTER_DATA_DIR": str(tmp_path / "data"),
     }
-    _setup(clone, env)
+    _, first = _setup(clone, env)
+    # A first run takes minutes: it says what it is doing, step by step, and how long each took.
+    for step in ("creating .venv", "installing Python packages", "building the JupyterLab"):
+        assert re.search(rf"^setup: {step}.*: done in \d+\.\d s$", first, re.M), first
     for change in ("second day", "third day"):
         _pull(clone, change)
-        _setup(clone, env)
-    assert _setup(clone, env) <= 3, "a set-up with nothing to do takes over 3 s"
+        assert "installing Python packages" in _setup(clone, env)[1]
+    seconds, said = _setup(clone, env)
+    assert seconds <= 3, "a set-up with nothing to do takes over 3 s"
+    assert said.startswith("setup: ready in "), said
     for _ in range(2):
         model = lab_contents([clone / "scripts" / "lab"], "index.ipynb", env, cwd=clone)
         assert model["name"] == "index.ipynb"

@@ -70,10 +70,12 @@ class ProgressView:
         self.charts: list[tuple[str, w.HTML]] = []
         self._pairs: list[tuple[Chapter, Exercise, Chart]] = []
         self.chart_box = w.VBox([w.HTML("<p><i>Drawing your charts…</i></p>")])
+        self.cohort = w.HTML()  # beside the cohort: filled in when a cohort service answers
+        self.cohort.add_class("wb-cohort-compare")
         self.take_away = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.written = w.HTML()
         self.written.add_class("wb-written")
-        parts = [self.next, w.HTML(_INTRO), redraw, self.chart_box]
+        parts = [self.next, w.HTML(_INTRO), redraw, self.chart_box, self.cohort]
         parts += [w.HTML("<h3>Take it with you</h3>"), self.take_away, self.written]
         self.box = w.VBox(parts, layout=w.Layout(width="100%"))
         self.box.add_class("wb-my-progress")
@@ -195,6 +197,15 @@ class ProgressView:
             figure = chart(frame, chapter, exercise.id)
             svg = to_bytes(figure, "svg").decode("utf-8")
             view.value = _STYLE + svg[svg.index("<svg") :]
+        threading.Thread(target=self._compare, args=(frame,), daemon=True).start()
+
+    def _compare(self, frame: pd.DataFrame) -> None:
+        """The learner's scores on the cohort's distributions (a network call: off the kernel's
+        thread); nothing without a cohort service or a big enough group."""
+        from .hub.compare import cohort_scores, compare_html
+
+        chapter = self.session.course.chapters[0]
+        self.cohort.value = compare_html(cohort_scores(), frame, chapter)
 
 
 def _next_html(session: Session) -> str:

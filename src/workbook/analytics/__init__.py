@@ -1,7 +1,7 @@
 """Cohort analytics: many stores to one tidy frame, the aggregates analysts need, on three engines.
 
 import workbook.analytics as wa
-frame = wa.answers(["hub-store/", "laptops/*/"], engine="duckdb", salt="our secret")
+frame = wa.answers(["hub-store/", "laptops/*/"], engine="duckdb", salt=wa.installation_salt())
 wa.score_summary("hub-store/")  # cohort × exercise × item × snapshot: learners, mean, median
 """
 

@@ -6,6 +6,7 @@ from .aggregates import (
     change,
     cohort_change,
     completion,
+    labelled,
     skill_map,
     skill_scores,
     summarise,
@@ -18,6 +19,7 @@ from .engines import ENGINES, Engine
 from .export import write_frame
 from .frame import COLUMNS, pseudonym
 from .load import SKILL_GROUPS, VALUE_TYPES, answers, score_summary, scores, skill_summary
+from .privacy import installation_salt
 from .sources import AnalyticsWarning, scan
 
 __all__ = [
@@ -37,6 +39,8 @@ __all__ = [
     "cohort_charts",
     "compact",
     "completion",
+    "installation_salt",
+    "labelled",
     "pseudonym",
     "save_charts",
     "scan",

@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["FORMATS", "write_frame"]
+from ..errors import ExportError
+
+__all__ = ["FORMATS", "check_output", "write_frame"]
 
 FORMATS = (".csv", ".parquet")
 
 
+def check_output(path: Path | str, formats: Sequence[str] = FORMATS) -> Path:
+    """`path` if a file of one of `formats` can be written there now, else ExportError.
+
+    Checked before any work, so a long question is not lost to a typo; no folder is created
+    (a mistyped folder would otherwise appear wherever the typo points).
+    """
+    path = Path(path)
+    if path.suffix.lower() not in formats:
+        raise ExportError(f"cannot write {path}: use a file ending in {' or '.join(formats)}")
+    parent = path.parent
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {parent} does not exist; create it")
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder; name a file inside it")
+    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ExportError(f"cannot write {path}: permission denied; pick a folder you can write")
+    return path
+
+
 def write_frame(frame: pd.DataFrame, path: Path | str) -> Path:
     """Write `frame` as CSV or Parquet, chosen by the file's suffix; return the path."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"cannot write {path.name}: use a file ending in {' or '.join(FORMATS)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False, engine="pyarrow")
+    path = check_output(path)
+    try:
+        if path.suffix.lower() == ".csv":
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path, index=False, engine="pyarrow")
+    except OSError as err:
+        raise ExportError(f"cannot write {path}: {err}") from err
     return path

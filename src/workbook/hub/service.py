@@ -180,6 +180,8 @@ class CohortEventsHandler(Handler):
 
 
 def make_app(service: Service, prefix: str = "/") -> web.Application:
+    from . import roster  # the room's calls: cohorts and facilitators from hub groups
+
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     args = {"service": service}
     return web.Application(
@@ -188,6 +190,7 @@ def make_app(service: Service, prefix: str = "/") -> web.Application:
             (prefix + "api/events", EventsHandler, args),
             (prefix + "api/cohorts", CohortsHandler, args),
             (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),
+            *roster.routes(service, prefix),
         ]
     )
 

@@ -6,6 +6,7 @@ analysts' pandas and the charts' matplotlib. Each check runs in a fresh interpre
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from kernel import cell, code_cells, printed_json, run
+
+from workbook.cli import _parser
 
 # Libraries a command or a notebook must not load unless it draws, exports or analyses.
 HEAVY = (
@@ -49,6 +52,12 @@ def _loaded(code: str, names: tuple[str, ...], tmp_path: Path) -> list[str]:
     return loaded
 
 
+def _commands() -> list[str]:
+    """Every `workbook` command, as the modules in cli.COMMANDS register them."""
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return list(sub.choices)
+
+
 def _cli(*argv: str) -> str:
     return (
         "import contextlib, io, workbook.cli\n"
@@ -62,7 +71,7 @@ def _cli(*argv: str) -> str:
     [
         ("import workbook.cli", "import workbook.cli"),
         ("workbook --help", _cli("--help")),
-        *((f"workbook {c} --help", _cli(c, "--help")) for c in ("sync", "cohort", "analyze")),
+        *((f"workbook {c} --help", _cli(c, "--help")) for c in _commands()),
         ("import workbook", "import workbook"),
     ],
 )

@@ -245,9 +245,12 @@ def jupyter_servers(
 @pytest.fixture(scope="module")
 def server(
     jupyter_servers: Callable[..., JupyterServer], request: pytest.FixtureRequest
-) -> JupyterServer:
-    """This module's server: its learner starts with an empty store."""
-    return jupyter_servers(request.module.__name__)
+) -> Iterator[JupyterServer]:
+    """This module's server: its learner starts with an empty store. Stopped after the module,
+    not at the end of the session: a dozen idle JupyterLab servers (~100 MB each) piled up."""
+    server = jupyter_servers(request.module.__name__)
+    yield server
+    server.stop()
 
 
 # ---- the browser -----------------------------------------------------------------------------

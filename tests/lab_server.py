@@ -24,17 +24,17 @@ def free_port() -> int:
 
 
 def lab_contents(
-    workbook: Path,
+    lab: Sequence[str | Path],
     notebook: str,
     env: Mapping[str, str],
     extra: Sequence[str] = (),
     cwd: Path | None = None,
 ) -> dict[str, Any]:
-    """Run `workbook lab`, wait until it serves `notebook`, return its contents model, stop it."""
+    """Run `lab` (e.g. `workbook lab`), wait until it serves `notebook`, return its contents
+    model, stop it."""
     port = free_port()
     args = [
-        str(workbook),
-        "lab",
+        *map(str, lab),
         *extra,
         f"--port={port}",
         "--no-browser",
@@ -59,8 +59,8 @@ def lab_contents(
                     model: dict[str, Any] = json.load(reply)
                     return model
             except OSError:
-                assert server.poll() is None, "workbook lab exited"
-                assert time.monotonic() < deadline, "workbook lab did not answer in 60 s"
+                assert server.poll() is None, f"{args[0]} exited"
+                assert time.monotonic() < deadline, f"{args[0]} did not answer in 60 s"
                 time.sleep(0.3)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

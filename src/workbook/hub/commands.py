@@ -7,15 +7,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ExportError, OfflineError, SyncError
-from ..store import ParquetStore, default_root
-from .sync import HttpTarget, Target, sync, target_from_env
+
+if TYPE_CHECKING:
+    from .sync import Target
 
 __all__ = ["add_commands"]
 
 
 def _target(args: argparse.Namespace) -> Target:
+    from .sync import HttpTarget, target_from_env
+
     if args.folder:
         from .folder import FolderTarget
 
@@ -34,6 +38,8 @@ def _target(args: argparse.Namespace) -> Target:
 
 def _sync(args: argparse.Namespace) -> int:
     from ..session import identity
+    from ..store import ParquetStore, default_root
+    from .sync import sync
 
     cohort, learner = identity()
     root = default_root()

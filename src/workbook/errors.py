@@ -12,6 +12,7 @@ __all__ = [
     "IdError",
     "NothingToExportError",
     "OfflineError",
+    "QuotaError",
     "SchemaVersionError",
     "StoreError",
     "StoreNotFoundError",
@@ -70,3 +71,7 @@ class SyncError(WorkbookError, ConnectionError):
 
 class OfflineError(SyncError):
     """The cohort (service or folder) is not reachable now; sync is retried later."""
+
+
+class QuotaError(WorkbookError, OverflowError):
+    """A learner's answers on the cohort service reached its per-learner limit."""

@@ -44,10 +44,17 @@ def _sync(args: argparse.Namespace) -> int:
         print(f"Saved on this computer · not synced yet: {err}", file=sys.stderr)
         print("Your answers are safe here; run `workbook sync` again later.", file=sys.stderr)
         return 1
+    except SyncError as err:  # refused: retrying would get the same answer
+        print(f"Saved on this computer · not synced: {err}", file=sys.stderr)
+        return 1
     finally:
         target.close()
     print(result.line)
-    print(f"sent {result.sent} new answer change(s)")
+    if target.whole:
+        print(f"sent {result.sent} new answer change(s): {result.cohort} holds your current"
+              f" {result.stored} answer(s), text only where you shared it")  # fmt: skip
+    else:
+        print(f"sent {result.sent} answer change(s); {result.cohort} stored {result.stored} new")
     return 0
 
 

@@ -22,8 +22,8 @@ from ..content import load_course
 from ..errors import SyncError
 from ..model import Chapter
 from ..store import Event, ParquetStore
-from ..store.files import to_events
 from . import wire
+from .folder import folder_events, is_drop_box
 from .sharing import PRIVATE, SHARE_FIELD, redact
 from .sync import HttpTarget
 
@@ -51,20 +51,8 @@ def load_cohort(
 ) -> list[Event]:
     """A cohort's events, redacted: from a store or cohort folder, else from the service."""
     if folder is not None:
-        if any(folder.glob("*.parquet")):  # a drop-box cohort folder
-            from .folder import read_folder
-
-            table = read_folder(folder)
-            learners = sorted(set(table["learner"].to_pylist()))
-            import pyarrow.compute as pc
-
-            events = [
-                e
-                for learner in learners
-                for e in to_events(
-                    cohort, learner, table.filter(pc.equal(table["learner"], learner))
-                )
-            ]
+        if is_drop_box(folder):  # by its mode: a learner can't make a store of it by planting
+            events = folder_events(folder, cohort)
         else:  # a store folder: the service's DATA/<cohort>, or any store
             store = ParquetStore(folder)
             events = [e for c, lr in store.learners() if c == cohort for e in store.history(c, lr)]

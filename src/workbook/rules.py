@@ -67,15 +67,12 @@ class Rules:
         return f
 
     def event(self, e: Event, *, now: dt.datetime | None = None) -> None:
-        """An AnswerError naming the event and the rule it breaks (`now`: the receiver's clock)."""
-        try:
-            f = self.change(e.exercise_id, e.field, e.value, e.snapshot)
-            if e.value_type != f.type:
-                raise AnswerError(f"{e.exercise_id} · {f.label} holds {f.type}, not {e.value_type}")
-            if now is not None and e.saved_at > now + CLOCK_SKEW:
-                raise AnswerError(
-                    f"saved_at {e.saved_at.isoformat()} is in the future (more than"
-                    f" {CLOCK_SKEW.seconds // 60} minutes ahead): check the computer's clock"
-                )
-        except AnswerError as err:
-            raise AnswerError(f"event {e.event_id}: {err}") from None
+        """An AnswerError naming the rule a received event breaks (`now`: the receiver's clock)."""
+        f = self.change(e.exercise_id, e.field, e.value, e.snapshot)
+        if e.value_type != f.type:
+            raise AnswerError(f"{e.exercise_id} · {f.label} holds {f.type}, not {e.value_type}")
+        if now is not None and e.saved_at > now + CLOCK_SKEW:
+            raise AnswerError(
+                f"saved_at {e.saved_at.isoformat()} is in the future (more than"
+                f" {CLOCK_SKEW.seconds // 60} minutes ahead): check the computer's clock"
+            )

@@ -58,7 +58,14 @@ def config(
     harness = {
         "name": "harness",
         "services": ["harness"],
-        "scopes": ["admin:users", "admin:servers", "tokens", "access:servers", "read:users"],
+        "scopes": [
+            "admin:users",
+            "admin:servers",
+            "admin:groups",
+            "tokens",
+            "access:servers",
+            "read:users",
+        ],
     }
     return textwrap.dedent(f"""
         exec(compile(open({str(EXAMPLE)!r}).read(), {str(EXAMPLE)!r}, "exec"))

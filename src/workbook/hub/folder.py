@@ -222,7 +222,9 @@ def folder_events(folder: Path, cohort: str) -> list[Event]:
             try:
                 rules.event(e, now=now)
             except AnswerError as err:
-                warnings.warn(f"skipped {learner}'s {err}", StoreWarning, stacklevel=2)
+                warnings.warn(
+                    f"skipped {learner}'s event {e.event_id}: {err}", StoreWarning, stacklevel=2
+                )
                 continue
             events.append(e)
     return events

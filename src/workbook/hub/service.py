@@ -180,9 +180,10 @@ class EventsHandler(Handler):
                 event = wire.from_json(item, cohort, learner)
                 self.service.rules.event(event, now=now)
             except AnswerError as err:
-                raise Refusal(
-                    400, f"event {n + 1} of {len(items)} refused: {_one_line(err)}"
-                ) from None
+                which = f"event {n + 1} of {len(items)}"
+                if isinstance(item, dict):
+                    which += f" ({str(item.get('event_id'))[:40]})"
+                raise Refusal(400, f"{which} refused: {_one_line(err)}") from None
             events.append(event)
         try:
             new = await self.run(self.service.stores.ingest, cohort, learner, events)

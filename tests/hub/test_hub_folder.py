@@ -138,8 +138,9 @@ def home_of(user: str) -> Path:
 
 def text(field: str, value: str | bool, minute: int, exercise: str = "m04.gap") -> Event:
     at = dt.datetime(2026, 11, 27, 9, minute, tzinfo=dt.UTC)
-    kind = "flag" if isinstance(value, bool) else "text"
-    return Event("local", "me", exercise, field, kind, value, saved_at=at)
+    if isinstance(value, bool):
+        return Event("local", "me", exercise, field, "flag", value, saved_at=at)
+    return Event("local", "me", exercise, field, "text", value, saved_at=at)
 
 
 def sync_as(user: str, folder: Path, home: Path, evs: list[Event]) -> int:

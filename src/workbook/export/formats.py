@@ -168,11 +168,18 @@ def _target(out: Path | None, name: str) -> Path:
     return path
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Atomically: a reader (or a browser reloading the page) never sees half a file."""
+def _write(path: Path, data: bytes, *, private: bool) -> None:
+    """Atomically: a reader (or a browser reloading the page) never sees half a file.
+
+    `private`: 0600 whatever the umask (a name the learner did not choose); else the umask's.
+    """
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        tmp.write_bytes(data)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.fdopen(os.open(tmp, flags, 0o600 if private else 0o666), "wb") as f:
+            if private:
+                os.fchmod(f.fileno(), 0o600)
+            f.write(data)
         os.replace(tmp, path)
     except OSError as err:
         with contextlib.suppress(OSError):
@@ -204,7 +211,7 @@ def export(
             "workbook (`workbook lab`), then export again"
         )
     data = renderer(source)
-    _write(path, data)
+    _write(path, data, private=out is None or out.is_dir())
     return Exported(path, fmt.name, len(data))
 
 

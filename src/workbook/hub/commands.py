@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ..errors import OfflineError, SyncError
+from ..inert import frame_for_terminal
 from ..store import ParquetStore, default_root
 from .sync import HttpTarget, Target, sync, target_from_env
 
@@ -84,7 +85,7 @@ def _cohort(args: argparse.Namespace) -> int:
     if frame.empty:
         print(f"nothing to show yet (groups under {args.min_group} learners are not shown)")
     else:
-        print(frame.to_string())
+        print(frame_for_terminal(frame).to_string())  # learner text: no control characters
     return 0
 
 

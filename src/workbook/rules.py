@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import AnswerError
-from .kinds import Field, Value, check_answer
+from .kinds import Field, Value, check_answer, fields_of
 from .model import Course, Exercise
 from .snapshots import is_snapshot
 from .store import Event
@@ -34,6 +34,7 @@ class Rules:
         self._exercises: dict[str, Exercise] = {
             e.id: e for c in course.chapters for u in c.units for e in u.exercises
         }
+        self._fields = {k: {f.key: f for f in fields_of(e)} for k, e in self._exercises.items()}
 
     def exercise(self, exercise_id: str) -> Exercise:
         try:
@@ -55,7 +56,11 @@ class Rules:
         """The field a change fills, if the change fits the course; else an AnswerError."""
         exercise = self.exercise(exercise_id)
         # The kind's own rules for its fields: known field, offered choice, score in scale.
-        f = SHARE if key == SHARE_FIELD else check_answer(exercise, key, value)
+        f = (
+            SHARE
+            if key == SHARE_FIELD
+            else check_answer(exercise, key, value, self._fields[exercise.id])
+        )
         if snapshot and not is_snapshot(snapshot):
             raise AnswerError(
                 f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD"

@@ -5,6 +5,7 @@ shared exercise's current answer only."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import time
@@ -159,3 +160,19 @@ def test_a_facilitator_reads_the_current_shared_answer_only(hub: Hub) -> None:
     assert seen() == ["what I mean to share"]  # no drafts, no history
     assert hub.service("POST", "api/events", "bob", json={"events": [share(False, 30)]}).is_success
     assert seen() == [PRIVATE]  # withdrawn: hidden again
+
+
+def test_a_learner_past_the_limit_is_refused_and_nothing_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbook.errors import QuotaError
+    from workbook.hub import cohorts
+
+    monkeypatch.setattr(cohorts, "MAX_LEARNER_EVENTS", 10)  # 200,000 takes minutes to reach
+    stores = cohorts.CohortStores(tmp_path)
+    mine = [dataclasses.replace(e, cohort="cohort-a") for e in events("alice", 12)]
+    assert stores.ingest("cohort-a", "alice", mine[:8]) == 8
+    with pytest.raises(QuotaError, match="limit of 10 answer changes"):
+        stores.ingest("cohort-a", "alice", mine[8:])
+    assert stores.count("cohort-a", "alice") == 8
+    assert stores.ingest("cohort-a", "alice", mine[:8]) == 0  # a re-send costs nothing

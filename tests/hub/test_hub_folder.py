@@ -12,6 +12,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
@@ -38,9 +39,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def as_user(user: str, action: Callable[[], object]) -> int:
-    """Run `action` in a child process with `user`'s uid, gid and groups; its exit status is
-    0, or the errno of the OSError it raised (modules are already loaded: no exec needed)."""
+def start_as_user(user: str, action: Callable[[], object]) -> int:
+    """Start `action` in a child process with `user`'s uid, gid and groups; its pid. The child
+    exits 0, or with the errno of the OSError it raised (modules are already loaded)."""
     info = pwd.getpwnam(user)
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -55,7 +56,12 @@ def as_user(user: str, action: Callable[[], object]) -> int:
         except BaseException:
             code = 99
         os._exit(code)
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return pid
+
+
+def as_user(user: str, action: Callable[[], object]) -> int:
+    """Run `action` as `user` (see start_as_user) and return its exit status."""
+    return os.waitstatus_to_exitcode(os.waitpid(start_as_user(user, action), 0)[1])
 
 
 @pytest.fixture
@@ -214,6 +220,38 @@ def test_links_and_files_named_for_another_learner_are_not_read(
             seen = {(e.learner, e.value) for e in folder_events(drop_box, "cohort-x")}
         # b's own drop only; a's only file is now a link, so a shows nothing.
         assert seen == {(people["b"], PRIVATE)}
+    finally:
+        shutil.rmtree(home_a)
+        shutil.rmtree(home_b)
+
+
+def test_a_file_swapped_for_a_link_while_it_is_read_leaks_nothing(
+    people: dict[str, str], drop_box: Path
+) -> None:
+    home_a, home_b = home_of(people["a"]), home_of(people["b"])
+    try:
+        secret = [text("text", "b's unshared secret", 1)]
+        assert sync_as(people["b"], drop_box, home_b, secret) == 0
+        private = next(home_b.rglob("*.parquet"))  # b's own store, unredacted
+        assert sync_as(people["a"], drop_box, home_a, [text("text", "mine", 1)]) == 0
+        (mine,) = (p for p in drop_box.iterdir() if p.owner() == people["a"])
+        good = mine.read_bytes()
+
+        def swap() -> None:  # as a: the name is a file, then a link to b's file, and again
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline:
+                (drop_box / ".link").symlink_to(private)
+                os.replace(drop_box / ".link", mine)
+                (drop_box / ".file").write_bytes(good)
+                os.replace(drop_box / ".file", mine)
+
+        pid, reads, leaks = start_as_user(people["a"], swap), 0, 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StoreWarning)
+            while os.waitpid(pid, os.WNOHANG) == (0, 0):
+                values = read_folder(drop_box)["value_text"].to_pylist()
+                reads, leaks = reads + 1, leaks + ("b's unshared secret" in values)
+        assert reads > 20 and leaks == 0, (reads, leaks)
     finally:
         shutil.rmtree(home_a)
         shutil.rmtree(home_b)

@@ -160,6 +160,11 @@ def test_a_facilitator_reads_the_current_shared_answer_only(hub: Hub) -> None:
     assert seen() == ["what I mean to share"]  # no drafts, no history
     assert hub.service("POST", "api/events", "bob", json={"events": [share(False, 30)]}).is_success
     assert seen() == [PRIVATE]  # withdrawn: hidden again
+    # The service keeps every change as bob's backup, and gives it to bob alone.
+    mine = hub.service("GET", "api/me/events", "bob").json()["events"]
+    assert {d["event_id"] for d in drafts} <= {e["event_id"] for e in mine}
+    theirs = hub.service("GET", "api/me/events", "alice").json()["events"]
+    assert not {d["event_id"] for d in drafts} & {e["event_id"] for e in theirs}
 
 
 def test_a_learner_past_the_limit_is_refused_and_nothing_is_kept(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import grp
 import os
 import pwd
@@ -35,6 +36,7 @@ import pyarrow.parquet as pq
 
 from ..content import load_course
 from ..errors import AnswerError, OfflineError, StoreError, SyncError
+from ..paths import content_root
 from ..rules import Rules
 from ..store import SCHEMA, Event, StoreWarning, check_id, store_id
 from ..store.checks import bad_rows
@@ -211,10 +213,15 @@ def _read(path: Path, fd: int, cohort: str, learner: str) -> pa.Table | None:
     return table.append_column("learner", pa.array([learner] * n, pa.string()))
 
 
+@functools.cache
+def _rules(content: Path) -> Rules:
+    return Rules(load_course(content))  # loading the course takes a while: once per folder
+
+
 def folder_events(folder: Path, cohort: str) -> list[Event]:
     """The events of a cohort folder that keep the course's rules (see :func:`read_folder`)."""
     table = read_folder(folder)
-    rules, now = Rules(load_course()), dt.datetime.now(dt.UTC)
+    rules, now = _rules(content_root()), dt.datetime.now(dt.UTC)
     events = []
     for learner in sorted(set(table["learner"].to_pylist())):
         mine = table.filter(pc.equal(table["learner"], learner))

@@ -147,6 +147,16 @@ class MeHandler(Handler):
         self.finish({"user": name, "learner": learner, "cohort": cohort, "events": count})
 
 
+class MyEventsHandler(Handler):
+    """A learner's own events, drafts and all: their backup beyond this computer."""
+
+    async def get(self) -> None:
+        name, learner = self.learner()
+        cohort = await self.service.cohort_of(name)
+        mine = await self.run(self.service.stores.store(cohort).history, cohort, learner)
+        self.finish({"cohort": cohort, "learner": learner, "events": wire.dump(mine)})
+
+
 @web.stream_request_body
 class EventsHandler(Handler):
     """A learner's batch, all or nothing: one event that breaks a rule refuses the batch (400,
@@ -231,6 +241,7 @@ def make_app(service: Service, prefix: str = "/") -> web.Application:
     return web.Application(
         [
             (prefix + "api/me", MeHandler, args),
+            (prefix + "api/me/events", MyEventsHandler, args),
             (prefix + "api/events", EventsHandler, args),
             (prefix + "api/cohorts", CohortsHandler, args),
             (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),

@@ -10,14 +10,19 @@ store's own rules (ids, value types, sizes) hold already for any :class:`~workbo
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterable
+from pathlib import Path
 
+from .content import load_course
 from .errors import AnswerError
 from .kinds import Field, Value, check_answer, fields_of
 from .model import Course, Exercise
+from .paths import content_root
 from .snapshots import is_snapshot
 from .store import Event
 
-__all__ = ["CLOCK_SKEW", "SHARE", "SHARE_FIELD", "Rules"]
+__all__ = ["CLOCK_SKEW", "SHARE", "SHARE_FIELD", "Rules", "course_rules"]
 
 SHARE_FIELD = "shared-with-facilitator"
 # The "Share with my facilitator" toggle: a field of every exercise, off until turned on.
@@ -81,3 +86,28 @@ class Rules:
                 f"saved_at {e.saved_at.isoformat()} is in the future (more than"
                 f" {CLOCK_SKEW.seconds // 60} minutes ahead): check the computer's clock"
             )
+
+    def checked(
+        self, events: Iterable[Event], *, now: dt.datetime | None = None
+    ) -> tuple[list[Event], list[str]]:
+        """The events that keep the rules, and what is wrong with each of the others (for a
+        reader of stored events: a store written before these rules may hold some)."""
+        kept, problems = [], []
+        for e in events:
+            try:
+                self.event(e, now=now)
+            except AnswerError as err:
+                problems.append(f"{e.learner}'s event {e.event_id}: {err}")
+                continue
+            kept.append(e)
+        return kept, problems
+
+
+def course_rules(content: Path | None = None) -> Rules:
+    """The rules of the course under `content` (default: the one this workbook runs)."""
+    return _rules((content or content_root()).absolute())
+
+
+@functools.cache
+def _rules(content: Path) -> Rules:
+    return Rules(load_course(content))  # loading a course takes a while: once per process

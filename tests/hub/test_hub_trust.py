@@ -181,3 +181,17 @@ def test_a_learner_past_the_limit_is_refused_and_nothing_is_kept(
         stores.ingest("cohort-a", "alice", mine[8:])
     assert stores.count("cohort-a", "alice") == 8
     assert stores.ingest("cohort-a", "alice", mine[:8]) == 0  # a re-send costs nothing
+
+
+def test_events_stored_before_the_rules_are_not_served(hub: Hub, tmp_path: Path) -> None:
+    from workbook.hub.facilitator import load_cohort
+    from workbook.store import StoreWarning
+
+    legacy = Event("cohort-a", "alice", "m03.skills", "communication-skills", "score", -1000,
+                   "last-day")  # fmt: skip
+    ParquetStore(hub.data / "cohort-a").append([legacy])  # as the service stored it before
+    served = hub.service("GET", "api/cohorts/cohort-a/events", "fran").json()["events"]
+    assert served and legacy.event_id not in {e["event_id"] for e in served}
+    with pytest.warns(StoreWarning, match=f"{legacy.event_id}.*-1000 is outside 1–10"):
+        read = load_cohort("cohort-a", folder=hub.data / "cohort-a")
+    assert read and legacy.event_id not in {e.event_id for e in read}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ from ..answers import answers_frame
 from ..content import load_course
 from ..errors import SyncError
 from ..model import Chapter
-from ..store import Event, ParquetStore
+from ..rules import course_rules
+from ..store import Event, ParquetStore, StoreWarning
 from . import wire
 from .folder import folder_events, is_drop_box
 from .sharing import PRIVATE, SHARE_FIELD, redact
@@ -55,7 +57,10 @@ def load_cohort(
             events = folder_events(folder, cohort)
         else:  # a store folder: the service's DATA/<cohort>, or any store
             store = ParquetStore(folder)
-            events = [e for c, lr in store.learners() if c == cohort for e in store.history(c, lr)]
+            stored = [e for c, lr in store.learners() if c == cohort for e in store.history(c, lr)]
+            events, problems = course_rules().checked(stored)
+            for problem in problems:
+                warnings.warn(f"skipped {problem}", StoreWarning, stacklevel=2)
         return redact(events)
     service = _service(url, token)
     try:

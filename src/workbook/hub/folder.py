@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import grp
 import os
 import pwd
@@ -34,10 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..content import load_course
-from ..errors import AnswerError, OfflineError, StoreError, SyncError
-from ..paths import content_root
-from ..rules import Rules
+from ..errors import OfflineError, StoreError, SyncError
+from ..rules import course_rules
 from ..store import SCHEMA, Event, StoreWarning, check_id, store_id
 from ..store.checks import bad_rows
 from ..store.files import to_events, to_table
@@ -213,25 +210,13 @@ def _read(path: Path, fd: int, cohort: str, learner: str) -> pa.Table | None:
     return table.append_column("learner", pa.array([learner] * n, pa.string()))
 
 
-@functools.cache
-def _rules(content: Path) -> Rules:
-    return Rules(load_course(content))  # loading the course takes a while: once per folder
-
-
 def folder_events(folder: Path, cohort: str) -> list[Event]:
     """The events of a cohort folder that keep the course's rules (see :func:`read_folder`)."""
     table = read_folder(folder)
-    rules, now = _rules(content_root()), dt.datetime.now(dt.UTC)
     events = []
     for learner in sorted(set(table["learner"].to_pylist())):
-        mine = table.filter(pc.equal(table["learner"], learner))
-        for e in to_events(cohort, learner, mine):
-            try:
-                rules.event(e, now=now)
-            except AnswerError as err:
-                warnings.warn(
-                    f"skipped {learner}'s event {e.event_id}: {err}", StoreWarning, stacklevel=2
-                )
-                continue
-            events.append(e)
-    return events
+        events += to_events(cohort, learner, table.filter(pc.equal(table["learner"], learner)))
+    kept, problems = course_rules().checked(events, now=dt.datetime.now(dt.UTC))
+    for problem in problems:
+        warnings.warn(f"skipped {problem}", StoreWarning, stacklevel=2)
+    return kept

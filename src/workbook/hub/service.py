@@ -31,9 +31,8 @@ from jupyterhub.services.auth import HubAuth, check_scopes
 from tornado import httpclient, web
 from tornado.httpserver import HTTPServer
 
-from ..content import load_course
 from ..errors import AnswerError, QuotaError, WorkbookError
-from ..rules import Rules
+from ..rules import Rules, course_rules
 from ..store import check_id, store_id
 from . import wire
 from .cohorts import CohortStores
@@ -231,7 +230,12 @@ class CohortEventsHandler(Handler):
             raise Refusal(400, str(err)) from None
         if not self.service.can_read(self.caller, cohort):
             raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
-        events = redact(await self.run(self.service.stores.events, cohort))
+        stored = await self.run(self.service.stores.events, cohort)
+        # Stored before the rules were enforced, an event may break them: it is not served.
+        kept, problems = self.service.rules.checked(stored)
+        if problems:
+            log.warning("%s: %d stored event(s) break the rules, not served", cohort, len(problems))
+        events = redact(kept)
         self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
 
 
@@ -292,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     service = Service(
         stores=CohortStores(args.data),
         auth=HubAuth(cache_max_age=TOKEN_TTL),
-        rules=Rules(load_course()),
+        rules=course_rules(),
         cohort_prefix=args.cohort_prefix,
         name=os.environ.get("JUPYTERHUB_SERVICE_NAME", "workbook"),
     )

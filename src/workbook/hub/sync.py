@@ -152,21 +152,23 @@ class _AckLog:
     0600 whatever the umask; nothing opened through a link another user could plant)."""
 
     def __init__(self, root: Path, cohort: str, learner: str, target: Target) -> None:
-        self.top = root / "sync"
-        self.dir = self.top / cohort / learner / target.key
+        self.root = root
+        self.dir = root / "sync" / cohort / learner / target.key
 
     def _make(self) -> None:
-        make_dirs(self.dir)
-        path = self.dir
-        while True:
+        if not self.root.is_dir():  # sync before any save: the store's root, as the store makes it
+            make_dirs(self.root)
+        path = self.root
+        for part in self.dir.relative_to(self.root).parts:
+            path = path / part
+            # No fsync of each new folder: a lost ack log only costs a re-send.
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(path, 0o700)
             info = os.lstat(path)
             if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
                 raise SyncError(f"{path} is not a folder of yours: remove it and sync again")
             if stat.S_IMODE(info.st_mode) != 0o700:
                 os.chmod(path, 0o700)
-            if path == self.top:
-                return
-            path = path.parent
 
     def _open(self, name: str, flags: int) -> int:
         fd = os.open(self.dir / name, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)

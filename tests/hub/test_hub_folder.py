@@ -196,38 +196,9 @@ def test_a_store_planted_before_the_first_sync_shows_no_learner(
         assert load_cohort("cohort-x", folder=drop_box) == []
 
 
-def test_links_and_files_named_for_another_learner_are_not_read(
-    people: dict[str, str], drop_box: Path
-) -> None:
-    home_a, home_b = home_of(people["a"]), home_of(people["b"])
-    try:
-        secret = [text("text", "b's unshared secret", 1)]
-        assert sync_as(people["b"], drop_box, home_b, secret) == 0
-        private = next(home_b.rglob("*.parquet"))  # b's own store: the file a link points at
-        assert sync_as(people["a"], drop_box, home_a, [text("text", "mine", 1)]) == 0
-        (mine,) = (p for p in drop_box.iterdir() if p.owner() == people["a"])
-
-        def swap_for_links() -> None:
-            os.unlink(mine)
-            os.symlink(private, mine)  # a's name, b's private file
-            os.symlink(private, drop_box / f"{people['b']}-{'0' * 32}.parquet")
-            named_for_b = drop_box / f"{people['b']}-{'1' * 32}.parquet"
-            with open(named_for_b, "wb") as f:  # a's file, named as b's
-                pq.write_table(to_table([text("text", "forged for b", 5)]), f)
-
-        assert as_user(people["a"], swap_for_links) == 0
-        with pytest.warns(StoreWarning):
-            seen = {(e.learner, e.value) for e in folder_events(drop_box, "cohort-x")}
-        # b's own drop only; a's only file is now a link, so a shows nothing.
-        assert seen == {(people["b"], PRIVATE)}
-    finally:
-        shutil.rmtree(home_a)
-        shutil.rmtree(home_b)
-
-
-def test_a_file_swapped_for_a_link_while_it_is_read_leaks_nothing(
-    people: dict[str, str], drop_box: Path
-) -> None:
+@pytest.fixture
+def dropped(people: dict[str, str], drop_box: Path) -> Iterator[tuple[Path, Path]]:
+    """b dropped an unshared text, a dropped theirs: (b's private store file, a's drop)."""
     home_a, home_b = home_of(people["a"]), home_of(people["b"])
     try:
         secret = [text("text", "b's unshared secret", 1)]
@@ -235,23 +206,50 @@ def test_a_file_swapped_for_a_link_while_it_is_read_leaks_nothing(
         private = next(home_b.rglob("*.parquet"))  # b's own store, unredacted
         assert sync_as(people["a"], drop_box, home_a, [text("text", "mine", 1)]) == 0
         (mine,) = (p for p in drop_box.iterdir() if p.owner() == people["a"])
-        good = mine.read_bytes()
-
-        def swap() -> None:  # as a: the name is a file, then a link to b's file, and again
-            deadline = time.monotonic() + 4
-            while time.monotonic() < deadline:
-                (drop_box / ".link").symlink_to(private)
-                os.replace(drop_box / ".link", mine)
-                (drop_box / ".file").write_bytes(good)
-                os.replace(drop_box / ".file", mine)
-
-        pid, reads, leaks = start_as_user(people["a"], swap), 0, 0
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", StoreWarning)
-            while os.waitpid(pid, os.WNOHANG) == (0, 0):
-                values = read_folder(drop_box)["value_text"].to_pylist()
-                reads, leaks = reads + 1, leaks + ("b's unshared secret" in values)
-        assert reads > 20 and leaks == 0, (reads, leaks)
+        yield private, mine
     finally:
         shutil.rmtree(home_a)
         shutil.rmtree(home_b)
+
+
+def test_links_and_files_named_for_another_learner_are_not_read(
+    people: dict[str, str], drop_box: Path, dropped: tuple[Path, Path]
+) -> None:
+    private, mine = dropped
+
+    def swap_for_links() -> None:
+        os.unlink(mine)
+        os.symlink(private, mine)  # a's name, b's private file
+        os.symlink(private, drop_box / f"{people['b']}-{'0' * 32}.parquet")
+        named_for_b = drop_box / f"{people['b']}-{'1' * 32}.parquet"
+        with open(named_for_b, "wb") as f:  # a's file, named as b's
+            pq.write_table(to_table([text("text", "forged for b", 5)]), f)
+
+    assert as_user(people["a"], swap_for_links) == 0
+    with pytest.warns(StoreWarning):
+        seen = {(e.learner, e.value) for e in folder_events(drop_box, "cohort-x")}
+    # b's own drop only; a's only file is now a link, so a shows nothing.
+    assert seen == {(people["b"], PRIVATE)}
+
+
+def test_a_file_swapped_for_a_link_while_it_is_read_leaks_nothing(
+    people: dict[str, str], drop_box: Path, dropped: tuple[Path, Path]
+) -> None:
+    private, mine = dropped
+    good = mine.read_bytes()
+
+    def swap() -> None:  # as a: the name is a file, then a link to b's file, and again
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            (drop_box / ".link").symlink_to(private)
+            os.replace(drop_box / ".link", mine)
+            (drop_box / ".file").write_bytes(good)
+            os.replace(drop_box / ".file", mine)
+
+    pid, reads, leaks = start_as_user(people["a"], swap), 0, 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StoreWarning)
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            values = read_folder(drop_box)["value_text"].to_pylist()
+            reads, leaks = reads + 1, leaks + ("b's unshared secret" in values)
+    assert reads > 20 and leaks == 0, (reads, leaks)

@@ -16,13 +16,21 @@ starts), CPU the user + system seconds of that run (every thread; steadier than 
 shared machine), memory the peak RSS of the process plus, for Dask, of its LocalCluster's
 worker processes (started before the clock). Targets at 10M: within 1.2x of bare SQL, peak
 memory under 4 GB. `--json FILE` keeps every figure.
+
+Dask three ways (`--engines`): `dask` on a LocalCluster of two worker processes made in the
+process, `dask-threads` on dask's threads (no client: what `--engine dask` does alone), and
+`dask-cluster` on a real `dask scheduler` with two `dask worker` processes (one thread each),
+started before the clock and reached as `workbook analyze --scheduler` does (its peak memory
+adds the scheduler's and the workers').
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import resource
 import shutil
 import subprocess
 import sys
@@ -85,7 +93,6 @@ def ours(root: Path, engine: str, question: str, chapter: Any) -> Any:
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement here (a fresh process): best time and its CPU, rows, peak RSS."""
-    import resource
     import warnings
 
     from workbook.analytics import skill_map
@@ -95,15 +102,49 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
     root = Path(spec["root"])
     chapter = load_course().chapters[0]
     skills = skill_map(chapter)
-    client = _dask_client() if spec["engine"] == "dask" else None
+    engine = spec["engine"]
+    with contextlib.ExitStack() as stack:
+        client = _dask_client() if engine == "dask" else None
+        if engine == "dask-cluster":
+            client = _real_cluster(stack)
+        result = _timed(spec, root, chapter, skills, client)
+        if client is not None:
+            result["peak_mb"] += sum(client.run(_peak_mb).values())
+            if engine == "dask-cluster":
+                result["peak_mb"] += client.run_on_scheduler(_peak_mb)
+            client.close()
+    return result
+
+
+def _real_cluster(stack: contextlib.ExitStack) -> Any:
+    """`dask scheduler` and two `dask worker` processes (the tests' harness), named in dask's
+    config as `--scheduler` names them; a client of our own only to read their memory."""
+    import tempfile
+
+    import dask
+    from distributed import Client
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from servers import dask_cluster
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    address = stack.enter_context(dask_cluster(folder, workers=2))
+    stack.enter_context(dask.config.set({"scheduler-address": address}))
+    return Client(address, set_as_default=False)
+
+
+def _timed(
+    spec: dict[str, Any], root: Path, chapter: Any, skills: Any, client: Any
+) -> dict[str, Any]:
+    engine = "dask" if spec["engine"].startswith("dask") else spec["engine"]
     best, cpu, rows = math.inf, 0.0, 0
     for _ in range(spec["repeat"]):
         used = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
-        if spec["engine"] == "bare":
+        if engine == "bare":
             frame = bare(root, spec["layout"], spec["question"], skills)
         else:
-            frame = ours(root, spec["engine"], spec["question"], chapter)
+            frame = ours(root, engine, spec["question"], chapter)
         seconds = time.perf_counter() - started
         now = resource.getrusage(resource.RUSAGE_SELF)
         if seconds < best:
@@ -113,11 +154,7 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
                 cpu = math.nan
         rows = len(frame)
         del frame
-    peak = _peak_mb()
-    if client is not None:
-        peak += sum(client.run(_peak_mb).values())
-        client.close()
-    return {"seconds": best, "cpu": cpu, "rows": rows, "peak_mb": peak}
+    return {"seconds": best, "cpu": cpu, "rows": rows, "peak_mb": _peak_mb()}
 
 
 def _dask_client() -> Any:
@@ -193,7 +230,7 @@ def main() -> None:
         generate(root, args.events)
     shutil.rmtree(root / "cohorts", ignore_errors=True)  # start from the per-learner layout
     print(
-        f"{'layout':<9} {'question':<8} {'engine':<7} {'seconds':>8} {'x bare':>7}"
+        f"{'layout':<9} {'question':<8} {'engine':<12} {'seconds':>8} {'x bare':>7}"
         f" {'cpu s':>6} {'peak MB':>8} rows"
     )
     for layout in args.layouts.split(","):
@@ -212,7 +249,7 @@ def main() -> None:
                 base = base or got
                 ratio = got["seconds"] / base["seconds"]
                 print(
-                    f"{layout:<9} {question:<8} {engine:<7} {got['seconds']:>8.2f} {ratio:>7.2f}"
+                    f"{layout:<9} {question:<8} {engine:<12} {got['seconds']:>8.2f} {ratio:>7.2f}"
                     f" {got['cpu']:>6.2f} {got['peak_mb']:>8.0f} {got['rows']}",
                     flush=True,
                 )

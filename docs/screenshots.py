@@ -3,8 +3,9 @@
     .venv/bin/python docs/screenshots.py
 
 Starts a throwaway server (its own notebooks copy and empty store) with the browser tests'
-harness, answers as a learner would, and writes docs/module-03.png and docs/audit-grid.png at
-1400 px wide, and docs/audit-grid-800.png at 800 px.
+harness, answers as a learner would, and writes docs/module-03.png, docs/audit-grid.png, the
+Last day retake of the audit beside the First day scores (docs/audit-grid-last-day.png) and the
+readiness checklist (docs/checklist.png) at 1400 px wide, and docs/audit-grid-800.png at 800 px.
 """
 
 from __future__ import annotations
@@ -71,6 +72,33 @@ def audit(page: Page, server: JupyterServer, width: int) -> None:
     lab.exercise("m06.audit").screenshot(path=DOCS / name)
 
 
+def audit_last_day(page: Page, server: JupyterServer) -> None:
+    """Module 6 retaken as Last day, the First day scores under each cell (the audit scored by
+    :func:`audit` before)."""
+    lab = Lab(page, server)
+    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.command("application:toggle-left-area")
+    exercise = lab.exercise("m06.audit")
+    exercise.locator("select").first.select_option(label="Last day")
+    expect(exercise.locator(".wb-earlier").first).to_have_text("First day: 4")
+    with lab.saving("m06.audit"):
+        lab.score_cells("m06.audit", {"handover-1/shared-customer-information": 5})
+    at_top(lab, "m06.audit")
+    exercise.screenshot(path=DOCS / "audit-grid-last-day.png")
+
+
+def checklist(page: Page, server: JupyterServer) -> None:
+    lab = Lab(page, server)
+    lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
+    lab.command("application:toggle-left-area")
+    items = load_course().chapters[0].exercise("m07.readiness").items
+    with lab.saving("m07.readiness"):
+        for item in items[:3]:
+            lab.exercise("m07.readiness").get_by_text(item.label, exact=True).click()
+    at_top(lab, "m07.readiness")
+    lab.exercise("m07.readiness").screenshot(path=DOCS / "checklist.png")
+
+
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,6 +113,8 @@ def main() -> None:
                     (1400, module_3),
                     (1400, lambda p, s: audit(p, s, 1400)),
                     (800, lambda p, s: audit(p, s, 800)),
+                    (1400, audit_last_day),
+                    (1400, checklist),
                 ]:
                     page = browser.new_page(viewport={"width": width, "height": 1000})
                     page.set_default_timeout(conftest.TIMEOUT_MS)

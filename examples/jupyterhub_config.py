@@ -1,9 +1,15 @@
 """JupyterHub settings for running the workbook with cohorts on one machine.
 
-Copy into your jupyterhub_config.py and edit COHORTS and FACILITATORS: a cohort is a hub group
-named ``cohort-…`` whose members are its learners; a facilitator sees the cohorts listed for
-them (an empty list: every cohort). Adding a cohort or a facilitator is a change here and a hub
-restart, nothing else. The tests start a real hub from this file (tests/hub/hubharness.py).
+Cohorts and facilitators are hub groups, so an admin adds them in the hub's admin page or REST
+API and they work at once, with no restart:
+
+- ``cohort-<name>``: the cohort's learners (each learner in exactly one such group);
+- ``facilitators-cohort-<name>``: who facilitates it; ``facilitators``: leads, every cohort.
+
+COHORTS and FACILITATORS below only seed those groups when the hub starts (a facilitator with
+an empty list is a lead). Every user's server installs the course notebooks on start, and the
+facilitator view for members of a facilitators group. The tests start a real hub from this
+file (tests/hub/hubharness.py).
 """
 
 import sys
@@ -22,6 +28,20 @@ SERVICE_URL = "http://127.0.0.1:10101"  # loopback: only the hub's machine reach
 DATA = "/srv/workbook/cohorts"  # the cohort stores (Parquet), one folder per cohort
 
 
+def facilitates(spawner):  # type: ignore[no-untyped-def]
+    """Whether the user is in a facilitators group (read when their server starts)."""
+    return any(g.name.split("-")[0] == "facilitators" for g in spawner.user.groups)
+
+
+def install_on_start(spawner):  # type: ignore[no-untyped-def]
+    """Start the server through `workbook.hub.spawn`: the notebooks, installed as the user."""
+    wrapper = [sys.executable, "-m", "workbook.hub.spawn"]
+    cmd = list(spawner.cmd)
+    if cmd[: len(wrapper)] == wrapper:  # a restart: unwrap the last start's command
+        cmd = cmd[cmd.index("--") + 1 :]
+    spawner.cmd = [*wrapper, *(["--facilitator"] if facilitates(spawner) else []), "--", *cmd]
+
+
 def workbook_settings(c, cohorts, facilitators, service_url, data):  # type: ignore[no-untyped-def]
     c.JupyterHub.services = [
         {
@@ -30,17 +50,22 @@ def workbook_settings(c, cohorts, facilitators, service_url, data):  # type: ign
             "command": [sys.executable, "-m", "workbook.hub", "--data", data],
         }
     ]
-    # Facilitators read a cohort through this scope, filtered to its group by their role.
+    groups = {cohort: {"users": list(users)} for cohort, users in cohorts.items()}
+    for user, theirs in facilitators.items():
+        for name in [f"facilitators-{g}" for g in theirs] or ["facilitators"]:
+            groups.setdefault(name, {"users": []})["users"].append(user)
+    c.JupyterHub.load_groups = groups
+    # A role's scope still works too: custom:workbook:read!group=<cohort> reads that cohort
+    # (also through GET api/cohorts/<cohort>/events); the seeded facilitators get it.
     c.JupyterHub.custom_scopes = {
         "custom:workbook:read": {"description": "read the answers of the cohorts you run"},
     }
-    c.JupyterHub.load_groups = {cohort: {"users": users} for cohort, users in cohorts.items()}
     c.JupyterHub.load_roles = [
-        # The service looks up which cohort group a learner is in.
+        # The service reads who is in which group: cohorts, learners and facilitators.
         {
             "name": "workbook-service",
             "services": ["workbook"],
-            "scopes": ["read:users:name", "read:users:groups"],
+            "scopes": ["read:users:name", "read:users:groups", "list:groups", "read:groups"],
         },
         *(
             {
@@ -64,6 +89,7 @@ def workbook_settings(c, cohorts, facilitators, service_url, data):  # type: ign
     ]
     # Kernels sync to the service after saves.
     c.Spawner.environment = {"WORKBOOK_SYNC_URL": f"{service_url}/services/workbook/"}
+    c.Spawner.pre_spawn_hook = install_on_start
 
 
 workbook_settings(c, COHORTS, FACILITATORS, SERVICE_URL, DATA)

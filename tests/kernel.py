@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@contextlib.contextmanager
+def learner_home(root: Path, learner: str = "ada") -> Iterator[Path]:
+    """A store folder and learner for the kernels started inside (a module fixture's store)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WORKBOOK_HOME", str(root))
+        mp.setenv("WORKBOOK_LEARNER", learner)
+        yield root
 
 
 def code_cells(names: Iterable[str]) -> list[NotebookNode]:

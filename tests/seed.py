@@ -2,7 +2,8 @@
 
 Every text answer is distinct (its exercise and field are in it), so a test can look for each
 one in an export; one reflection is hostile (markup, Markdown, line breaks). Self-scores get a
-First day and a Last day. Used by the export tests and benchmarks/bench_export.py.
+First day and a Last day, and so do the exercises derived from them (their rows are saved under
+the snapshot that named the items, as the widgets save them). Used by the export tests and benchmarks/bench_export.py.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ class Seeded:
     root: Path
     texts: list[str] = field(default_factory=list)  # every text answer given
     labels: list[str] = field(default_factory=list)  # choice labels and ticked items shown
-    dates: dict[tuple[str, str], dt.date] = field(default_factory=dict)  # (plan, row) → date
+    # (plan, row) → the date of the plan in view, the one the calendar holds (the last saved)
+    dates: dict[tuple[str, str], dt.date] = field(default_factory=dict)
+    every_date: list[dt.date] = field(default_factory=list)  # every date given, any snapshot
 
 
 def _value(e: Exercise, key: str, type_: str, n: int, snapshot: str, s: Seeded) -> Value:
@@ -43,8 +46,9 @@ def _value(e: Exercise, key: str, type_: str, n: int, snapshot: str, s: Seeded) 
     if type_ == "flag":
         return n % 2 == 0 or key == "revealed"
     if type_ == "date":
-        day = PLAN_START + dt.timedelta(days=7 * len(s.dates))
+        day = PLAN_START + dt.timedelta(days=7 * len(s.every_date))
         s.dates[(e.id, key.split("/")[0])] = day
+        s.every_date.append(day)
         return day
     if e.kind == "choice":
         item = e.items[1]
@@ -54,9 +58,18 @@ def _value(e: Exercise, key: str, type_: str, n: int, snapshot: str, s: Seeded) 
         mark = RECALL_MARKS[n % len(RECALL_MARKS)]
         s.labels.append(mark.label)
         return mark.id
-    text = HOSTILE if e.id == HOSTILE_ID else f"Answer {e.id} {key} by {LEARNER}"
+    text = (
+        HOSTILE
+        if e.id == HOSTILE_ID
+        else " ".join(("Answer", e.id, key, *([snapshot] if snapshot else []), "by", LEARNER))
+    )
     s.texts.append(text)
     return text
+
+
+def snapshots_of(course: Course, e: Exercise) -> tuple[str, ...]:
+    source = course.exercise(e.derive.lowest_of) if e.derive else e
+    return ("first-day", "last-day") if source.snapshots else ("",)
 
 
 def seed(root: Path, learner: str = LEARNER, drafts: int = 0, cohort: str = COHORT) -> Seeded:
@@ -67,7 +80,7 @@ def seed(root: Path, learner: str = LEARNER, drafts: int = 0, cohort: str = COHO
     session = Session(course, ParquetStore(root), cohort, learner, debounce=60)
     for unit in course.chapters[0].units:
         for e in unit.exercises:
-            for snapshot in ("first-day", "last-day") if e.snapshots else ("",):
+            for snapshot in snapshots_of(course, e):
                 for n, f in enumerate(fields_of(e)):
                     written = len(seeded.texts)
                     value = _value(e, f.key, f.type, n, snapshot, seeded)

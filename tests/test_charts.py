@@ -203,9 +203,9 @@ def test_a_groups_means_name_the_lowest_without_you(chapter: Chapter) -> None:
     group = pd.concat(
         [
             _frame("m03.skills", {"first-day": _scores(chapter, *FIRST)}, "ada"),
-            _frame("m03.skills", {"first-day": _scores(chapter, *LAST)}, "bob"),
+            _frame("m03.skills", {"first-day": _scores(chapter, 7, 8, 6, 7, 5, 8, 9, 6)}, "bob"),
         ]
-    )
+    )  # means 6, 7, 4, 7, 4, 8, 7.5, 5: two clearly lowest
     legend = latest_scores(group, chapter, "m03.skills").axes[0].get_legend()
     assert legend is not None
     assert legend.get_texts()[0].get_text() == "The two lowest skills"
@@ -335,3 +335,47 @@ def test_save_png_and_svg(chapter: Chapter, tmp_path: Path) -> None:
     assert b"Attention to detail" in svg.read_bytes()
     with pytest.raises(WorkbookError, match=r"name the file \.png or \.svg"):
         save(figure, tmp_path / "skills.gif")
+
+
+@pytest.mark.parametrize(
+    ("second", "marked"),
+    [
+        (FIRST, {"training-ability", "problem-solving-skills"}),  # a clear two lowest
+        ((5, 4, 8, 3, 7, 2, 4, 6), set()),  # every mean is 5: no "lowest" to name
+        ((5, 6, 8, 7, 9, 8, 6, 4), set()),  # means 5, 6, 5, 7, 6, 8, 6, 4: 2nd and 3rd tie
+    ],
+)
+def test_a_groups_tied_means_name_no_lowest(
+    chapter: Chapter, second: tuple[int, ...], marked: set[str]
+) -> None:
+    group = pd.concat(
+        [
+            _frame("m03.skills", {"first-day": _scores(chapter, *FIRST)}, "ada"),
+            _frame("m03.skills", {"first-day": _scores(chapter, *second)}, "bob"),
+        ]
+    )
+    ax = latest_scores(group, chapter, "m03.skills").axes[0]
+    hatched = {
+        label.get_text() for bar, label in zip(ax.patches, ax.get_yticklabels(), strict=True)
+        if bar.get_hatch()
+    }  # fmt: skip
+    names = {i.label: i.id for i in chapter.exercise("m03.skills").items}
+    assert {names[h.replace("\n", " ")] for h in hatched} == marked
+    assert (ax.get_legend() is not None) == bool(marked)
+    audit = pd.concat(
+        _frame("hw3.audit", {"first-day": _audit(chapter, [3, 3, 3, 3, 3])}, learner)
+        for learner in ("ada", "bob")
+    )
+    title = audit_heatmap(audit, chapter, "hw3.audit").axes[0].get_title(loc="left")
+    assert "no single lowest" in title
+
+
+def test_a_group_on_different_days_is_not_titled_latest_latest(chapter: Chapter) -> None:
+    group = pd.concat(
+        [
+            _frame("m03.skills", {"first-day": _scores(chapter, *FIRST)}, "ada"),
+            _frame("m03.skills", {"last-day": _scores(chapter, *LAST)}, "bob"),
+        ]
+    )
+    subtitle = latest_scores(group, chapter, "m03.skills").axes[0].get_title(loc="left")
+    assert subtitle == "Latest scores · each learner's latest day"

@@ -24,6 +24,7 @@ def learner_env(seeded: Seeded, monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     monkeypatch.setenv("WORKBOOK_COHORT", COHORT)
     monkeypatch.setenv("WORKBOOK_LEARNER", LEARNER)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.setenv("WORKBOOK_EXPORTS", str(tmp_path))  # the learner's exports folder
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -46,6 +47,18 @@ def test_writes_where_it_says(
     out = capsys.readouterr().out
     assert out.startswith(f"wrote {learner_env / written} (")
     assert (learner_env / written).stat().st_size > 0
+    assert (learner_env / written).stat().st_mode & 0o777 == 0o600  # reflections: the learner's
+
+
+def test_the_default_folder_is_made_private(
+    learner_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = learner_env / "new" / "exports"
+    monkeypatch.setenv("WORKBOOK_EXPORTS", str(folder))
+    assert main(["export", "--format", "md"]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote {folder / 'workbook-ada.md'} (")
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert sorted(p.name for p in learner_env.iterdir()) == ["new"]  # nothing in the cwd
 
 
 @pytest.mark.parametrize(

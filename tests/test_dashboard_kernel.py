@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ def test_the_refresh_hook_redraws_after_another_notebook_saves(seeded: Chapter) 
 TAKE_AWAY = """
 import json, os
 from workbook.dashboard import _shown
-os.chdir(os.environ["WORKBOOK_OUT"])  # not the repo's notebooks folder
+os.chdir(os.environ["WORKBOOK_CWD"])  # where the notebook is served: nothing may land there
 view = _shown[0]
 said = {}
 for button in view.box.children[-2].children:
@@ -156,10 +157,16 @@ def test_the_dashboard_redraws_when_the_session_notifies(seeded: Chapter) -> Non
 def test_take_away_buttons_write_the_export_and_the_charts(
     seeded: Chapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    monkeypatch.setenv("WORKBOOK_OUT", str(out))
-    nb = run([*code_cells(["my-progress.ipynb"]), cell(TAKE_AWAY)])
+    """Into the learner's exports folder, private: never the served folder, whatever the cwd."""
+    out, served = tmp_path / "exports", tmp_path / "served"
+    served.mkdir()
+    monkeypatch.setenv("WORKBOOK_EXPORTS", str(out))
+    monkeypatch.setenv("WORKBOOK_CWD", str(served))
+    umask = os.umask(0)  # the loosest umask the kernel may inherit
+    try:
+        nb = run([*code_cells(["my-progress.ipynb"]), cell(TAKE_AWAY)])
+    finally:
+        os.umask(umask)
     said = printed_json(nb)
     assert isinstance(said, dict)
     assert list(said) == ["Export HTML", "Export MD", "Export PDF", "Export ICS", "Save my charts"]
@@ -171,3 +178,8 @@ def test_take_away_buttons_write_the_export_and_the_charts(
     assert (out / "workbook-ada.pdf").read_bytes().startswith(b"%PDF")
     charts = sorted(p.name for p in (out / "my-charts").iterdir())
     assert "m03-skills-latest-scores.svg" in charts and len(charts) == 14
+    assert list(served.iterdir()) == []
+    written = [out, out / "my-charts", *out.iterdir(), *(out / "my-charts").iterdir()]
+    modes = {oct(p.stat().st_mode & 0o777) for p in written if p.is_file()}
+    assert modes == {"0o600"}
+    assert {oct(p.stat().st_mode & 0o777) for p in written if p.is_dir()} == {"0o700"}

@@ -19,11 +19,11 @@ import pandas as pd
 import pypdf
 import pytest
 from markdown_it import MarkdownIt
-from seed import COHORT, HOSTILE, HOSTILE_ID, LEARNER, Seeded, seed
+from seed import COHORT, HOSTILE, HOSTILE_ID, LEARNER, Seeded, seed, snapshots_of
 
 from workbook.errors import ExportError, NothingToExportError
 from workbook.export import FORMATS, Source, export, render_as
-from workbook.export.document import PARTS, Scores, workbook
+from workbook.export.document import PARTS, Group, Scores, workbook
 from workbook.kinds import KINDS, fields_of
 from workbook.store import MemoryStore, ParquetStore
 
@@ -100,13 +100,15 @@ def test_every_answer_and_label_is_in_the_export(
     missing = [t for t in seeded.texts + seeded.labels if _squash(t) not in text]
     assert not missing
     chapter = seeded.course.chapters[0]
-    # Written text: every text field but a choice's pick and a recall check's marks.
+    # Written text: every text field but a choice's pick and a recall check's marks, once per
+    # snapshot it was written for.
     written = [
-        f for u in chapter.units for e in u.exercises for f in fields_of(e)
+        (f, s) for u in chapter.units for e in u.exercises for f in fields_of(e)
+        for s in snapshots_of(seeded.course, e)
         if f.type == "text" and e.kind != "choice" and (e.kind != "recall_check" or f.key == "recall")
     ]  # fmt: skip
     assert len(seeded.texts) == len(written)
-    for (_, _), day in seeded.dates.items():
+    for day in seeded.every_date:  # a retake's plan and the first day's
         assert day.isoformat() in text
 
 
@@ -176,10 +178,17 @@ def test_derived_prompts_name_the_lowest_items(source: Source) -> None:
         pages["m03.skill-actions"].derived
         == "Your two lowest skills: Patience and Communication skills"
     )
-    assert [p.label for p in pages["m03.skill-actions"].parts] == [
-        "Your lowest skill: Patience",
-        "Your second-lowest skill: Communication skills",
-    ]
+    # one group per snapshot the rows were written for, each headed by what it named
+    snapshots = pages["m03.skill-actions"].parts
+    assert [p.label for p in snapshots] == ["First day", "Last day"]
+    for snapshot in snapshots:
+        assert isinstance(snapshot, Group)
+        assert [p.label for p in snapshot.parts] == [
+            "Your lowest skill: Patience",
+            "Your second-lowest skill: Communication skills",
+        ]
+    plan = pages["hw3.plan"].parts
+    assert [p.label for p in plan] == ["First day", "Last day"]
 
 
 def test_unanswered_exercises_are_listed_as_such(seeded: Seeded) -> None:

@@ -85,6 +85,18 @@ def test_the_index_lists_categories_modules_minutes_and_homework(course: Course)
     assert "workbook.progress_bar()" in source
 
 
+def test_a_list_recalled_later_is_wrapped_for_hiding(course: Course) -> None:
+    """Module 5 asks for the eight dimensions "without looking back": the list's cell carries
+    the class the recall check hides while the learner recalls."""
+    module5 = next(nb.text for nb in render(course) if nb.name.startswith("module-05"))
+    cells = json.loads(module5)["cells"]
+    wrapped = [c for c in cells if '<div class="wb-recall-for-m05-recall">' in "".join(c["source"])]
+    assert len(wrapped) == 1
+    assert "Eight Dimensions of Difference" in "".join(wrapped[0]["source"])
+    others = "".join(nb.text for nb in render(course) if not nb.name.startswith("module-05"))
+    assert "wb-recall-for-" not in others
+
+
 def test_all_named_items_reach_the_notebooks(course: Course) -> None:
     text = "".join(nb.text for nb in render(course))
     for unit in course.chapters[0].units:

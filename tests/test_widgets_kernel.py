@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kernel import NOTEBOOKS, cell, code_cells, printed_json, run
+from kernel import NOTEBOOKS, cell, code_cells, learner_home, printed_json, run
 
 from workbook.store import ParquetStore, latest
 
@@ -113,10 +113,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    root = tmp_path_factory.mktemp("home")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("WORKBOOK_HOME", str(root))
-        mp.setenv("WORKBOOK_LEARNER", "ada")
+    with learner_home(tmp_path_factory.mktemp("home")) as root:
         yield root
 
 
@@ -313,5 +310,29 @@ print(json.dumps({"label": view.start_button.description, "snapshot": view.snaps
     assert cells["handover-2/unified-messaging"] == 1
     assert 2 not in cells.values()  # nothing from the first day
     events = latest(ParquetStore(fresh_home).history("local", "kai"))
-    assert events[("hw3.audit", "first-day", "handover-2/unified-messaging")].value == 1
-    assert events[("hw3.audit", "first-day", "handover-3/relationship-continuity")].value == 4
+    # homework 3 comes at the chapter's end: its first score is the Last day one
+    assert events[("hw3.audit", "last-day", "handover-2/unified-messaging")].value == 1
+    assert events[("hw3.audit", "last-day", "handover-3/relationship-continuity")].value == 4
+
+
+RECALLING = """
+import json
+from workbook.widgets import live_view
+recall = live_view("m05.recall")
+hide = recall.form.body.children[0]
+shown = [hide.value]
+recall.form.controls["recall"].widget.value = "Goal, stage"
+shown.append(hide.value)
+recall.form.controls["revealed"].widget.value = True
+shown.append(hide.value)
+print(json.dumps(shown))
+"""
+
+
+def test_the_list_hides_while_the_learner_recalls_it(fresh_home: Path) -> None:
+    """Module 5: readable before, hidden from the first word recalled, back at the reveal."""
+    shown = printed_json(run([*code_cells(unit("module-05")), cell(RECALLING)]))
+    assert isinstance(shown, list)
+    before, recalling, revealed = shown
+    assert before == revealed == ""
+    assert ".wb-recall-for-m05-recall > * { display: none; }" in recalling

@@ -5,7 +5,8 @@ alike with no image files, and their text stays text. `refresh()` redraws every 
 the kernel from the store: the re-run of the cell and its Redraw button call it. The view also
 listens to the session (`Session.on_change`): a live-progress watcher that re-reads the store
 and notifies the session's listeners redraws it, a burst of saves once. The buttons at the end write the learner's export (each format of
-`workbook.export`) or every chart as PNG and SVG into the notebook's folder, and say where.
+`workbook.export`) or every chart as PNG and SVG into the learner's exports folder (never the served notebooks
+folder: they hold personal reflections), and say where.
 """
 
 from __future__ import annotations
@@ -14,20 +15,31 @@ import html
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from .answers import answers_frame
 from .charts import chart_name, charts_for, save_all, to_bytes
 from .errors import WorkbookError
+from .paths import exports_root
 from .progress import progress
 from .session import Session, current
+from .snapshots import LAST, states
 from .widgets.style import problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
 REDRAW_SECONDS = 0.3  # a retake arriving from another notebook is many saves: draw once
-_STYLE = "<style>.wb-chart svg{max-width:100%;height:auto}</style>"
+# Charts shrink with the page, but not below 600 px (labels would fall under ~12 px): a
+# narrower page scrolls the chart sideways inside its own box.
+_STYLE = (
+    "<style>.wb-chart .widget-html-content{overflow-x:auto}"
+    ".wb-chart svg{max-width:100%;min-width:600px;height:auto}</style>"
+)
 _INTRO = (
     "<h2>Your self-scores over time</h2><p>Each chart draws your complete snapshots: First day, "
     "any check-ins, Last day. Saved a new one in another notebook? Press <b>Redraw my charts</b> "
@@ -55,6 +67,8 @@ class ProgressView:
         self.charts: list[tuple[str, w.HTML]] = []
         # Every chapter's self-score charts, each drawn against its own chapter.
         self._pairs = [(c, e, chart) for c in session.course.chapters for e, chart in charts_for(c)]
+        self.cohort = w.HTML()  # beside the cohort: filled in when a cohort service answers
+        self.cohort.add_class("wb-cohort-compare")
         parts: list[w.Widget] = [self.next, w.HTML(_INTRO), redraw]
         heading = ""
         for chapter, exercise, chart in self._pairs:
@@ -70,7 +84,7 @@ class ProgressView:
             parts.append(view)
         self.written = w.HTML()
         self.written.add_class("wb-written")
-        parts += [w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
+        parts += [self.cohort, w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
         self.box = w.VBox(parts, layout=w.Layout(width="100%"))
         self.box.add_class("wb-my-progress")
         self._timer: threading.Timer | None = None
@@ -82,7 +96,7 @@ class ProgressView:
         from .export import FORMATS, export_current  # weasyprint and friends: only when shown
 
         def export(name: str) -> Callable[[], list[Path]]:
-            return lambda: [export_current(name, out=Path.cwd()).path]
+            return lambda: [export_current(name).path]  # the learner's exports folder
 
         actions: list[tuple[str, str, Callable[[], list[Path]]]] = [
             (f"Export {f.name.upper()}", f.holds, export(f.name)) for f in FORMATS.values()
@@ -98,7 +112,7 @@ class ProgressView:
 
     def _save_charts(self) -> list[Path]:
         frame = answers_frame(self.session.events())
-        folder = Path.cwd() / "my-charts"
+        folder = exports_root() / "my-charts"
         return [p for c in self.session.course.chapters for p in save_all(frame, c, folder)]
 
     def _writer(self, action: Callable[[], list[Path]]) -> Callable[[w.Button], None]:
@@ -115,7 +129,7 @@ class ProgressView:
             self.written.value = (
                 f"✓ Wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to "
                 f"<code>{html.escape(str(folder))}</code>: {html.escape(names)} · "
-                "open them from the file browser on the left"
+                "(your exports folder, not the course's)"
             )
 
         return write
@@ -144,19 +158,42 @@ class ProgressView:
             figure = chart(frame, chapter, exercise.id)
             svg = to_bytes(figure, "svg").decode("utf-8")
             view.value = _STYLE + svg[svg.index("<svg") :]
+        threading.Thread(target=self._compare, args=(frame,), daemon=True).start()
+
+    def _compare(self, frame: pd.DataFrame) -> None:
+        """The learner's scores on the cohort's distributions (a network call: off the kernel's
+        thread); nothing without a cohort service or a big enough group."""
+        from .hub.compare import cohort_scores, compare_html
+
+        chapter = self.session.course.chapters[0]
+        self.cohort.value = compare_html(cohort_scores(), frame, chapter)
 
 
 def _next_html(session: Session) -> str:
+    """The true next step: the first unit not done; then the Last day retakes still to take."""
     answers = session.all_answers()
     units = [u for c in session.course.chapters for u in progress(c, answers).units]
     todo = [u for u in units if not u.done]
-    if not todo:
-        text = "Every module and homework is done ✓ · retake your self-scores as Last day"
-    else:
+    if todo:
         unit = todo[0]
         text = (
             f"Next: {unit.unit.label} · {unit.unit.title} "
             f"({unit.complete} of {unit.required} exercises complete)"
+        )
+    else:
+        retakes = [
+            session.course.unit_of(e.id).label
+            for u in units
+            for e in u.unit.exercises
+            if e.snapshots
+            and not any(
+                s.snapshot == LAST and s.complete for s in states(e, session.by_snapshot(e.id))
+            )
+        ]
+        text = "Every module and homework is done ✓ · " + (
+            f"retake your self-scores as Last day: {', '.join(dict.fromkeys(retakes))}"
+            if retakes
+            else "your Last day scores are in: take your workbook with you below"
         )
     return f'<div class="wb-next-step"><b>{html.escape(text)}</b></div>'
 

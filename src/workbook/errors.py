@@ -7,11 +7,14 @@ from __future__ import annotations
 
 __all__ = [
     "AnswerError",
+    "ClusterError",
     "ContentError",
     "ExportError",
     "IdError",
+    "LrsError",
     "NothingToExportError",
     "OfflineError",
+    "PrivacyError",
     "QuotaError",
     "SchemaVersionError",
     "StoreError",
@@ -53,6 +56,10 @@ class ExportError(WorkbookError, OSError):
     """An export could not be written (a folder that is missing or not writable)."""
 
 
+class PrivacyError(WorkbookError, PermissionError):
+    """The pseudonym salt is unsafe or unreadable: nothing with learner ids was written."""
+
+
 class NothingToExportError(WorkbookError, LookupError):
     """The learner has not answered what an export needs yet: the message says what to answer."""
 
@@ -67,6 +74,14 @@ class SchemaVersionError(StoreError):
 
 class SyncError(WorkbookError, ConnectionError):
     """Answers could not be synced to the cohort; they are safe on this computer."""
+
+
+class ClusterError(WorkbookError, ConnectionError):
+    """The Dask scheduler named could not be reached (or none was named where one is needed)."""
+
+
+class LrsError(WorkbookError, ConnectionError):
+    """Statements could not be sent to the Learning Record Store (or it refused the login)."""
 
 
 class OfflineError(SyncError):

@@ -17,6 +17,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .analytics import notebook as analytics
+from .kinds import hidden_while_recalling
 from .model import Callout, Chapter, Course, Exercise, NamedList, Prose, Unit
 
 __all__ = [
@@ -165,9 +166,13 @@ def _unit_cells(unit: Unit, chapter: Chapter) -> list[NotebookNode]:
     cells.md(head, f"# {unit.title}", f"**{unit.promise}**", unit.intro)
     cells.run_all_hint()
     cells.code(_call("progress_bar", unit.id))
+    recalled = {e.items: e.id for e in unit.exercises if e.kind == "recall_check"}
     for block in unit.blocks:
         if isinstance(block, Prose):
             cells.md(f"### {block.title}" if block.title else "", block.body)
+        elif isinstance(block, NamedList) and block.items in recalled:
+            hide = hidden_while_recalling(recalled[block.items])
+            cells.md(f'<div class="{hide}">\n\n{_list_md(block)}\n\n</div>')
         elif isinstance(block, NamedList):
             cells.md(_list_md(block))
         elif isinstance(block, Callout):

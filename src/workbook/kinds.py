@@ -27,6 +27,7 @@ __all__ = [
     "check_answer",
     "fields_of",
     "filled",
+    "hidden_while_recalling",
     "is_complete",
     "score_of",
 ]
@@ -49,6 +50,12 @@ RECALL_MARKS: tuple[Item, ...] = (
 )
 # The marks that name an item to go back to, and what the workbook calls that list.
 RECALL_REVIEW: tuple[frozenset[str], str] = (frozenset({"wrong", "missed"}), "To internalise")
+
+
+def hidden_while_recalling(exercise_id: str) -> str:
+    """The class of the list a recall check asks for: the notebook wraps the list in it, and the
+    check hides it from the first word written until the reveal ("without looking back")."""
+    return f"wb-recall-for-{exercise_id.replace('.', '-')}"
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,21 @@ laptop or a hub image needs. `WORKBOOK_CONTENT` points at any other content fold
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import uuid
 from pathlib import Path
 
-__all__ = ["checkout", "content_root", "copy_notebooks", "notebooks_root", "shipped"]
+__all__ = [
+    "checkout",
+    "content_root",
+    "copy_notebooks",
+    "exports_root",
+    "notebooks_root",
+    "shipped",
+    "write_private",
+]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -43,6 +53,17 @@ def notebooks_root() -> Path:
     return content_root().parent / "notebooks"
 
 
+def exports_root() -> Path:
+    """Where a learner's take-away goes: WORKBOOK_EXPORTS, else `~/workbook-exports`.
+
+    Never the served notebooks folder: that may be a checkout or a folder a hub syncs, and a
+    workbook export holds personal reflections.
+    """
+    if env := os.environ.get("WORKBOOK_EXPORTS"):
+        return Path(env).expanduser()
+    return Path.home() / "workbook-exports"
+
+
 def copy_notebooks(source: Path, folder: Path) -> list[str]:
     """Copy the notebooks missing from `folder`; return their names.
 
@@ -56,3 +77,21 @@ def copy_notebooks(source: Path, folder: Path) -> list[str]:
             shutil.copyfile(notebook, folder / notebook.name)
             copied.append(notebook.name)
     return copied
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `path` atomically, readable by its owner alone (0600, whatever the umask).
+
+    A reader (or a browser reloading the page) never sees half a file, and a link planted at
+    the temporary name is not followed. Raises OSError.
+    """
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -127,11 +127,16 @@ _EXERCISE_FIELDS = {
     "scale",
     "derive",
     "snapshots",
+    "first_snapshot",
     "required",
     "placeholder",
     "start_from",
     "complete_with",
 }
+
+
+# Where a self-score starts; check-ins are dated by the learner, so never a first snapshot.
+_FIRST_SNAPSHOTS = ("first-day", "last-day")
 
 
 class ChapterReader:
@@ -184,6 +189,15 @@ class ChapterReader:
                 doc.text(doc.need(d, "label", node_d, at_d), f"{at_d}.label"),
                 doc.text(doc.need(d, "group_label", node_d, at_d), f"{at_d}.group_label"),
             )
+        snapshots = doc.get(f, "snapshots", at, doc.flag, False)
+        first_snapshot = doc.get(f, "first_snapshot", at, doc.text, "first-day")
+        if "first_snapshot" in f and (not snapshots or first_snapshot not in _FIRST_SNAPSHOTS):
+            raise doc.fail(
+                f["first_snapshot"],
+                f"{at}.first_snapshot",
+                f"expected one of {', '.join(_FIRST_SNAPSHOTS)}, on an exercise with "
+                "`snapshots: true`",
+            )
         exercise = Exercise(
             id=ex_id,
             kind=kind_name,
@@ -194,7 +208,8 @@ class ChapterReader:
             columns=doc.get(f, "columns", at, lambda n, a: self.choices(doc, n, a), ()),
             scale=doc.get(f, "scale", at, lambda n, a: _scale(doc, n, a), None),
             derive=derive,
-            snapshots=doc.get(f, "snapshots", at, doc.flag, False),
+            snapshots=snapshots,
+            first_snapshot=first_snapshot,
             required=doc.get(f, "required", at, doc.flag, True),
             placeholder=doc.get(f, "placeholder", at, doc.text, ""),
             start_from=doc.get(f, "start_from", at, doc.text, ""),

@@ -25,7 +25,7 @@ from .errors import WorkbookError
 from .kinds import Value, filled
 from .model import Course, Exercise
 from .rules import Rules
-from .snapshots import SNAPSHOTS, in_effect, snapshot_label
+from .snapshots import SNAPSHOTS, current_answers, in_effect, snapshot_label
 from .store import Event, ParquetStore, Store, check_id, default_root, latest, store_id
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
@@ -140,26 +140,14 @@ class Session:
         return in_effect(self.exercise(exercise_id), self.by_snapshot(exercise_id))
 
     def all_answers(self) -> dict[str, dict[str, Value]]:
-        """Every exercise's answers: a self-score's snapshot in effect; otherwise the newest
-        value per field across snapshots (a derived exercise keeps one set per snapshot)."""
+        """Every exercise's answers in view: a self-score's snapshot in effect, a derived
+        exercise's rows for that snapshot, otherwise its one set (see `current_answers`)."""
+        by: dict[str, dict[str, dict[str, Value]]] = {}
         with self._lock:
-            events = sorted(self._latest.values(), key=lambda ev: ev.saved_at)
-        out: dict[str, dict[str, Value]] = {}
-        for ev in events:
-            out.setdefault(ev.exercise_id, {})[ev.field] = ev.value
-        for exercise_id in out:
-            exercise = self.course.exercise(exercise_id) if self._known(exercise_id) else None
-            if exercise is not None and exercise.snapshots:
-                snapshot = in_effect(exercise, self.by_snapshot(exercise_id))
-                out[exercise_id] = self.answers(exercise_id, snapshot or "")
-        return out
-
-    def _known(self, exercise_id: str) -> bool:
-        try:
-            self.course.exercise(exercise_id)
-        except KeyError:
-            return False  # saved against an older course: kept in the store, not shown
-        return True
+            for (e, s, f), ev in self._latest.items():
+                by.setdefault(e, {}).setdefault(s, {})[f] = ev.value
+        # Answers saved against an older course stay in the store, not shown.
+        return current_answers(by, self.course.find)
 
     def snapshot_source(self, exercise: Exercise) -> Exercise | None:
         """The self-score a derived exercise follows, whose snapshots its answers belong to."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .kinds import Value, fields_of, is_complete
@@ -23,7 +23,9 @@ __all__ = [
     "SNAPSHOTS",
     "SnapshotState",
     "comes_before",
+    "current_answers",
     "in_effect",
+    "in_view",
     "is_snapshot",
     "ordered",
     "snapshot_label",
@@ -113,3 +115,41 @@ def in_effect(exercise: Exercise, by_snapshot: Mapping[str, Mapping[str, Value]]
     if complete:
         return complete[-1]
     return found[-1].snapshot if found else None
+
+
+def in_view(
+    exercise: Exercise,
+    source: Exercise | None,
+    answers: Mapping[str, Mapping[str, Mapping[str, Value]]],
+) -> str:
+    """The snapshot whose answers the learner sees and that counts for `exercise`.
+
+    A self-score's snapshot in effect; for an exercise derived from a self-score (`source`),
+    the source's snapshot in effect (its rows name that snapshot's lowest items), First day
+    before any is scored; for every other exercise "".
+    """
+    if exercise.snapshots:
+        return in_effect(exercise, answers.get(exercise.id, {})) or exercise.first_snapshot
+    if source is not None and source.snapshots:
+        return in_effect(source, answers.get(source.id, {})) or source.first_snapshot
+    return ""
+
+
+def current_answers(
+    answers: Mapping[str, Mapping[str, Mapping[str, Value]]],
+    exercise: Callable[[str], Exercise | None],
+) -> dict[str, dict[str, Value]]:
+    """exercise id → snapshot → field → value, reduced to the answers in view (:func:`in_view`).
+
+    What progress, "what is next" and the take-away's progress line count: after a retake, a
+    derived exercise counts the rows of the new snapshot, not the ones written for the old.
+    Exercises `exercise` does not know (saved against an older course) are left out.
+    """
+    out: dict[str, dict[str, Value]] = {}
+    for exercise_id, by_snapshot in answers.items():
+        found = exercise(exercise_id)
+        if found is None:
+            continue
+        source = exercise(found.derive.lowest_of) if found.derive is not None else None
+        out[exercise_id] = dict(by_snapshot.get(in_view(found, source, answers), {}))
+    return out

@@ -53,3 +53,13 @@ def small_store(tmp_path: Path) -> Iterator[Path]:
         [score("cy", "patience", 9, 1), score("cy", "patience", 6, 2, snapshot="last-day")]
     )
     yield root
+
+
+@pytest.fixture(autouse=True)
+def own_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own configuration folder: the pseudonym salt made there, not in ~/.config."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    monkeypatch.delenv("WORKBOOK_SALT", raising=False)
+    monkeypatch.delenv("WORKBOOK_SALT_FILE", raising=False)
+    return folder

@@ -73,10 +73,10 @@ def test_a_corrupt_file_is_skipped_with_a_warning_naming_it(
     victim = sorted(folder.glob("*.parquet"))[0]
     lost = pq.read_table(victim).num_rows
     victim.write_bytes(victim.read_bytes()[:100])  # truncated, as a crash without rename leaves
-    with pytest.warns(AnalyticsWarning, match=f"skipped 1 unreadable file.*{victim.name}"):
+    with pytest.warns(AnalyticsWarning, match=f"skipped 1 file.* cannot be read.*{victim.name}"):
         frame = answers(root, history=True, engine=engine)
     assert len(frame) == before - lost
-    with pytest.warns(AnalyticsWarning, match=f"skipped 1 unreadable file.*{victim.name}"):
+    with pytest.warns(AnalyticsWarning, match=f"skipped 1 file.* cannot be read.*{victim.name}"):
         assert len(skill_summary(root, CHAPTER, engine=engine, min_group=1)) > 10
 
 

@@ -18,7 +18,8 @@ CHAPTER = load_course().chapters[0]
 @pytest.fixture(scope="module")
 def written(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
     path = tmp_path_factory.mktemp("xapi") / "statements.jsonl"
-    count = write_statements(statements(answers(demo_store, salt="pepper"), CHAPTER), path)
+    frame = answers(demo_store, salt="pepper", event_ids=True)
+    count = write_statements(statements(frame, CHAPTER), path)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == count > 0
     return [json.loads(line) for line in lines]
@@ -63,9 +64,13 @@ def test_units_completed_or_progressed_with_cmi5_progress(
 
 
 def test_exporting_twice_gives_the_same_ids(demo_store: Path) -> None:
-    frame = answers(demo_store)
+    frame = answers(demo_store, event_ids=True)
     first = [s["id"] for s in statements(frame, CHAPTER)]
     assert first == [s["id"] for s in statements(frame, CHAPTER)]
+    salted = answers(demo_store, event_ids=True, salt="another salt")
+    assert sorted(first) == sorted(s["id"] for s in statements(salted, CHAPTER))  # not salted
+    with pytest.raises(ValueError, match="event_ids=True"):
+        next(statements(answers(demo_store), CHAPTER))
 
 
 def test_the_model_does_reject_a_broken_statement(written: list[dict[str, object]]) -> None:

@@ -102,8 +102,32 @@ def test_homework_3_starts_from_the_module_6_audit(lab: Lab) -> None:
     expect(lab.exercise("hw3.plan").locator(".wb-derived")).to_contain_text(LOWEST)
 
 
+def test_a_retake_keeps_the_whole_grid_in_view(lab: Lab) -> None:
+    """Last day beside the First day scores at 1400 px: the Average column is not pushed out
+    behind a scrollbar (the earlier score sits under each cell's buttons)."""
+    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    with lab.saving("m06.audit"):
+        lab.score_cells("m06.audit", cells(M06))
+    audit = lab.exercise("m06.audit")
+    audit.locator("select").first.select_option(label="Last day")
+    expect(audit.locator(".wb-earlier").first).to_have_text("First day: 4")
+    no_sideways_scroll(audit)
+    for box in audit.locator(".wb-grid").all():
+        no_sideways_scroll(box)
+    expect(audit.locator(".wb-grid-head").last).to_be_in_viewport()
+    average = audit.locator(".wb-grid-head").last.bounding_box()
+    grid = audit.locator(".wb-grid").bounding_box()
+    assert average["x"] + average["width"] <= grid["x"] + grid["width"] + 1
+    shot(lab, "audit-grid-last-day")
+
+
 def test_a_checklist_ticks_when_its_label_is_clicked(lab: Lab) -> None:
     lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
+    for box in [
+        lab.exercise("m07.readiness"),
+        *lab.exercise("m07.readiness").locator(".widget-vbox").all(),
+    ]:
+        no_sideways_scroll(box)  # the widget margins once made every checklist scroll 4 px
     label = _CHAPTER.exercise("m07.readiness").items[2].label
     with lab.saving("m07.readiness"):
         lab.exercise("m07.readiness").get_by_text(label, exact=True).click()

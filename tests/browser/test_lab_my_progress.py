@@ -126,3 +126,12 @@ def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab: Lab) -> None:
     lab.command("application:toggle-left-area")  # the file browser: not what this shows
     lab.notebook.locator(".wb-next").evaluate("(el) => el.scrollIntoView({block: 'start'})")
     lab.page.screenshot(path=SCREENSHOT)
+
+    # At 800 px (the file browser open) a chart keeps its labels readable: it scrolls sideways
+    # inside its own box rather than shrinking its text to ~8 px.
+    lab.command("application:toggle-left-area")
+    lab.page.set_viewport_size({"width": 800, "height": 1000})
+    heights = latest.evaluate_all(
+        "(texts) => texts.map((t) => t.getBoundingClientRect().height).filter((h) => h > 0)"
+    )
+    assert heights and min(heights) >= 11, heights

@@ -26,10 +26,16 @@ def test_recall_check_end_to_end(lab: Lab) -> None:
     recall = lab.exercise("m05.recall")
     marks = recall.locator(".widget-toggle-buttons")
     expect(marks.first).to_be_hidden()  # nothing to peek at before writing
+    # the module's own list of the dimensions: readable until the learner starts recalling it
+    listed = lab.notebook.locator(".wb-recall-for-m05-recall li")
+    expect(listed).to_have_count(len(DIMENSIONS))
+    expect(listed.first).to_be_visible()
     with lab.saving("m05.recall"):
         lab.write("m05.recall", ["Goal: implementation vs growth. Stage. Focus. Duration."])
+    expect(listed.first).to_be_hidden()  # "without looking back"
 
     recall.get_by_role("button", name="Reveal the list and check yourself").click()
+    expect(listed.first).to_be_visible()
     expect(marks).to_have_count(len(DIMENSIONS))
     for dimension in DIMENSIONS:  # both sides of each, as the course sets them out
         for side in dimension.sides:

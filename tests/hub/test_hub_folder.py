@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from workbook.hub.facilitator import load_cohort
+from workbook.hub.feed import FolderFeed
 from workbook.hub.folder import (
     FILE_MODE,
     FolderTarget,
@@ -194,6 +195,7 @@ def test_a_store_planted_before_the_first_sync_shows_no_learner(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StoreWarning)
         assert load_cohort("cohort-x", folder=drop_box) == []
+        assert FolderFeed(drop_box).read("cohort-x").events == ()  # the report's reader
 
 
 @pytest.fixture

@@ -98,18 +98,3 @@ def test_sync_state_is_private_whatever_the_umask_and_follows_no_link(
     (status.parent / ".status.tmp").symlink_to(victim)  # planted
     assert main(["sync", "--folder", str(folder)]) == 0
     assert victim.read_text() == "someone's file"
-
-
-def test_an_export_at_its_default_name_is_private(
-    hostile_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask_000: None
-) -> None:
-    monkeypatch.setenv("WORKBOOK_HOME", str(hostile_store))
-    monkeypatch.setenv("WORKBOOK_COHORT", "cohort-a")
-    monkeypatch.setenv("WORKBOOK_LEARNER", "l0")
-    monkeypatch.chdir(tmp_path)
-    assert main(["export", "--format", "md"]) == 0
-    (made,) = tmp_path.glob("workbook-l0*")
-    assert stat.S_IMODE(made.stat().st_mode) == 0o600
-    chosen = tmp_path / "mine.md"
-    assert main(["export", "--format", "md", "--out", str(chosen)]) == 0
-    assert stat.S_IMODE(chosen.stat().st_mode) == 0o666  # the learner chose it: their umask

@@ -192,6 +192,8 @@ def test_events_stored_before_the_rules_are_not_served(hub: Hub, tmp_path: Path)
     ParquetStore(hub.data / "cohort-a").append([legacy])  # as the service stored it before
     served = hub.service("GET", "api/cohorts/cohort-a/events", "fran").json()["events"]
     assert served and legacy.event_id not in {e["event_id"] for e in served}
+    room = hub.service("GET", "api/room/cohort-a/events?learner=alice", "fran")
+    assert room.status_code == 200 and legacy.event_id not in room.text
     with pytest.warns(StoreWarning, match=f"{legacy.event_id}.*-1000 is outside 1–10"):
         read = load_cohort("cohort-a", folder=hub.data / "cohort-a")
     assert read and legacy.event_id not in {e.event_id for e in read}

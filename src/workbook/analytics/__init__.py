@@ -1,7 +1,7 @@
 """Cohort analytics: many stores to one tidy frame, the aggregates analysts need, on three engines.
 
 import workbook.analytics as wa
-frame = wa.answers(["hub-store/", "laptops/*/"], engine="duckdb", salt="our secret")
+frame = wa.answers(["hub-store/", "laptops/*/"], engine="duckdb", salt=wa.installation_salt())
 wa.score_summary("hub-store/")  # cohort × exercise × item × snapshot: learners, mean, median
 """
 
@@ -14,6 +14,7 @@ from .aggregates import (
     change,
     cohort_change,
     completion,
+    labelled,
     skill_map,
     skill_scores,
     summarise,
@@ -26,6 +27,7 @@ from .engines import ENGINES, Engine
 from .export import write_frame
 from .frame import COLUMNS, pseudonym
 from .load import SKILL_GROUPS, VALUE_TYPES, answers, score_summary, scores, skill_summary
+from .privacy import installation_salt
 from .sources import AnalyticsWarning, scan
 
 __all__ = [
@@ -45,6 +47,8 @@ __all__ = [
     "cohort_charts",
     "compact",
     "completion",
+    "installation_salt",
+    "labelled",
     "pseudonym",
     "save_charts",
     "scan",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..kinds import KINDS, Value
+from ..kinds import KINDS, Value, fields_of
 from ..model import Chapter
 from ..progress import unit_progress
 
@@ -21,6 +21,7 @@ __all__ = [
     "change",
     "cohort_change",
     "completion",
+    "labelled",
     "scores_by_skill",
     "skill_map",
     "skill_scores",
@@ -40,7 +41,11 @@ def summarise(
     value: str = "value",
     min_group: int = MIN_GROUP,
 ) -> pd.DataFrame:
-    """Learners counted, mean, median, spread (std), min and max of `value` per group of `by`."""
+    """Learners counted, mean, median, spread (std), min and max of `value` per group of `by`.
+
+    std is the sample standard deviation (n - 1; empty for a single learner), median the middle
+    value or the mean of the two middle ones; min and max stay whole numbers for whole values.
+    """
     keys = list(by)
     if scores.empty:
         out = pd.DataFrame({k: pd.Series(dtype=str) for k in keys})
@@ -53,8 +58,30 @@ def summarise(
     out = out.reset_index()
     out = out[out["learners"] >= min_group].reset_index(drop=True)
     out["learners"] = out["learners"].astype("int64")
+    whole = pd.api.types.is_integer_dtype(scores[value])
     for name in ("mean", "median", "std", "min", "max"):
-        out[name] = out[name].astype("float64")
+        out[name] = out[name].astype("int64" if whole and name in ("min", "max") else "float64")
+    return out
+
+
+def labelled(summary: pd.DataFrame, chapter: Chapter) -> pd.DataFrame:
+    """`summary` with the course's words beside its ids: ``exercise_title`` after ``exercise``,
+    ``item_label`` after ``item`` (what a chart or a BI tool shows instead of ``m03.skills``)."""
+    titles = {ex.id: ex.title for unit in chapter.units for ex in unit.exercises}
+    items = {
+        (ex.id, f.key): f.label
+        for unit in chapter.units
+        for ex in unit.exercises
+        for f in fields_of(ex)
+    }
+    out = summary.copy()
+    if "exercise" in out:
+        at = list(out.columns).index("exercise") + 1
+        out.insert(at, "exercise_title", out["exercise"].map(titles).fillna("").astype(str))
+    if "exercise" in out and "item" in out:
+        pairs = zip(out["exercise"], out["item"], strict=True)
+        at = list(out.columns).index("item") + 1
+        out.insert(at, "item_label", pd.Series([items.get(p, "") for p in pairs], dtype=str))
     return out
 
 

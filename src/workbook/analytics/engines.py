@@ -19,11 +19,11 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
-from ..errors import SchemaVersionError, StoreError
+from ..errors import ClusterError, SchemaVersionError, StoreError
 from ..store import PARTITIONING_SCHEMA, SCHEMA
 from .aggregates import SUMMARY, scores_by_skill, summarise
 from .frame import KEY, ROW_SCHEMA, check_version, dedupe, latest_rows, tidy
-from .sources import AnalyticsWarning, Part, Scan, find_corrupt
+from .sources import Part, Scan, find_corrupt, skipped_warning
 
 __all__ = [
     "ENGINES",
@@ -133,35 +133,47 @@ def _quote(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
-def _duckdb_source(files: Sequence[str], cohort_layout: bool, query: Query) -> str:
-    listed = ", ".join(_quote(f) for f in files)
-    types = "{'cohort': VARCHAR}" if cohort_layout else "{'cohort': VARCHAR, 'learner': VARCHAR}"
+def _duckdb_source(scan: Scan, files: Sequence[str], cohort_layout: bool, con: Any) -> str:
+    """Local files: DuckDB's own Parquet reader. Remote ones (s3://, gs://…): the Arrow dataset
+    pyarrow opens on that filesystem, registered in `con` for DuckDB to scan (DuckDB reads URLs
+    itself only through its httpfs extension, a download at first use that an offline or
+    locked-down machine cannot make); projection and filters are pushed down either way."""
+    if isinstance(scan.filesystem, pafs.LocalFileSystem):
+        listed = ", ".join(_quote(f) for f in files)
+        types = (
+            "{'cohort': VARCHAR}" if cohort_layout else "{'cohort': VARCHAR, 'learner': VARCHAR}"
+        )
+        return f"read_parquet([{listed}], hive_partitioning = true, hive_types = {types})"
+    name = "cohort_rows" if cohort_layout else "learner_rows"
+    if cohort_layout:
+        con.register(name, _dataset(scan.filesystem, files, _COHORT_FILE_SCHEMA, _COHORT))
+    else:
+        con.register(
+            name, _dataset(scan.filesystem, files, _LEARNER_FILE_SCHEMA, PARTITIONING_SCHEMA)
+        )
+    return name
+
+
+def _duckdb_union(scan: Scan, query: Query, con: Any) -> str:
+    """Every row of the scan's files, learner files and cohort parts alike."""
     columns = ", ".join(query.columns)
     kinds = ", ".join(_quote(t) for t in query.value_types)
-    return (
-        f"SELECT {columns} FROM read_parquet([{listed}], hive_partitioning = true,"
-        f" hive_types = {types}) WHERE value_type IN ({kinds})"
+    return " UNION ALL ".join(
+        f"SELECT {columns} FROM {_duckdb_source(scan, files, cohort, con)}"
+        f" WHERE value_type IN ({kinds})"
+        for files, cohort in ((scan.learner_files, False), (scan.cohort_files, True))
+        if files
     )
 
 
-def _duckdb_union(scan: Scan, query: Query) -> str:
-    """Every row of the scan's files, learner files and cohort parts alike."""
-    sources = [
-        _duckdb_source(files, cohort, query)
-        for files, cohort in ((scan.learner_files, False), (scan.cohort_files, True))
-        if files
-    ]
-    return " UNION ALL ".join(sources)
-
-
-def duckdb_sql(scan: Scan, query: Query) -> str:
-    """The SQL the duckdb engine runs for `query` over local files.
+def duckdb_sql(scan: Scan, query: Query, con: Any) -> str:
+    """The SQL the duckdb engine runs for `query` on the connection `con`.
 
     Latest answers are a streaming aggregate (`arg_max_null` keeps the winning row per answer,
     NULL values included: a cleared answer wins too), not a window over every row, so memory
     stays near the answers' size; the newest schema version is aggregated on the way.
     """
-    union = _duckdb_union(scan, query)
+    union = _duckdb_union(scan, query, con)
     if query.latest:
         keys = ", ".join(KEY)
         rest = [c for c in query.columns if c not in KEY]
@@ -180,12 +192,8 @@ def _read_duckdb(scan: Scan, query: Query) -> pa.Table:
 
     if not scan.files:
         return _empty(query)
-    if not isinstance(scan.filesystem, pafs.LocalFileSystem):
-        # DuckDB reads remote files only through extensions it downloads: scan the Arrow
-        # dataset pyarrow opened instead, with the same rule.
-        return _read_pandas(scan, query)
     with duckdb.connect() as con:
-        rows = con.sql(duckdb_sql(scan, query)).to_arrow_table()
+        rows = con.sql(duckdb_sql(scan, query, con)).to_arrow_table()
     check_version(rows)  # latest: an answer's newest version over all its rows
     return rows.select(query.columns).cast(_empty(query).schema)
 
@@ -199,7 +207,7 @@ def _skill_summary_duckdb(scan: Scan, question: SkillQuestion) -> pd.DataFrame:
     import duckdb
 
     query = Query(latest=True, value_types=("score",))
-    if not scan.files or not isinstance(scan.filesystem, pafs.LocalFileSystem):
+    if not scan.files:
         return _skill_summary_pandas(_read_duckdb(scan, query), question)
     keys, by = ", ".join(KEY), ", ".join(question.by)
     scored = "FILTER (WHERE score IS NOT NULL)"  # a cleared answer is no answer
@@ -210,7 +218,7 @@ def _skill_summary_duckdb(scan: Scan, question: SkillQuestion) -> pd.DataFrame:
             f"""WITH latest AS (
                 SELECT {keys}, arg_max_null(value_score, (saved_at, event_id)) AS score,
                     max(schema_version) AS newest
-                FROM ({_duckdb_union(scan, query)}) GROUP BY ALL),
+                FROM ({_duckdb_union(scan, query, con)}) GROUP BY ALL),
             per_learner AS (
                 SELECT l.cohort, l.learner, l.exercise_id AS exercise, l.snapshot, m.skill,
                     m.label, avg(l.score) AS score, max(l.newest) AS newest
@@ -242,12 +250,12 @@ def _skill_summary_pandas(rows: pa.Table, question: SkillQuestion) -> pd.DataFra
 def _read_dask(scan: Scan, query: Query) -> pa.Table:
     """One `dask.delayed` task per part, each handing back Arrow rows, gathered here.
 
-    On a `distributed.Client` (the one the caller started) the tasks run on its workers; without
-    one, on dask's threads. Arrow, not a dask DataFrame: a DataFrame's compute concatenates
-    every partition on one worker first (at 10M events that worker peaked at 2 GB) and converts
-    to pandas and back on the way.
+    The tasks run on the workers of the `distributed.Client` the caller made, else of the
+    scheduler at dask's ``scheduler-address`` (``DASK_SCHEDULER_ADDRESS``, or ``workbook
+    analyze --scheduler``) for this question, else on dask's threads. Arrow, not a dask
+    DataFrame: a DataFrame's compute concatenates every partition on one worker first (at 10M
+    events that worker peaked at 2 GB) and converts to pandas and back on the way.
     """
-    from dask.base import compute
     from dask.delayed import delayed
 
     if not scan.parts:
@@ -256,10 +264,48 @@ def _read_dask(scan: Scan, query: Query) -> pa.Table:
     with warnings.catch_warnings():
         # dask's own pandas calls warn about pandas 4 changes it has not made yet
         warnings.filterwarnings("ignore", module=r"dask(\.|$)")
-        tables = compute(*tasks)  # type: ignore[no-untyped-call]
+        warnings.filterwarnings("ignore", module=r"distributed(\.|$)")
+        tables = _on_cluster(tasks)
     rows = pa.concat_tables(tables)
     # A learner saved in two stores lands in two parts: apply the rule across parts too.
     return query.finish(rows) if len(tables) > 1 else rows
+
+
+def _on_cluster(tasks: Sequence[Any]) -> tuple[pa.Table, ...]:
+    import dask
+    from dask.base import compute
+
+    address = dask.config.get("scheduler-address", None)
+    wanted = dask.config.get("scheduler", None) in ("distributed", "dask.distributed")
+    if not (address or wanted) or _has_client():
+        return tuple(compute(*tasks))  # type: ignore[no-untyped-call]
+    if not address:
+        raise ClusterError(
+            "DASK_SCHEDULER asks for a cluster but none is named: set DASK_SCHEDULER_ADDRESS"
+            " (or pass --scheduler tcp://HOST:8786), or unset DASK_SCHEDULER to use threads"
+        )
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as err:
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {address} ({err}): start one with `dask"
+            f" scheduler` and workers with `dask worker {address}`, or leave the address out"
+            " to run on this machine's threads"
+        ) from None
+    with client:
+        return tuple(client.gather(client.compute(list(tasks))))
+
+
+def _has_client() -> bool:
+    try:
+        from distributed import default_client
+
+        default_client()
+    except (ImportError, ValueError):
+        return False
+    return True
 
 
 ENGINES: Mapping[str, Engine] = {
@@ -309,10 +355,8 @@ def _guarded(scan: Scan, columns: Sequence[str], run: Callable[[Scan], _T]) -> _
         bad = find_corrupt(scan, columns)
         if not bad:
             raise StoreError(f"could not read {where}: {first}") from first
-        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
         warnings.warn(
-            f"skipped {len(bad)} unreadable file(s): {shown}; the other answers were read",
-            AnalyticsWarning,
+            skipped_warning(scan.filesystem, bad, "that cannot be read"),
             stacklevel=4,
         )
         try:

@@ -116,8 +116,10 @@ def tidy(
     history: bool,
     value_types: Sequence[str] = _TYPES,
     salt: str | None = None,
+    event_ids: bool = False,
 ) -> pd.DataFrame:
-    """The tidy frame of store rows: latest answers sorted by key, or history by time."""
+    """The tidy frame of store rows: latest answers sorted by key, or history by time; with
+    `event_ids`, an ``event_id`` column after the others (what xAPI statement ids derive from)."""
     if salt is not None:
         rows = rows.set_column(
             rows.schema.get_field_index("learner"), "learner", _pseudonymise(rows["learner"], salt)
@@ -139,6 +141,9 @@ def tidy(
     frame["value"] = _values(rows, value_types)
     frame["saved_at"] = rows["saved_at"].to_pandas().astype("datetime64[us, UTC]")
     frame["content_version"] = rows["content_version"].to_pandas().astype(str)
+    if event_ids:
+        frame["event_id"] = rows["event_id"].to_pandas().astype(str)
+        return frame[[*COLUMNS, "event_id"]]
     return frame[list(COLUMNS)]
 
 

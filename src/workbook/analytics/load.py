@@ -26,14 +26,16 @@ def answers(
     engine: str = "pandas",
     value_types: Sequence[str] = VALUE_TYPES,
     salt: str | None = None,
+    event_ids: bool = False,
 ) -> pd.DataFrame:
     """The tidy answers frame of every learner in `sources` (stores, folders, globs, URLs).
 
     Latest answers (one row per cohort × learner × exercise × item × snapshot, by the store's
     current-answer rule, cleared answers left out) or, with `history`, every event oldest first.
     With `salt`, learner ids are replaced by salted hashes (the same learner gets the same
-    pseudonym across stores and calls with the same salt). Unreadable files are skipped with an
-    AnalyticsWarning naming them.
+    pseudonym across stores and calls with the same salt; `installation_salt()` is this
+    installation's). With `event_ids`, an ``event_id`` column too. Unreadable files are skipped
+    with an AnalyticsWarning naming them.
     """
     kinds = tuple(value_types)
     unknown = set(kinds) - set(VALUE_TYPES)
@@ -43,7 +45,7 @@ def answers(
         raise ValueError("salt must not be empty: pick a secret string and keep it")
     query = Query(latest=not history, value_types=kinds)
     rows = read_rows(scan(sources), query, engine)
-    return tidy(rows, history=history, value_types=kinds, salt=salt)
+    return tidy(rows, history=history, value_types=kinds, salt=salt, event_ids=event_ids)
 
 
 def scores(

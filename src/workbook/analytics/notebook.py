@@ -15,9 +15,10 @@ CELLS: tuple[tuple[str, str], ...] = (
 
 Scores and completion across cohorts, from the answer stores: one call to a tidy frame, then
 the aggregates. Set `WORKBOOK_STORES` to your stores (a hub's cohort store, a folder of learners'
-stores, a glob of those, or an `s3://` URL) and `WORKBOOK_SALT` to a secret of your
-own before you start Jupyter; without them this notebook writes demo cohorts to a temporary
-folder and uses them. Groups of fewer than five learners are left out of every figure.""",
+stores, a glob of those, or an `s3://` URL) before you start Jupyter; without it this notebook
+writes demo cohorts to a temporary folder and uses them. Learners are pseudonymised with this
+installation's salt (a private file made on first use; `WORKBOOK_SALT` overrides it), the same
+salt `workbook analyze` uses. Groups of fewer than five learners are left out of every figure.""",
     ),
     (
         "code",
@@ -33,9 +34,9 @@ STORES = os.environ.get("WORKBOOK_STORES")
 if not STORES:
     STORES = str(Path(tempfile.mkdtemp()) / "demo-store")
     wa.write_demo(STORES, cohorts=3, learners=40, progress=True)
-SALT = os.environ.get("WORKBOOK_SALT", "demo salt: set WORKBOOK_SALT to your own secret")
-ENGINE = "duckdb"  # or "pandas", or "dask" with a distributed.Client started first
-answers = wa.answers(STORES, engine=ENGINE, salt=SALT)
+SALT = wa.installation_salt()  # pseudonyms, not learner ids, in everything below
+ENGINE = "duckdb"  # or "pandas", or "dask" (DASK_SCHEDULER_ADDRESS for a cluster)
+answers = wa.answers(STORES, engine=ENGINE, salt=SALT, event_ids=True)
 scores = wa.scores(STORES, engine=ENGINE, salt=SALT)  # self-scores only: value is an int
 print(f"{answers['learner'].nunique()} learners in {answers['cohort'].nunique()} cohorts,"
       f" {len(answers):,} current answers")""",
@@ -49,7 +50,7 @@ counted, mean, median, spread. The same table as `workbook analyze STORE...`."""
     ),
     (
         "code",
-        """summary = wa.summarise(scores)
+        """summary = wa.labelled(wa.summarise(scores), chapter)
 summary.head(20)""",
     ),
     (
@@ -122,6 +123,7 @@ statements (JSON lines) for a Learning Record Store. Files go to `WORKBOOK_EXPOR
     (
         "code",
         """out = Path(os.environ.get("WORKBOOK_EXPORTS", "analytics-exports"))
+out.mkdir(parents=True, exist_ok=True)
 written = [
     wa.write_frame(summary, out / "score-summary.csv"),
     wa.write_frame(by_skill, out / "skills.parquet"),

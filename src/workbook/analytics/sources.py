@@ -40,6 +40,7 @@ __all__ = [
     "Source",
     "find_corrupt",
     "scan",
+    "skipped_warning",
 ]
 
 MANIFEST = "manifest.json"
@@ -51,7 +52,38 @@ Source = str | os.PathLike[str]
 
 
 class AnalyticsWarning(UserWarning):
-    """Some files were skipped (unreadable, or not named like a store's); the rest was read."""
+    """Some files were skipped (unreadable, or not named like a store's); the rest was read.
+
+    `files` names them; `events` is how many events they hold, counted from the footers that
+    can still be read (`uncounted` files are too damaged to say).
+    """
+
+    def __init__(
+        self, message: str, files: Sequence[str] = (), events: int = 0, uncounted: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.files = tuple(files)
+        self.events = events
+        self.uncounted = uncounted
+
+
+def skipped_warning(fs: pafs.FileSystem, paths: Sequence[str], why: str) -> AnalyticsWarning:
+    """The warning for `paths` skipped because `why`: names them and counts their events."""
+    events = uncounted = 0
+    for path in paths:
+        try:
+            with fs.open_input_file(path) as f:
+                events += pq.ParquetFile(f).metadata.num_rows
+        except (pa.ArrowException, OSError, ValueError):
+            uncounted += 1
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    damaged = f", {uncounted} too damaged to count" if uncounted else ""
+    return AnalyticsWarning(
+        f"skipped {len(paths)} file(s) {why} ({events:,} events{damaged}): {shown}",
+        paths,
+        events,
+        uncounted,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,10 +266,9 @@ def _read_manifest(fs: pafs.FileSystem, path: str) -> _Manifest | None:
         return None
 
 
-def _skipped(paths: Sequence[str], why: str) -> None:
+def _skipped(fs: pafs.FileSystem, paths: Sequence[str], why: str) -> None:
     if paths:
-        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
-        warnings.warn(f"skipped {len(paths)} file(s) {why}: {shown}", AnalyticsWarning, 3)
+        warnings.warn(skipped_warning(fs, paths, why), stacklevel=3)
 
 
 def scan(sources: Source | Sequence[Source]) -> Scan:
@@ -254,21 +285,42 @@ def scan(sources: Source | Sequence[Source]) -> Scan:
     manifests: dict[tuple[str, str], str] = {}  # (store, cohort) → manifest path
     cohort_parts: dict[tuple[str, str], list[str]] = {}
     odd: list[str] = []
-    seen: set[str] = set()
+    seen: dict[str, bool] = {}  # file → whether it is a store's
     for item in items:
         for fs, path, shown in _expand(item):
             if filesystem is None:
                 filesystem = fs
             elif type(fs) is not type(filesystem):
                 raise StoreError(f"{shown}: all sources of one question must be on one filesystem")
+            found = False
             for file in _list(fs, path, shown):
-                if file in seen:
-                    continue
-                seen.add(file)
-                _classify(file, learner_files, manifests, cohort_parts, odd)
-    _skipped(odd, "whose folders are not a store's (cohort=<id>/learner=<id>)")
+                if file not in seen:
+                    seen[file] = _classify(file, learner_files, manifests, cohort_parts, odd)
+                found |= seen[file]
+            if not (found or _looks_like_store(fs, path)):
+                raise StoreNotFoundError(
+                    f"{shown} holds no store: pass a store folder (the one holding events/),"
+                    " a folder of stores, or a glob of them"
+                )
     assert filesystem is not None
+    _skipped(filesystem, odd, "whose folders are not a store's (cohort=<id>/learner=<id>)")
     return Scan(filesystem, _parts(filesystem, learner_files, manifests), tuple(map(str, items)))
+
+
+def _looks_like_store(fs: pafs.FileSystem, path: str) -> bool:
+    """A folder with no answers yet that is still a store's: a store root (holding events/), a
+    folder of such stores, or a folder inside one."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    if name in ("events", "cohorts") or name.startswith(("cohort=", "learner=")):
+        return True
+    try:
+        children = fs.get_file_info(pafs.FileSelector(path))
+        if any(c.base_name == "events" for c in children):
+            return True
+        folders = [c.path for c in children if c.type == pafs.FileType.Directory]
+        return any(fs.get_file_info(f"{f}/events").type == pafs.FileType.Directory for f in folders)
+    except (OSError, pa.ArrowException):  # a file, or a folder we cannot list
+        return False
 
 
 def _classify(
@@ -277,17 +329,18 @@ def _classify(
     manifests: dict[tuple[str, str], str],
     cohort_parts: dict[tuple[str, str], list[str]],
     odd: list[str],
-) -> None:
+) -> bool:
+    """File `file` under its kind; whether it is a store's."""
     head, name = file.rsplit("/", 1)
     if name.startswith((".", "_")):  # a writer's temp file, or metadata
-        return
+        return "/events/" in file or "/cohorts/" in file
     parent, folder = head.rsplit("/", 1) if "/" in head else ("", head)
     grand, above = parent.rsplit("/", 1) if "/" in parent else ("", parent)
     if name == MANIFEST and above == "cohorts" and (cohort := _partition(folder, "cohort")):
         manifests[(grand, cohort)] = file
-        return
+        return True
     if not name.endswith(".parquet"):
-        return
+        return False
     learner, cohort = _partition(folder, "learner"), _partition(above, "cohort")
     if learner is not None and cohort is not None:
         store = grand.rsplit("/", 1)[0] if grand.endswith("/events") or grand == "events" else grand
@@ -296,12 +349,16 @@ def _classify(
             check_id(learner, "learner")
         except IdError:
             odd.append(file)
-            return
+            return False
         learner_files.setdefault((store, cohort, learner), []).append(file)
-    elif (cohort := _partition(folder, "cohort")) is not None and above == "cohorts":
+        return True
+    if (cohort := _partition(folder, "cohort")) is not None and above == "cohorts":
         cohort_parts.setdefault((grand, cohort), []).append(file)  # read only via the manifest
-    elif "/quarantine/" not in file:
-        odd.append(file)
+        return True
+    if "/quarantine/" in file:
+        return True
+    odd.append(file)
+    return False
 
 
 def _parts(
@@ -316,13 +373,15 @@ def _parts(
     for (store, cohort), manifest in sorted(manifests.items()):
         found = _read_manifest(fs, manifest)
         if found is None:
-            _skipped([manifest], "(an unreadable compaction manifest: its learner files are read)")
+            _skipped(
+                fs, [manifest], "(an unreadable compaction manifest: its learner files are read)"
+            )
             continue
         folder = manifest.rsplit("/", 1)[0]
         for part, files in sorted(found.parts.items()):
             path = f"{folder}/{part}"
             if fs.get_file_info(path).type != pafs.FileType.File:
-                _skipped([path], "(named by the compaction manifest but missing)")
+                _skipped(fs, [path], "(named by the compaction manifest but missing)")
                 continue
             for rel in files:
                 learner = rel.split("/", 1)[0].removeprefix("learner=")

@@ -104,7 +104,7 @@ def latest(frame: pd.DataFrame, exercise: Exercise) -> pd.Series:
 def _label(snapshots: pd.Series) -> str:
     """The snapshot's label when every learner's is the same one, else a neutral word."""
     names = set(snapshots)
-    return snapshot_label(names.pop()) if len(names) == 1 else "latest"
+    return snapshot_label(names.pop()) if len(names) == 1 else "each learner's latest day"
 
 
 def derived_from(chapter: Chapter, exercise: Exercise, frame: pd.DataFrame) -> tuple[int, str]:
@@ -123,6 +123,19 @@ def lowest_of(exercise: Exercise, scores: pd.Series, count: int) -> list[str]:
     """The `count` lowest item ids of `scores` (ties keep course order), as prompts name them."""
     pairs = [(i, float(scores[i.id])) for i in items_of(exercise) if i.id in scores.index]
     return [item.id for item, _ in ranked(exercise, pairs)[:count]]
+
+
+def marked_lowest(
+    exercise: Exercise, scores: pd.Series, count: int, frame: pd.DataFrame
+) -> list[str]:
+    """:func:`lowest_of` for a chart: of one learner, as their prompt names them; of a group's
+    means, none when the cut falls inside a tie (course order would pick, not the scores)."""
+    ids = lowest_of(exercise, scores, count)
+    if frame["learner"].nunique() > 1 and 0 < count < len(scores):
+        values = sorted(round(float(v), 6) for v in scores)
+        if values[count - 1] == values[count]:
+            return []
+    return ids
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def latest_scores(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
     if scores.empty:
         return _no_scores(chapter, exercise)
     count, label = data.derived_from(chapter, exercise, frame)
-    lowest = set(data.lowest_of(exercise, scores, count))
+    lowest = set(data.marked_lowest(exercise, scores, count, frame))
     order = scores.sort_values(kind="stable")  # ties keep course order, as the prompt does
     figure, ax = _figure(exercise, f"Latest scores · {scores.name}", len(order))
     colours = [VERMILLION if i in lowest else BLUE for i in order.index]
@@ -254,8 +254,8 @@ def audit_heatmap(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
     scale = exercise.scale
     assert scale is not None
     count, named = data.derived_from(chapter, exercise, frame)
-    lowest = data.lowest_of(exercise, table.mean(axis=0), max(count, 1))
-    names = ", ".join(_items(exercise, lowest))
+    lowest = data.marked_lowest(exercise, table.mean(axis=0), max(count, 1), frame)
+    names = ", ".join(_items(exercise, lowest)) or "no single lowest (tied)"
     figure, ax = _figure(exercise, f"{label} · {named or 'Lowest'}: {names}", len(table) + 3)
     image = ax.imshow(
         table.to_numpy(), cmap="cividis", vmin=scale.min, vmax=scale.max, aspect="auto"
@@ -318,7 +318,7 @@ def save_all(
     frame: pd.DataFrame, chapter: Chapter, folder: Path, formats: Sequence[Format] = ("png", "svg")
 ) -> list[Path]:
     """Every chart of the chapter drawn from `frame`, each written once per format to `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     written = []
     for exercise, chart in charts_for(chapter):
         figure = chart(frame, chapter, exercise.id)

@@ -10,6 +10,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from ..errors import WorkbookError
+from ..paths import write_private
 
 __all__ = ["Format", "save", "to_bytes"]
 
@@ -40,5 +41,5 @@ def save(figure: Figure, path: Path | str, dpi: int = 110) -> Path:
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in _METADATA:
         raise WorkbookError(f"{target.name}: name the file .png or .svg")
-    target.write_bytes(to_bytes(figure, "png" if suffix == "png" else "svg", dpi))
+    write_private(target, to_bytes(figure, "png" if suffix == "png" else "svg", dpi))
     return target

@@ -1,6 +1,7 @@
 """The dated actions of a learner's action plans as an iCalendar file: one all-day event each.
 
-UIDs come from cohort + learner + exercise + row, and the stamp from when the row was last
+A plan derived from a self-score contributes the rows of the snapshot in view (the current
+plan). UIDs come from cohort + learner + exercise + row, and the stamp from when the row was last
 saved, so exporting again gives the same events (byte for byte if nothing changed) and a
 calendar re-importing the file updates them instead of adding duplicates.
 """
@@ -15,6 +16,8 @@ import pandas as pd
 from ..errors import NothingToExportError
 from ..kinds import PLAN_FIELDS
 from ..model import Chapter, Course
+from ..snapshots import in_view
+from .document import by_exercise
 
 __all__ = ["action_calendar", "event_uid"]
 
@@ -45,8 +48,13 @@ def action_calendar(
         uid=f"{cohort}.{learner}@workbook",
     )
     plans = [(u, e) for u in chapter.units for e in u.exercises if e.kind == "action_plan"]
+    answers = by_exercise(frame)
     for unit, exercise in plans:
-        mine = frame[(frame["exercise"] == exercise.id) & (frame["snapshot"] == "")]
+        # A plan derived from a self-score keeps one set of rows per snapshot: the one in view
+        # is the current plan (a retake's plan replaces the event of the same row).
+        source = chapter.exercise(exercise.derive.lowest_of) if exercise.derive else None
+        snapshot = in_view(exercise, source, answers)
+        mine = frame[(frame["exercise"] == exercise.id) & (frame["snapshot"] == snapshot)]
         for row in exercise.rows:
             cells = mine[mine["item"].str.startswith(f"{row.id}/")]
             values = {
@@ -68,7 +76,7 @@ def action_calendar(
             saved = cells["saved_at"].max().to_pydatetime()
             revisions = history[
                 (history["exercise"] == exercise.id)
-                & (history["snapshot"] == "")
+                & (history["snapshot"] == snapshot)
                 & history["item"].str.startswith(f"{row.id}/")
             ]
             calendar.add_component(

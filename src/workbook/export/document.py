@@ -19,7 +19,7 @@ from ..kinds import RECALL_MARKS, RECALL_REVIEW, Field, Value, answered, fields_
 from ..model import Chapter, Course, Exercise, Item, Scale
 from ..progress import progress
 from ..scores import lowest
-from ..snapshots import in_effect, ordered, snapshot_label
+from ..snapshots import current_answers, in_view, ordered, snapshot_label
 
 __all__ = [
     "PARTS",
@@ -255,37 +255,51 @@ PARTS: Mapping[str, PartsOf] = {
 # ---- the workbook ------------------------------------------------------------------------------
 
 
-def _derived(chapter: Chapter, e: Exercise, answers: Answers) -> tuple[str, tuple[Item, ...]]:
-    """The derived prompt line and the items it names, from the source's snapshot in effect."""
-    if e.derive is None:
-        return "", ()
-    source = chapter.exercise(e.derive.lowest_of)
-    by_snapshot = answers.get(source.id, {})
-    snapshot = in_effect(source, by_snapshot)
-    found = (
-        lowest(source, by_snapshot.get(snapshot, {}), e.derive.count)
-        if snapshot is not None
-        else None
+def _named(source: Exercise, scores: Mapping[str, Value], e: Exercise) -> tuple[Item, ...]:
+    """The items a derived exercise's rows name, from one set of the source's scores."""
+    assert e.derive is not None
+    return tuple(lowest(source, scores, e.derive.count) or ())
+
+
+def _headings(e: Exercise, named: tuple[Item, ...]) -> tuple[str, ...]:
+    return tuple(
+        f"{row.label}: {named[n].label}" if n < len(named) else row.label
+        for n, row in enumerate(e.rows)
     )
-    if not found:
-        return "", ()
-    return f"{e.derive.label}: {' and '.join(i.label for i in found)}", tuple(found)
 
 
 def _page(chapter: Chapter, e: Exercise, answers: Answers) -> ExercisePage:
     mine = answers.get(e.id, {})
-    derived, named = _derived(chapter, e, answers)
-    headings = tuple(
-        f"{row.label}: {named[n].label}" if n < len(named) else row.label
-        for n, row in enumerate(e.rows)
-    )
+    derived, parts = "", PARTS[e.kind](e, mine, tuple(r.label for r in e.rows))
+    if e.derive is not None:
+        source = chapter.exercise(e.derive.lowest_of)
+        scores = answers.get(source.id, {})
+        view = in_view(e, source, answers)
+        named = _named(source, scores.get(view, {}), e)
+        if named:
+            derived = f"{e.derive.label}: {' and '.join(i.label for i in named)}"
+        if source.snapshots:
+            # The rows written for each snapshot, headed by the items that snapshot named:
+            # a retake's actions and the first day's both belong in the take-away.
+            taken = ordered(s for s, v in mine.items() if answered(v)) or [view]
+            parts = tuple(
+                Group(
+                    snapshot_label(s),
+                    PARTS[e.kind](
+                        e, {"": mine.get(s, {})}, _headings(e, _named(source, scores.get(s, {}), e))
+                    ),
+                )
+                for s in taken
+            )
+        else:
+            parts = PARTS[e.kind](e, mine, _headings(e, named))
     return ExercisePage(
         id=e.id,
         title=e.title,
         prompt=e.prompt,
         derived=derived,
         scale=_scale(e.scale),
-        parts=PARTS[e.kind](e, mine, headings),
+        parts=parts,
         answered=any(answered(s) for s in mine.values()),
         required=e.required,
     )
@@ -304,12 +318,7 @@ def workbook(
     """The learner's whole workbook from their latest tidy answers frame."""
     chapter = chapter or course.chapters[0]
     answers = by_exercise(frame)
-    # Progress counts the newest value of each item across snapshots.
-    merged = {
-        e: {k: v for s in ordered(snaps) for k, v in snaps[s].items()}
-        for e, snaps in answers.items()
-    }
-    done = progress(chapter, merged)
+    done = progress(chapter, current_answers(answers, course.find))
     units = tuple(
         UnitPage(u.id, u.label, u.title, tuple(_page(chapter, e, answers) for e in u.exercises))
         for u in chapter.units

@@ -7,11 +7,8 @@ new row, not a branch.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import os
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +18,7 @@ import pandas as pd
 from ..answers import answers_frame
 from ..errors import ExportError, NothingToExportError
 from ..model import Chapter, Course
+from ..paths import exports_root, write_private
 from ..store import Store
 from . import render
 from .calendar import action_calendar
@@ -157,8 +155,20 @@ class Exported:
 
 
 def _target(out: Path | None, name: str) -> Path:
-    """Where to write, checked before any rendering: a wrong --out fails at once."""
-    path = (Path(name) if out is None else out / name if out.is_dir() else out).absolute()
+    """Where to write, checked before any rendering: a wrong --out fails at once.
+
+    No `out`: the learner's exports folder (:func:`workbook.paths.exports_root`), made private.
+    """
+    if out is None:
+        out = exports_root()
+        try:
+            out.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as err:
+            raise ExportError(
+                f"could not create {out}: {err.strerror or err}; set WORKBOOK_EXPORTS to a "
+                "folder you can write to, or choose one with --out"
+            ) from err
+    path = (out / name if out.is_dir() else out).absolute()
     if not path.parent.is_dir():
         problem = "is not a folder" if path.parent.exists() else "does not exist"
         raise ExportError(
@@ -168,22 +178,10 @@ def _target(out: Path | None, name: str) -> Path:
     return path
 
 
-def _write(path: Path, data: bytes, *, private: bool) -> None:
-    """Atomically: a reader (or a browser reloading the page) never sees half a file.
-
-    `private`: 0600 whatever the umask (a name the learner did not choose); else the umask's.
-    """
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+def _write(path: Path, data: bytes) -> None:
     try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        with os.fdopen(os.open(tmp, flags, 0o600 if private else 0o666), "wb") as f:
-            if private:
-                os.fchmod(f.fileno(), 0o600)
-            f.write(data)
-        os.replace(tmp, path)
+        write_private(path, data)
     except OSError as err:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         reason = err.strerror or str(err)
         raise ExportError(
             f"could not write {path}: {reason}; choose a folder you can write to with --out"
@@ -211,7 +209,7 @@ def export(
             "workbook (`workbook lab`), then export again"
         )
     data = renderer(source)
-    _write(path, data, private=out is None or out.is_dir())
+    _write(path, data)
     return Exported(path, fmt.name, len(data))
 
 

@@ -7,7 +7,7 @@ score figures are group figures, shown only for groups of at least `min_group` l
 
 from __future__ import annotations
 
-import html
+import functools
 import os
 import warnings
 from collections.abc import Sequence
@@ -16,23 +16,30 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analytics import MIN_GROUP, change, cohort_change, skill_scores, summarise, write_frame
+from ..analytics import (
+    MIN_GROUP,
+    change,
+    cohort_change,
+    pseudonym,
+    skill_scores,
+    summarise,
+    write_frame,
+)
 from ..analytics.aggregates import unit_progress_frame
 from ..answers import answers_frame
 from ..content import load_course
-from ..errors import SyncError
+from ..errors import StoreNotFoundError, SyncError
 from ..model import Chapter
 from ..rules import course_rules
 from ..store import Event, ParquetStore, StoreWarning
-from . import wire
 from .folder import folder_events, is_drop_box
 from .sharing import PRIVATE, SHARE_FIELD, redact
 from .sync import HttpTarget
 
-__all__ = ["CohortView", "load_cohort", "readable_cohorts"]
+__all__ = ["CohortView", "connect", "load_cohort", "readable_cohorts"]
 
 
-def _service(url: str | None, token: str | None) -> HttpTarget:
+def connect(url: str | None, token: str | None) -> HttpTarget:
     url = url or os.environ.get("WORKBOOK_SYNC_URL", "")
     token = token or os.environ.get("WORKBOOK_SYNC_TOKEN") or os.environ.get("JUPYTERHUB_API_TOKEN")
     if not url:
@@ -40,12 +47,27 @@ def _service(url: str | None, token: str | None) -> HttpTarget:
     return HttpTarget(url, token or "")
 
 
-def readable_cohorts(url: str | None = None, token: str | None = None) -> list[str]:
-    service = _service(url, token)
+def readable_cohorts(
+    url: str | None = None, token: str | None = None, folder: Path | None = None
+) -> list[str]:
+    """The cohorts the caller facilitates, learners synced or not (hub groups included), or
+    those in a store folder (a drop-box cohort folder is one cohort, named as the folder)."""
+    if folder is not None:
+        if is_drop_box(folder):
+            return [folder.name]
+        if not (folder / "events").is_dir():
+            raise StoreNotFoundError(
+                f"no store at {folder}: pass a cohort store (the folder holding events/)"
+                " or a drop-box cohort folder"
+            )
+        return sorted({cohort for cohort, _ in ParquetStore(folder).learners()})
+    from .feed import ServiceFeed
+
+    feed = ServiceFeed(connect(url, token))
     try:
-        return list(service.request("GET", "api/cohorts")["cohorts"])
+        return feed.cohorts()
     finally:
-        service.close()
+        feed.close()
 
 
 def load_cohort(
@@ -62,12 +84,13 @@ def load_cohort(
             for problem in problems:
                 warnings.warn(f"skipped {problem}", StoreWarning, stacklevel=2)
         return redact(events)
-    service = _service(url, token)
+    from .feed import ServiceFeed
+
+    feed = ServiceFeed(connect(url, token))
     try:
-        body = service.request("GET", f"api/cohorts/{cohort}/events")
+        return list(feed.read(cohort).events)
     finally:
-        service.close()
-    return [wire.from_json(e, cohort, e["learner"]) for e in body["events"]]
+        feed.close()
 
 
 @dataclass
@@ -81,8 +104,8 @@ class CohortView:
         chapter = load_course().chapters[0]
         return cls(load_cohort(cohort, **source), chapter, min_group)  # type: ignore[arg-type]
 
-    @property
-    def latest(self) -> pd.DataFrame:
+    @functools.cached_property
+    def latest(self) -> pd.DataFrame:  # every table starts here: built once per view
         return answers_frame(e for e in self.events if e.field != SHARE_FIELD)
 
     def progress(self) -> pd.DataFrame:
@@ -101,23 +124,6 @@ class CohortView:
         )
         return table.reindex(columns=[u.label for u in self.chapter.units]).fillna("")
 
-    def heatmap_html(self) -> str:
-        colours = {"done": "#2e7d32", "started": "#f9a825", "": "#e0e0e0"}
-        table = self.progress()
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-        rows = []
-        for learner, row in table.iterrows():
-            cells = "".join(
-                f'<td class="wb-{v or "none"}" title="{v or "not started"}" '
-                f'style="background:{colours[v]};color:#fff;text-align:center;min-width:2.2em">{"✓" if v == "done" else ""}</td>'
-                for v in row
-            )
-            rows.append(f"<tr><th>{html.escape(str(learner))}</th>{cells}</tr>")
-        return (
-            '<table class="wb-heatmap"><thead><tr><th>learner</th>'
-            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-
     def _scores(self) -> pd.DataFrame:
         latest = self.latest
         return latest[latest["value"].map(lambda v: isinstance(v, int) and not isinstance(v, bool))]
@@ -133,19 +139,6 @@ class CohortView:
     def change(self) -> pd.DataFrame:
         """First day → last day per skill: learners with both, and their change's summary."""
         return cohort_change(change(self._skills()), min_group=self.min_group)
-
-    def charts(self) -> list[tuple[str, str]]:
-        """(title, SVG) of the cohort's self-score charts (workbook.charts drawn from its means by
-        `workbook.analytics.cohort_charts`): only snapshots `min_group` learners completed, so a
-        check-in one learner took is not drawn as the group's."""
-        from ..analytics.charts import cohort_charts
-        from ..charts import to_bytes
-
-        drawn = cohort_charts(self._scores(), self.chapter, min_group=self.min_group)
-        return [
-            (self.chapter.exercise(c.exercise).title, to_bytes(c.figure, "svg").decode("utf-8"))
-            for c in drawn
-        ]
 
     def reflections(self) -> pd.DataFrame:
         """The text answers learners shared, newest first (choices are item ids, not text)."""
@@ -165,8 +158,11 @@ class CohortView:
         frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
         return frame.sort_values("saved_at", ascending=False).reset_index(drop=True)
 
-    def export(self, path: Path) -> Path:
-        """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix."""
+    def export(self, path: Path, *, salt: str | None) -> Path:
+        """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix;
+        learners pseudonymised with `salt` (None: their real ids)."""
         frame = self.latest.copy()
+        if salt is not None:
+            frame["learner"] = frame["learner"].map(lambda learner: pseudonym(learner, salt))
         frame["value"] = frame["value"].astype(str)
         return write_frame(frame, path)

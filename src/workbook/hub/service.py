@@ -33,7 +33,7 @@ from tornado.httpserver import HTTPServer
 
 from ..errors import AnswerError, QuotaError, WorkbookError
 from ..rules import Rules, course_rules
-from ..store import check_id, store_id
+from ..store import Event, check_id, store_id
 from . import wire
 from .cohorts import CohortStores
 from .sharing import redact
@@ -89,6 +89,14 @@ class Service:
             return check_id(cohorts[0], "cohort")
         except WorkbookError as err:
             raise Refusal(403, f"the hub group {cohorts[0]!r} cannot be a cohort: {err}") from None
+
+    def checked(self, events: list[Event], cohort: str) -> list[Event]:
+        """The stored events that keep the rules: a store written before they were enforced
+        may hold some that do not, and no figure may be skewed by them."""
+        kept, problems = self.rules.checked(events)
+        if problems:
+            log.warning("%s: %d stored event(s) break the rules, not read", cohort, len(problems))
+        return kept
 
     def can_read(self, user: dict[str, Any], cohort: str) -> bool:
         return bool(check_scopes(f"{self.read_scope}!group={cohort}", set(user["scopes"])))
@@ -231,15 +239,13 @@ class CohortEventsHandler(Handler):
         if not self.service.can_read(self.caller, cohort):
             raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
         stored = await self.run(self.service.stores.events, cohort)
-        # Stored before the rules were enforced, an event may break them: it is not served.
-        kept, problems = self.service.rules.checked(stored)
-        if problems:
-            log.warning("%s: %d stored event(s) break the rules, not served", cohort, len(problems))
-        events = redact(kept)
+        events = redact(self.service.checked(stored, cohort))
         self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
 
 
 def make_app(service: Service, prefix: str = "/") -> web.Application:
+    from . import roster  # the room's calls: cohorts and facilitators from hub groups
+
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     args = {"service": service}
     return web.Application(
@@ -249,6 +255,7 @@ def make_app(service: Service, prefix: str = "/") -> web.Application:
             (prefix + "api/events", EventsHandler, args),
             (prefix + "api/cohorts", CohortsHandler, args),
             (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),
+            *roster.routes(service, prefix),
         ]
     )
 

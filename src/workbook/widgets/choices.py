@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as w
 
-from ..kinds import RECALL_MARKS, RECALL_REVIEW
+from ..kinds import RECALL_MARKS, RECALL_REVIEW, hidden_while_recalling
 from ..model import Exercise
 from .parts import Control, Form, flag, full, html_widget, text
 
@@ -56,9 +56,21 @@ def recall_check(e: Exercise) -> Form:
     ]
     review_marks, review_label = RECALL_REVIEW
     review = html_widget("", "div", "wb-derived")
+    # The list above, hidden from the first word recalled until the reveal (a page-wide rule on
+    # the class the notebook wraps that list in).
+    hide = html_widget("", "div", "wb-recall-hide", w.Layout(display="none"))
+    hidden = hidden_while_recalling(e.id)
 
     def show(_: object = None) -> None:
         checked.layout.display = "flex" if reveal.value else "none"
+        recalling = bool(str(recall.widget.value).strip()) and not reveal.value
+        hide.value = (
+            f"<style>.{hidden} > * {{ display: none; }} .{hidden}::before {{ content: "
+            '"The list is hidden while you recall it · reveal it in the exercise below when '
+            'you are done."; font-style: italic; color: var(--jp-ui-font-color2, #555); }</style>'
+            if recalling
+            else ""
+        )
         values = {i.id: marks[i.id].widget.value for i in e.items}
         left = sum(v is None for v in values.values())
         names = [i.label for i in e.items if values[i.id] in review_marks]
@@ -73,7 +85,8 @@ def recall_check(e: Exercise) -> Form:
     checked = w.VBox([*rows, review], layout=full())
     show()
     reveal.observe(show, names="value")
+    recall.widget.observe(show, names="value")
     for control in marks.values():
         control.widget.observe(show, names="value")
     controls = {"recall": recall, "revealed": Control(reveal, bool, lambda v: bool(v)), **marks}
-    return Form(w.VBox([recall.widget, reveal, checked], layout=full()), controls, {}, review)
+    return Form(w.VBox([hide, recall.widget, reveal, checked], layout=full()), controls, {}, review)

@@ -18,10 +18,15 @@ def options(found: list[SnapshotState]) -> list[tuple[str, str]]:
 def guide(found: list[SnapshotState], viewing: str) -> str:
     """One line above the form: what the self-score is for and where this snapshot stands."""
     first, last = snapshot_label(FIRST), snapshot_label(LAST)
-    if not found:
+    if not found and viewing == FIRST:
         return (
             f"Score yourself now as <b>{first}</b> · you retake it as <b>{last}</b> at the end "
             "of the course to see how you moved."
+        )
+    if not found:  # a self-score first met at the chapter's end, or a snapshot picked by hand
+        return (
+            f"Score yourself now as <b>{html.escape(snapshot_label(viewing))}</b> · retake it "
+            "later as a dated check-in to see how you move."
         )
     complete = [s for s in found if s.complete]
     this = next((s for s in found if s.snapshot == viewing), None)
@@ -33,7 +38,7 @@ def guide(found: list[SnapshotState], viewing: str) -> str:
     if this is None:
         parts.append(f"<b>{label}</b>: not scored yet")
         if counting:
-            parts.append(f"{counting} are shown beside each item")
+            parts.append(f"{counting} are shown with each item")
     elif not this.complete:
         parts.append(f"<b>{label}</b> in progress · {this.scored} of {this.total} scored")
         parts.append(

@@ -34,7 +34,11 @@ def score_matrix(e: Exercise) -> Form:
             controls[key] = score(e)
             hints[key] = earlier()
             caption = html_widget(row.label, "span", "wb-grid-caption")
-            cell = w.HBox([caption, controls[key].widget, hints[key]])
+            # A retake's earlier score goes under the buttons: beside them, three handovers'
+            # hints pushed the Average column out of a 1400 px window.
+            stack = w.VBox([controls[key].widget, hints[key]])
+            stack.add_class("wb-grid-score")
+            cell = w.HBox([caption, stack])
             cell.add_class("wb-grid-cell")
             cell.add_class(f"wb-cell-{row.id}--{item.id}")
             cells.append(cell)
@@ -58,6 +62,7 @@ def score_matrix(e: Exercise) -> Form:
     grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, width="100%"))
     grid.add_class("wb-grid")
     body = w.VBox([anchors(e), grid], layout=w.Layout(width="100%"))
+    body.add_class("wb-grid-container")  # what the stylesheet's container query measures
     return Form(body, controls, {}, earlier=hints)
 
 

@@ -69,7 +69,8 @@ CSS = f"""
   box-shadow: 0 0 0 2px color-mix(in srgb, {_ACCENT} 30%, transparent);
 }}
 /* The score matrix as a grid: items down, occasions across, each item's average last. */
-.wb-score-matrix .widget-vbox {{ container-type: inline-size; }}
+.wb-grid-container {{ container-type: inline-size; }}
+.wb-grid-score {{ flex: none; }}
 .wb-grid {{ align-items: center; gap: 6px 14px; }}
 .wb-grid-head {{ color: var(--jp-ui-font-color2, #555); }}
 .wb-grid-item {{ line-height: 1.3; }}
@@ -81,7 +82,7 @@ CSS = f"""
   margin-left: 4px; padding: 0 5px; border-radius: 8px; font-size: 85%;
   background: var(--jp-warn-color3, #fff3cd); color: var(--jp-warn-color0, #7a4f01);
 }}
-.wb-grid-cell .wb-earlier {{ margin: 0 0 0 4px !important; min-width: 0; width: auto; }}
+.wb-grid-cell .wb-earlier {{ margin: 1px 0 0 1px !important; min-width: 0; width: auto; }}
 /* Stacked once the grid would not fit: labels, three 5-button groups, averages need ~58em. */
 @container (max-width: 58em) {{
   .wb-grid {{ grid-template-columns: 1fr !important; gap: 2px; }}
@@ -93,7 +94,8 @@ CSS = f"""
   }}
 }}
 /* Checklists: the whole label ticks the box, and long labels wrap. */
-.wb-exercise .wb-flag {{ height: auto; min-height: 28px; width: 100%; }}
+/* Full width without the widget margins that made every checklist scroll sideways by 4 px. */
+.wb-exercise .wb-flag {{ height: auto; min-height: 28px; width: 100%; margin-left: 0; margin-right: 0; }}
 .wb-exercise .wb-flag label {{
   white-space: normal; cursor: pointer; line-height: 1.4; align-items: flex-start; gap: 8px;
   display: flex; padding: 3px 0;

@@ -13,11 +13,11 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import WorkbookError
-from ..kinds import Value, answered
-from ..model import Exercise
+from ..kinds import Value, answered, filled
+from ..model import Exercise, Item
 from ..scores import lowest
 from ..session import Session, Status, current
-from ..snapshots import FIRST, SnapshotState, comes_before, snapshot_label, states
+from ..snapshots import SnapshotState, comes_before, ordered, snapshot_label, states
 from ..watch import watch
 from . import choices, retake, scores, texts
 from .parts import Form, full, html_widget
@@ -57,14 +57,14 @@ class ExerciseView:
         parts: list[w.Widget] = []
         if exercise.snapshots:
             # Opens on the snapshot that counts, not on a retake barely begun.
-            self.snapshot = session.in_effect(exercise.id) or FIRST
+            self.snapshot = session.in_effect(exercise.id) or exercise.first_snapshot
             self.picker = w.Dropdown(
                 options=retake.options(self._states()), value=self.snapshot, description="Snapshot"
             )
             self.picker.add_class("wb-snapshot")
             parts += [self.guide, self.picker]
         elif self.source is not None:
-            self.snapshot = session.in_effect(self.source.id) or FIRST
+            self.snapshot = session.in_effect(self.source.id) or self.source.first_snapshot
         self.load()
         for key, control in self.form.controls.items():
             control.widget.observe(self._changed(key), names="value")
@@ -206,7 +206,7 @@ class ExerciseView:
             answers = self.session.all_answers().get(source.id, {})
         else:
             # One snapshot's scores name the items; the rows below hold that snapshot's answers.
-            snapshot = self.session.in_effect(source.id) or FIRST
+            snapshot = self.session.in_effect(source.id) or source.first_snapshot
             if snapshot != self.snapshot:
                 self.snapshot = snapshot
                 self.load()
@@ -230,6 +230,43 @@ class ExerciseView:
         for (row_id, label), item in zip(self.form.row_labels.items(), found, strict=False):
             row = next(r for r in self.exercise.rows if r.id == row_id)
             label.value = f"<b>{html.escape(row.label)}: {html.escape(item.label)}</b>"
+        if self.source is not None:
+            carried = self._carry(self.source, found)
+            if carried:
+                note += f" · {carried}"
+                self.derived_note.value = f"<small>{html.escape(note)}</small>"
+
+    def _carry(self, source: Exercise, found: list[Item]) -> str:
+        """Fill this snapshot's untouched rows with what an earlier snapshot's rows said for the
+        same item: a retake that names the same lowest skill keeps the learner's action (saved
+        here, editable). Returns a note saying what was carried, or ""."""
+        assert self.exercise.derive is not None
+        mine = self.session.by_snapshot(self.exercise.id)
+        here = mine.get(self.snapshot, {})
+        scores = self.session.by_snapshot(source.id)
+        earlier = [s for s in reversed(ordered(mine)) if comes_before(s, self.snapshot)]
+        carried: list[str] = []
+        for row, item in zip(self.exercise.rows, found, strict=False):
+            keys = [k for k in self.form.controls if k.startswith(f"{row.id}/")]
+            if any(k in here for k in keys):
+                continue  # written, or cleared, in this snapshot: the learner's word stands
+            for snapshot in earlier:
+                named = lowest(source, scores.get(snapshot, {}), self.exercise.derive.count) or []
+                if item not in named:
+                    continue
+                was = self.exercise.rows[named.index(item)].id
+                values = {key: mine[snapshot].get(f"{was}/{key.partition('/')[2]}") for key in keys}
+                if not any(filled(v) for v in values.values()):
+                    continue
+                for key, value in values.items():  # through the widgets: saved like typing
+                    if filled(value):
+                        control = self.form.controls[key]
+                        control.widget.value = control.from_store(value)
+                carried.append(f"{item.label} from {snapshot_label(snapshot)}")
+                break
+        if not carried:
+            return ""
+        return f"Carried over your action for {' and '.join(carried)}: edit it if it has changed"
 
 
 _views: dict[str, ExerciseView] = {}

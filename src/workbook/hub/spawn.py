@@ -1,0 +1,43 @@
+"""``python -m workbook.hub.spawn [--facilitator] [--dir DIR] -- CMD...``: install, then serve.
+
+The example hub config starts every user's server through this: it installs (or updates) the
+course notebooks in the user's home — the facilitator view too for members of a facilitators
+group — as the user, then becomes the server command, with `workbook app`'s server config. An install problem is logged, never a
+reason for the server not to start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import WorkbookError
+from ..install import install
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workbook.hub.spawn", description=__doc__)
+    parser.add_argument("--facilitator", action="store_true", help="add the facilitator view")
+    parser.add_argument("--dir", type=Path, default=Path("customer-onboarding"))
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the server command")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("give the server command after --")
+    try:
+        done = install(args.dir, facilitator=args.facilitator)
+        print(f"workbook: {args.dir}: {done.summary}", file=sys.stderr)
+    except (WorkbookError, OSError) as err:
+        print(f"workbook: could not install the notebooks in {args.dir}: {err}", file=sys.stderr)
+    # Voilà's hook (the app pages drop the "Run all" hint cells), as `workbook app` loads it.
+    config = Path(__file__).resolve().parents[1] / "app_config.py"
+    os.execvp(command[0], [*command, f"--config={config}"])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import OfflineError, SyncError
 from ..store import Event, Store
-from ..store.files import make_dirs
 from . import wire
 from .sharing import redact
 
@@ -156,12 +155,12 @@ class _AckLog:
         self.dir = root / "sync" / cohort / learner / target.key
 
     def _make(self) -> None:
-        if not self.root.is_dir():  # sync before any save: the store's root, as the store makes it
-            make_dirs(self.root)
+        # Sync before any save makes the store's root; no fsync of each new folder (as the
+        # store does): a lost ack log only costs a re-send.
+        os.makedirs(self.root, 0o700, exist_ok=True)
         path = self.root
         for part in self.dir.relative_to(self.root).parts:
             path = path / part
-            # No fsync of each new folder: a lost ack log only costs a re-send.
             with contextlib.suppress(FileExistsError):
                 os.mkdir(path, 0o700)
             info = os.lstat(path)

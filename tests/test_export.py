@@ -151,6 +151,16 @@ def test_the_hostile_reflection_prints_as_text_in_the_pdf(rendered: dict[str, by
     assert _squash(HOSTILE) in text
 
 
+def test_the_pdf_is_tagged_for_screen_readers(rendered: dict[str, bytes]) -> None:
+    """PDF/UA-1: a structure tree (headings, lists, tables), marked content, the language set."""
+    root = pypdf.PdfReader(io.BytesIO(rendered["pdf"])).trailer["/Root"].get_object()
+    assert isinstance(root, pypdf.generic.DictionaryObject)
+    assert str(root["/Lang"]) == "en"
+    mark = root["/MarkInfo"].get_object()
+    assert isinstance(mark, pypdf.generic.DictionaryObject) and bool(mark["/Marked"])
+    assert "/StructTreeRoot" in root
+
+
 def test_html_is_self_contained(rendered: dict[str, bytes]) -> None:
     page = _Page(rendered["html"].decode("utf-8"))
     assert not [t for t, _ in page.tags if t in {"script", "link", "iframe"}]

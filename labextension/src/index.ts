@@ -25,6 +25,8 @@ import { CodeCell, MarkdownCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, Session } from '@jupyterlab/services';
 
+import a11y from './a11y';
+
 /** The notebook metadata key the generator writes (`workbook.generate`). */
 const MARKER = 'workbook';
 /** Set on the panel of every workbook notebook: the stylesheet keys off it. */
@@ -366,4 +368,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, a11y];

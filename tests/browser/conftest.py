@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from workbook import load_course
@@ -260,6 +261,34 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+# ---- accessibility ---------------------------------------------------------------------------
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SERIOUS = {"serious", "critical"}
+_AXE = Axe()
+
+
+def serious(page: Page, *scopes: str) -> list[str]:
+    """axe-core's serious and critical WCAG 2.0/2.1 A/AA violations inside `scopes` (CSS
+    selectors: our own content, not JupyterLab's chrome), one line per rule and element."""
+    results = _AXE.run(page, context={"include": [[s] for s in scopes]}, options=WCAG)
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']} {node.get('failureSummary', '')[:120]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+        for node in v["nodes"]
+    ]
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page at 1400 px, for a test that drives the app rather than JupyterLab."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
 
 
 @dataclass

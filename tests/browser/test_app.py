@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from conftest import ARTIFACTS, TIMEOUT_MS, JupyterServer
-from playwright.sync_api import Browser, Page, expect
+from conftest import ARTIFACTS, JupyterServer
+from playwright.sync_api import Page, expect
 
 from workbook import load_course
 
@@ -19,14 +19,6 @@ NOTEBOOK = "module-04-account-management-team.ipynb"
 @pytest.fixture(scope="module")
 def app(jupyter_servers: Callable[..., JupyterServer]) -> JupyterServer:
     return jupyter_servers("app", app=True)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
 
 
 def test_the_app_answers_reloads_and_shows_the_answer_back(app: JupyterServer, page: Page) -> None:

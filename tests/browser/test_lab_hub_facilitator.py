@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, TIMEOUT_MS  # the browser suite's conftest
+from conftest import ARTIFACTS, TIMEOUT_MS, serious  # the browser suite's conftest
 from hub.hubharness import PASSWORD, Hub, running_hub
 from playwright.sync_api import Browser, Page, expect
 
@@ -179,6 +179,7 @@ def test_the_app_page_is_the_same_view(browser: Browser, hub: Hub, tmp_path: Pat
         expect(page.get_by_text("import workbook")).to_have_count(0)  # no code
         expect(page.get_by_text("Run all")).to_have_count(0)  # nor the hint for plain Jupyter
         expect(view).to_contain_text("⚠ stuck in Module 2")
+        assert serious(page, ".wb-facilitator") == []  # WCAG 2.1 AA (test_a11y.py)
         shot(page, "facilitator-view.png", docs=True)
         page.set_viewport_size({"width": 1024, "height": 900})
         assert overflowing(page) == 0
@@ -186,6 +187,7 @@ def test_the_app_page_is_the_same_view(browser: Browser, hub: Hub, tmp_path: Pat
         view.get_by_role("button", name="Projector mode").click()
         expect(view.locator(".wb-projector")).to_be_visible()
         assert overflowing(page) == 0
+        assert serious(page, ".wb-facilitator") == []
         shot(page, "facilitator-projector.png", docs=True)
     finally:
         page.context.close()

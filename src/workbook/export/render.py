@@ -84,4 +84,8 @@ def markdown(document: Workbook | Standard) -> bytes:
 def pdf(document: Workbook | Standard) -> bytes:
     import weasyprint  # a second to import: only when a PDF is asked for
 
-    return bytes(weasyprint.HTML(string=_render("html", document)).write_pdf())
+    # Tagged (PDF/UA-1): headings, lists and tables reach a screen reader; the language comes
+    # from the page's `lang`.
+    return bytes(
+        weasyprint.HTML(string=_render("html", document)).write_pdf(pdf_variant="pdf/ua-1")
+    )

@@ -17,12 +17,21 @@ def checklist(e: Exercise) -> Form:
 
 
 def choice(e: Exercise) -> Form:
-    radio = w.RadioButtons(options=[(i.label, i.id) for i in e.items], value=None, layout=full())
+    radio = w.RadioButtons(
+        options=[(i.label, i.id) for i in e.items],
+        value=None,
+        layout=full(),
+        tooltip=e.title or e.prompt,  # the radio group's name
+    )
     return Form(radio, {"choice": Control(radio)}, {})
 
 
 def recall_check(e: Exercise) -> Form:
-    recall = text(e.placeholder or "Write them from memory before you reveal the list", rows=6)
+    recall = text(
+        e.title or e.prompt,
+        e.placeholder or "Write them from memory before you reveal the list",
+        rows=6,
+    )
     reveal = w.ToggleButton(
         value=False, description="Reveal the list and check yourself", icon="eye"
     )
@@ -34,6 +43,8 @@ def recall_check(e: Exercise) -> Form:
                 options=[(m.label, m.id) for m in RECALL_MARKS],
                 value=None,
                 style={"button_width": "8em"},
+                tooltip=i.label,
+                tooltips=[f"{i.label}: {m.label}" for m in RECALL_MARKS],
             ),
             from_store=lambda v: v if v in mark_ids else None,
         )

@@ -87,14 +87,23 @@ def _grow(area: w.Textarea, minimum: int) -> None:
     area.observe(fit, names="value")
 
 
-def text(placeholder: str = "", rows: int = 3) -> Control:
-    area = w.Textarea(placeholder=placeholder, rows=rows, continuous_update=True, layout=full())
+# Accessible names: each control's `tooltip` is what it is announced as. ipywidgets puts it on
+# a text box itself (its `title`); for the others it sits on their hidden description label,
+# and the JupyterLab extension's accessibility plugin (labextension/src/a11y.ts) moves it onto
+# the control: a slider's handle, a radio or button group, a date input.
+
+
+def text(name: str, placeholder: str = "", rows: int = 3) -> Control:
+    area = w.Textarea(
+        placeholder=placeholder, rows=rows, continuous_update=True, layout=full(), tooltip=name
+    )
     area.add_class(f"wb-rows-{rows}")  # the stylesheet's minimum height, where rows don't apply
     _grow(area, rows)
     return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
 
 
-def score(exercise: Exercise) -> Control:
+def score(exercise: Exercise, name: str) -> Control:
+    """`name`: what is scored ("Patience"; "Escalation Management, Handover 2")."""
     scale = exercise.scale
     assert scale is not None
     anchors = dict(scale.anchors)
@@ -102,12 +111,21 @@ def score(exercise: Exercise) -> Control:
         toggles = w.ToggleButtons(
             options=[(str(p), p) for p in scale.points()],
             value=None,
-            tooltips=[anchors.get(p, "") for p in scale.points()],
+            tooltips=[
+                f"{name}: {p} of {scale.max}" + (f" ({anchors[p]})" if p in anchors else "")
+                for p in scale.points()
+            ],
             style={"button_width": "3em"},
+            tooltip=name,
         )
         return Control(toggles)
     labels = [NOT_SCORED, *(str(p) for p in scale.points())]
-    slider = w.SelectionSlider(options=labels, value=NOT_SCORED, continuous_update=False)
+    slider = w.SelectionSlider(
+        options=labels,
+        value=NOT_SCORED,
+        continuous_update=False,
+        tooltip=f"{name}, {scale.min} to {scale.max}",
+    )
     slider.add_class("wb-slider")
     return Control(
         slider,
@@ -129,8 +147,11 @@ def flag(label: str) -> tuple[w.Widget, Control]:
     return box, Control(box, bool, lambda v: bool(v))
 
 
-def date() -> Control:
-    return Control(w.DatePicker(value=None), lambda v: v, lambda v: v)
+def date(label: str) -> Control:
+    """A date input whose label is its own description (`<label for>`): named without scripts,
+    in Voilà too."""
+    picker = w.DatePicker(value=None, description=label, style={"description_width": "initial"})
+    return Control(picker, lambda v: v, lambda v: v)
 
 
 def grid(e: Exercise, cell: Callable[[Item, Item], tuple[w.Widget, Control]]) -> Form:

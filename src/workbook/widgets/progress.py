@@ -24,7 +24,9 @@ def _chapter_html(chapter: Chapter, answers: Answers, unit_id: str | None) -> st
         f"<b>Chapter {chapter.number} progress</b> &nbsp; "
         f'<span class="wb-progress-summary">{overall.summary}</span> &nbsp; '
         f'<span class="wb-progress-detail">{overall.detail}</span>'
-        f'<div class="wb-bar"><div style="width:{overall.percent}%"></div></div>'
+        f'<div class="wb-bar" role="progressbar" aria-valuemin="0" aria-valuemax="{overall.total}" '
+        f'aria-valuenow="{overall.done}" aria-label="{overall.done} of {overall.total} done">'
+        f'<div style="width:{overall.percent}%"></div></div>'
     )
     if unit_id is None:
         done = [u.unit.label for u in overall.units if u.done]

@@ -31,7 +31,7 @@ def score_matrix(e: Exercise) -> Form:
         cells.append(html_widget(item.label, "b", "wb-grid-item"))
         for row in e.rows:
             key = f"{row.id}/{item.id}"
-            controls[key] = score(e)
+            controls[key] = score(e, f"{item.label}, {row.label}")
             hints[key] = earlier()
             caption = html_widget(row.label, "span", "wb-grid-caption")
             # A retake's earlier score goes under the buttons: beside them, three handovers'
@@ -67,7 +67,7 @@ def score_matrix(e: Exercise) -> Form:
 
 
 def score_scale(e: Exercise) -> Form:
-    controls = {i.id: score(e) for i in e.items}
+    controls = {i.id: score(e, i.label) for i in e.items}
     hints = {i.id: earlier() for i in e.items}
     rows = [beside(i.label, controls[i.id].widget, hints[i.id]) for i in e.items]
     return Form(w.VBox([anchors(e), *rows]), controls, {}, earlier=hints)

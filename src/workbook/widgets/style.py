@@ -17,6 +17,10 @@ from ..errors import WorkbookError
 _FONT = "var(--jp-ui-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif)"
 _ACCENT = "var(--jp-brand-color1, #1976d2)"
 _BORDER = "var(--jp-border-color1, #bdbdbd)"
+# Fixed, not theme variables: these pairs are chosen for contrast (WCAG AA), which a theme's
+# values did not keep (the "lowest" tag was 2.99:1, unselected score buttons' borders 1.88:1).
+_FOCUS = "#0b57d0"
+_CONTROL_BORDER = "#767676"  # 4.5:1 on white
 
 CSS = f"""
 .wb-exercise, .wb-progress {{
@@ -47,7 +51,11 @@ CSS = f"""
   white-space: pre-wrap; overflow-wrap: anywhere; overflow-x: hidden; resize: vertical;
   field-sizing: content; max-height: 60em;
 }}
-.wb-exercise .widget-textarea textarea:focus {{ border-color: {_ACCENT}; outline: 1px solid {_ACCENT}; }}
+.wb-exercise .widget-textarea textarea:focus {{ border-color: {_FOCUS}; }}
+/* A focus ring that shows (2 px, 7:1 on white) on every control, from the keyboard. */
+.wb-exercise :focus-visible, .wb-progress :focus-visible, .wb-my-progress :focus-visible {{
+  outline: 2px solid {_FOCUS} !important; outline-offset: 2px;
+}}
 {"".join(f".wb-exercise .wb-rows-{n} textarea {{ min-height: calc({n} * 1.45em + 14px); }}" for n in range(1, 9))}
 .wb-exercise .widget-html, .wb-exercise .widget-html-content {{ height: auto; line-height: 1.4; }}
 .wb-exercise h4 {{ margin: 10px 0 2px; }}
@@ -60,7 +68,7 @@ CSS = f"""
 /* Toggle buttons (1–5 scores): the chosen one is unmistakable. */
 .wb-exercise .widget-toggle-buttons .widget-toggle-button {{
   width: 2.4em; min-width: 2.4em; margin: 0 3px 0 0; padding: 0; border-radius: 4px;
-  border: 1px solid {_BORDER}; background: var(--jp-layout-color1, #fff);
+  border: 1px solid {_CONTROL_BORDER}; background: var(--jp-layout-color1, #fff);
   color: var(--jp-ui-font-color1, #222); box-shadow: none; font-size: var(--jp-ui-font-size1, 14px);
 }}
 .wb-exercise .widget-toggle-buttons .widget-toggle-button:hover {{ border-color: {_ACCENT}; }}
@@ -80,7 +88,7 @@ CSS = f"""
 .wb-average {{ font-weight: 600; }}
 .wb-lowest-tag {{
   margin-left: 4px; padding: 0 5px; border-radius: 8px; font-size: 85%;
-  background: var(--jp-warn-color3, #fff3cd); color: var(--jp-warn-color0, #7a4f01);
+  background: #fff3cd; color: #5c3a00; border: 1px solid #8a6100;
 }}
 .wb-grid-cell .wb-earlier {{ margin: 1px 0 0 1px !important; min-width: 0; width: auto; }}
 /* Stacked once the grid would not fit: labels, three 5-button groups, averages need ~58em. */
@@ -103,6 +111,9 @@ CSS = f"""
 .wb-exercise .wb-flag input[type=checkbox] {{ margin-top: 3px; flex: none; width: 16px; height: 16px; }}
 .wb-exercise .widget-radio-box label {{ white-space: normal; height: auto; line-height: 1.4; }}
 .wb-exercise .wb-start-from {{ align-self: flex-start; }}
+/* Reflow at 320 px: menus and date inputs shrink with their box instead of sticking out. */
+.wb-exercise .widget-dropdown, .wb-exercise .widget-datepicker {{ max-width: 100%; flex-wrap: wrap; }}
+.wb-exercise select, .wb-exercise input[type=date] {{ min-width: 0; max-width: 100%; }}
 """
 
 

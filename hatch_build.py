@@ -1,10 +1,13 @@
-"""Refuse to build a wheel without the JupyterLab extension.
+"""The JupyterLab extension in the wheel: each built file mapped once, never a wheel without it.
 
-The wheel carries `labextension/dist` as shared data, and hatchling skips a shared-data folder
-that is missing without a word: the wheel would install, and a hub image built from it would give
-learners plain JupyterLab (no auto-run, dead widgets after a restart, "Save changes?"). Editable
-installs are let through: `scripts/setup` makes one before it builds the extension and links the
-build into the venv itself.
+A standard wheel carries `labextension/dist` (the build) and `labextension/install.json` as
+shared data under `share/jupyter/labextensions/workbook-lab/`. The files are listed here one by
+one, not as a folder in pyproject.toml: a missing folder would be skipped without a word (a hub
+image would give learners plain JupyterLab), and a stray `dist/install.json` (an older
+`scripts/setup` let pip write one through the venv's link) would be a second file at one path.
+
+An editable install carries none of it: `scripts/setup` builds the extension after installing
+and links the venv to the build, and pip must not write through that link into the checkout.
 """
 
 from __future__ import annotations
@@ -14,12 +17,23 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
+SHARED = "share/jupyter/labextensions/workbook-lab"
+
 
 class ExtensionBuilt(BuildHookInterface):  # type: ignore[type-arg]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        built = Path(self.root) / "labextension" / "dist" / "package.json"
-        if version != "editable" and not built.is_file():
+        if version == "editable":
+            return
+        extension = Path(self.root) / "labextension"
+        built = extension / "dist"
+        if not (built / "package.json").is_file():
             raise RuntimeError(
                 "The JupyterLab extension is not built (no labextension/dist/package.json): "
                 "run ./scripts/setup first, then build the wheel."
             )
+        shared = {str(extension / "install.json"): f"{SHARED}/install.json"}
+        for path in sorted(built.rglob("*")):
+            target = f"{SHARED}/{path.relative_to(built).as_posix()}"
+            if path.is_file() and target not in shared.values():
+                shared[str(path)] = target
+        build_data["shared_data"].update(shared)

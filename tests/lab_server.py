@@ -25,21 +25,21 @@ def free_port() -> int:
 
 
 def lab_contents(
-    workbook: Path,
+    lab: Sequence[str | Path],
     notebook: str,
     env: Mapping[str, str],
     extra: Sequence[str] = (),
     cwd: Path | None = None,
     also: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Run `workbook lab`, wait until it serves `notebook`, return its contents model, stop it.
+    """Run `lab` (e.g. `workbook lab`), wait until it serves `notebook`, return its contents
+    model, stop it.
 
     `also`: more paths asked for once it serves; their models (or HTTP status) go under "also".
     """
     port = free_port()
     args = [
-        str(workbook),
-        "lab",
+        *map(str, lab),
         *extra,
         f"--port={port}",
         "--no-browser",
@@ -65,8 +65,8 @@ def lab_contents(
                     return model
             except OSError:
                 pass
-            assert server.poll() is None, "workbook lab exited"
-            assert time.monotonic() < deadline, "workbook lab did not answer in 60 s"
+            assert server.poll() is None, f"{args[0]} exited"
+            assert time.monotonic() < deadline, f"{args[0]} did not answer in 60 s"
             time.sleep(0.3)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

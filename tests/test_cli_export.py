@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from seed import COHORT, LEARNER, Seeded, seed
 
-from workbook.cli import EXPORT_FORMATS, main
+from workbook.cli import main
+from workbook.commands import EXPORT_FORMATS
 from workbook.export import FORMATS
 
 

@@ -22,6 +22,7 @@ DUMP = """
 import json, re
 from workbook.dashboard import _shown
 view = _shown[0]
+assert view.ready(60)
 def texts(svg):
     return re.findall(r"<text[^>]*>([^<]*)</text>", svg) if "<svg" in svg else []
 print(json.dumps({
@@ -122,6 +123,7 @@ import json, os
 from workbook.dashboard import _shown
 os.chdir(os.environ["WORKBOOK_CWD"])  # where the notebook is served: nothing may land there
 view = _shown[0]
+assert view.ready(60)
 said = {}
 for button in view.box.children[-2].children:
     button.click()
@@ -141,6 +143,7 @@ for r in audit.rows:
     for c in audit.columns:
         session.set("hw3.audit", f"{r.id}/{c.id}", 4, "last-day")
 from workbook.dashboard import _shown
+assert _shown[0].ready(60)
 deadline = time.monotonic() + 30  # one redraw after the burst; slow on a loaded machine
 while ">Last day<" not in _shown[0].charts[-1][1].value and time.monotonic() < deadline:
     time.sleep(0.1)

@@ -77,7 +77,7 @@ def test_validate_and_build(venv: tuple[Path, Path, dict[str, str]]) -> None:
 
 def test_lab_serves_a_copy_of_the_notebooks(venv: tuple[Path, Path, dict[str, str]]) -> None:
     bin_, elsewhere, env = venv
-    model = lab_contents(bin_ / "workbook", "index.ipynb", env, cwd=elsewhere)
+    model = lab_contents([bin_ / "workbook", "lab"], "index.ipynb", env, cwd=elsewhere)
     assert model["type"] == "notebook"
     # The learner's own copy, outside site-packages, so saving never writes into the install.
     # The JupyterLab extension ships in the wheel, where JupyterLab finds prebuilt extensions.

@@ -50,7 +50,9 @@ def test_workbook_lab_serves_a_learner_folder_without_the_staff_notebooks(tmp_pa
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
     }
-    model = lab_contents(WORKBOOK, "index.ipynb", env, cwd=tmp_path, also=["", *STAFF.values()])
+    model = lab_contents(
+        [WORKBOOK, "lab"], "index.ipynb", env, cwd=tmp_path, also=["", *STAFF.values()]
+    )
     listing = model["also"][""]
     assert sorted(item["name"] for item in listing["content"] if item["type"] == "notebook") == (
         LEARNER

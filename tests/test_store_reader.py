@@ -263,3 +263,22 @@ def test_files_0600_and_folders_0700_whatever_the_umask(tmp_path: Path, umask: i
     for p in paths:
         if p.name != "junk.parquet":  # the test wrote that one itself
             assert p.stat().st_mode & 0o777 == (0o700 if p.is_dir() else 0o600), p
+
+
+def test_a_memory_error_reading_a_good_file_moves_nothing(
+    compacted: tuple[ParquetStore, list[Event]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A transient allocation failure can't be caused on cue: pyarrow's own error is injected.
+    s, events = compacted
+    before = sorted(p.name for p in folder(s.root).iterdir())
+
+    def no_memory(*args: object, **kwargs: object) -> pa.Table:
+        raise pa.ArrowMemoryError("malloc of size 1048576 failed")
+
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetFile, "read", no_memory)
+        with pytest.raises(MemoryError):
+            ParquetStore(s.root).history("c2026", "alice")
+    assert sorted(p.name for p in folder(s.root).iterdir()) == before
+    assert quarantined(s.root) == []
+    assert ParquetStore(s.root).history("c2026", "alice") == events

@@ -1,7 +1,9 @@
 """The "My progress" dashboard: what is next, every self-score chart, and files to take away.
 
 Charts are inline SVG in an HTML widget: crisp at any zoom, shown by JupyterLab and Voilà
-alike with no image files, and their text stays text. `refresh()` redraws every dashboard in
+alike with no image files, and their text stays text. The view shows at once what is next;
+the charts (matplotlib) and the take-away buttons (WeasyPrint) come on a thread, each chart as it
+is drawn, so the first paint does not wait for them. `refresh()` redraws every dashboard in
 the kernel from the store: the re-run of the cell and its Redraw button call it. The view also
 listens to the session (`Session.on_change`): a live-progress watcher that re-reads the store
 and notifies the session's listeners redraws it, a burst of saves once. The buttons at the end write the learner's export (each format of
@@ -19,8 +21,6 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from .answers import answers_frame
-from .charts import chart_name, charts_for, describe, save_all, to_bytes
 from .errors import WorkbookError
 from .paths import exports_root
 from .progress import progress
@@ -30,6 +30,9 @@ from .widgets.style import problem
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .charts import Chart
+    from .model import Chapter, Exercise
 
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
@@ -55,7 +58,7 @@ class ProgressView:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.next = w.HTML()
+        self.next = w.HTML(_next_html(session))
         self.next.add_class("wb-next")
         redraw = w.Button(
             description="Redraw my charts",
@@ -65,35 +68,59 @@ class ProgressView:
         redraw.add_class("wb-redraw")
         redraw.on_click(lambda _: self.refresh())
         self.charts: list[tuple[str, w.HTML]] = []
-        # Every chapter's self-score charts, each drawn against its own chapter.
-        self._pairs = [(c, e, chart) for c in session.course.chapters for e, chart in charts_for(c)]
+        self._pairs: list[tuple[Chapter, Exercise, Chart]] = []
+        self.chart_box = w.VBox([w.HTML("<p><i>Drawing your charts…</i></p>")])
         self.cohort = w.HTML()  # beside the cohort: filled in when a cohort service answers
         self.cohort.add_class("wb-cohort-compare")
-        parts: list[w.Widget] = [self.next, w.HTML(_INTRO), redraw]
+        self.take_away = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.written = w.HTML()
+        self.written.add_class("wb-written")
+        parts = [self.next, w.HTML(_INTRO), redraw, self.chart_box, self.cohort]
+        parts += [w.HTML("<h3>Take it with you</h3>"), self.take_away, self.written]
+        self.box = w.VBox(parts, layout=w.Layout(width="100%"))
+        self.box.add_class("wb-my-progress")
+        self._timer: threading.Timer | None = None
+        self._timer_lock = threading.Lock()
+        self._drawing = threading.Thread(target=self._first_draw, daemon=True)
+        self._drawing.start()
+        session.on_change("dashboard", self._changed)
+
+    def ready(self, timeout: float | None = None) -> bool:
+        """Wait until the charts and buttons are shown; False if `timeout` passed first."""
+        self._drawing.join(timeout)
+        return not self._drawing.is_alive()
+
+    def _first_draw(self) -> None:
+        try:
+            self._lay_out_charts()
+            self._draw(self._frame())
+            self.take_away.children = self._buttons()
+        except WorkbookError as error:
+            self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+
+    def _lay_out_charts(self) -> None:
+        from .charts import chart_name, charts_for
+
+        # Every chapter's self-score charts, each drawn against its own chapter.
+        pairs = [(c, e, chart) for c in self.session.course.chapters for e, chart in charts_for(c)]
+        parts: list[w.Widget] = []
         heading = ""
-        for chapter, exercise, chart in self._pairs:
+        for chapter, exercise, chart in pairs:
             unit = chapter.unit_of(exercise.id)
             title = f"{unit.label} · {unit.title}"
             if title != heading:
                 parts.append(w.HTML(f"<h3>{html.escape(title)}</h3>"))
                 heading = title
-            view = w.HTML()
+            view = w.HTML("<p><i>Drawing…</i></p>")
             view.add_class("wb-chart")
             view.add_class(f"wb-chart-{chart_name(exercise, chart)}")
             self.charts.append((exercise.id, view))
             parts.append(view)
-        self.written = w.HTML()
-        self.written.add_class("wb-written")
-        parts += [self.cohort, w.HTML("<h3>Take it with you</h3>"), self._buttons(), self.written]
-        self.box = w.VBox(parts, layout=w.Layout(width="100%"))
-        self.box.add_class("wb-my-progress")
-        self._timer: threading.Timer | None = None
-        self._timer_lock = threading.Lock()
-        self.refresh(reread=False)
-        session.on_change("dashboard", self._changed)
+        self._pairs = pairs
+        self.chart_box.children = parts
 
-    def _buttons(self) -> w.HBox:
-        from .export import FORMATS, export_current  # weasyprint and friends: only when shown
+    def _buttons(self) -> list[w.Button]:
+        from .export import FORMATS, export_current  # weasyprint and friends: off the first paint
 
         def export(name: str) -> Callable[[], list[Path]]:
             return lambda: [export_current(name).path]  # the learner's exports folder
@@ -108,10 +135,12 @@ class ProgressView:
             button.add_class("wb-take-away")
             button.on_click(self._writer(action))
             buttons.append(button)
-        return w.HBox(buttons, layout=w.Layout(flex_flow="row wrap"))
+        return buttons
 
     def _save_charts(self) -> list[Path]:
-        frame = answers_frame(self.session.events())
+        from .charts import save_all
+
+        frame = self._frame()
         folder = exports_root() / "my-charts"
         return [p for c in self.session.course.chapters for p in save_all(frame, c, folder)]
 
@@ -153,7 +182,17 @@ class ProgressView:
         if reread:
             self.session.refresh()
         self.next.value = _next_html(self.session)
-        frame = answers_frame(self.session.events())
+        self.ready()  # the first drawing laid the charts out
+        self._draw(self._frame())
+
+    def _frame(self) -> pd.DataFrame:
+        from .answers import answers_frame  # pandas: off the first paint
+
+        return answers_frame(self.session.events())
+
+    def _draw(self, frame: pd.DataFrame) -> None:
+        from .charts import describe, to_bytes
+
         for (chapter, exercise, chart), (_, view) in zip(self._pairs, self.charts, strict=True):
             figure = chart(frame, chapter, exercise.id)
             svg = to_bytes(figure, "svg").decode("utf-8")

@@ -15,6 +15,7 @@ __all__ = [
     "NothingToExportError",
     "OfflineError",
     "PrivacyError",
+    "QuotaError",
     "SchemaVersionError",
     "StoreError",
     "StoreNotFoundError",
@@ -85,3 +86,7 @@ class LrsError(WorkbookError, ConnectionError):
 
 class OfflineError(SyncError):
     """The cohort (service or folder) is not reachable now; sync is retried later."""
+
+
+class QuotaError(WorkbookError, OverflowError):
+    """A learner's answers on the cohort service reached its per-learner limit."""

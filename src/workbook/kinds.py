@@ -281,9 +281,17 @@ def is_complete(exercise: Exercise, answers: Mapping[str, Value]) -> bool:
     return KINDS[exercise.kind].complete(exercise, answers)
 
 
-def check_answer(exercise: Exercise, key: str, value: Value) -> Field:
-    """The field `key` of `exercise` if `value` fits it (None clears), else an AnswerError."""
-    field = next((f for f in fields_of(exercise) if f.key == key), None)
+def check_answer(
+    exercise: Exercise, key: str, value: Value, fields: Mapping[str, Field] | None = None
+) -> Field:
+    """The field `key` of `exercise` if `value` fits it (None clears), else an AnswerError.
+
+    `fields`: the exercise's fields by key, when the caller keeps them (a receiver checking
+    thousands of events); else they are listed afresh.
+    """
+    if fields is None:
+        fields = {f.key: f for f in fields_of(exercise)}
+    field = fields.get(key)
     if field is None:
         raise AnswerError(f"{exercise.id} has no field {key!r}; expected one of its items")
     problem = None if value is None else KINDS[exercise.kind].check(exercise, field, value)

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Literal
 
 from .content import load_course
-from .errors import AnswerError, WorkbookError
-from .hub.sharing import SHARE_FIELD
-from .kinds import Field, Value, check_answer, filled
+from .errors import WorkbookError
+from .kinds import Value, filled
 from .model import Course, Exercise
-from .snapshots import SNAPSHOTS, current_answers, in_effect, is_snapshot, snapshot_label
+from .rules import Rules
+from .snapshots import SNAPSHOTS, current_answers, in_effect, in_view, snapshot_label
 from .store import Event, ParquetStore, Store, check_id, default_root, latest, store_id
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
@@ -66,6 +66,7 @@ class Session:
         debounce: float = DEBOUNCE_SECONDS,
     ) -> None:
         self.course = course
+        self.rules = Rules(course)
         self.store = store
         self.cohort = check_id(cohort, "cohort")
         self.learner = check_id(learner, "learner")
@@ -101,13 +102,7 @@ class Session:
             }
 
     def exercise(self, exercise_id: str) -> Exercise:
-        try:
-            return self.course.exercise(exercise_id)
-        except KeyError:
-            raise AnswerError(
-                f"No exercise {exercise_id!r} in this course: regenerate the notebooks with "
-                "`workbook build` or ask your facilitator for the current ones."
-            ) from None
+        return self.rules.exercise(exercise_id)
 
     def answers(self, exercise_id: str, snapshot: str = "") -> dict[str, Value]:
         with self._lock:
@@ -144,6 +139,12 @@ class Session:
         """The snapshot of a self-score that counts: the last complete one (see `snapshots`)."""
         return in_effect(self.exercise(exercise_id), self.by_snapshot(exercise_id))
 
+    def in_view(self, exercise: Exercise) -> str:
+        """The snapshot an exercise shows and counts (see `snapshots.in_view`)."""
+        source = self.snapshot_source(exercise)
+        ids = [exercise.id, *([source.id] if source else [])]
+        return in_view(exercise, source, {i: self.by_snapshot(i) for i in ids})
+
     def all_answers(self) -> dict[str, dict[str, Value]]:
         """Every exercise's answers in view: a self-score's snapshot in effect, a derived
         exercise's rows for that snapshot, otherwise its one set (see `current_answers`)."""
@@ -156,32 +157,13 @@ class Session:
 
     def snapshot_source(self, exercise: Exercise) -> Exercise | None:
         """The self-score a derived exercise follows, whose snapshots its answers belong to."""
-        if exercise.derive is None:
-            return None
-        source = self.exercise(exercise.derive.lowest_of)
-        return source if source.snapshots else None
+        return self.rules.snapshot_source(exercise)
 
     # writing ---------------------------------------------------------------------------------
 
-    def check(self, exercise: Exercise, key: str, value: Value, snapshot: str) -> Field:
-        if key == SHARE_FIELD:  # the "Share with my facilitator" toggle of any exercise
-            f = Field(SHARE_FIELD, "flag", "Share with my facilitator")
-        else:
-            f = check_answer(exercise, key, value)  # the kind's own rules for its fields
-        if snapshot and not is_snapshot(snapshot):
-            raise AnswerError(
-                f"Unknown snapshot {snapshot!r}: use first-day, last-day or check-in-YYYY-MM-DD"
-            )
-        if snapshot and not (exercise.snapshots or self.snapshot_source(exercise)):
-            raise AnswerError(
-                f"{exercise.id} is not a self-score: it keeps one answer, not snapshots"
-            )
-        return f
-
     def set(self, exercise_id: str, key: str, value: Value, snapshot: str = "") -> None:
         """Validate and queue one change; it is written within the debounce period."""
-        exercise = self.exercise(exercise_id)
-        f = self.check(exercise, key, value, snapshot)
+        f = self.rules.change(exercise_id, key, value, snapshot)
         # Built now so the store's own checks (ids, types, size) refuse it before it is queued.
         event = Event(
             cohort=self.cohort,

@@ -34,8 +34,10 @@ def dask_client() -> Iterator[object]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
+        # Its HTTP server on a free port: None still takes 8787, which another test process
+        # (an xdist worker, a neighbour's run) may hold, and the warning fails the test.
         cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         )
         client = Client(cluster)
     yield client

@@ -28,6 +28,7 @@ from typing import Any, cast
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from workers import one_worker
 
 from workbook import load_course
 from workbook.install import learner_notebooks
@@ -250,9 +251,12 @@ def jupyter_servers(
 @pytest.fixture(scope="module")
 def server(
     jupyter_servers: Callable[..., JupyterServer], request: pytest.FixtureRequest
-) -> JupyterServer:
-    """This module's server: its learner starts with an empty store."""
-    return jupyter_servers(request.module.__name__)
+) -> Iterator[JupyterServer]:
+    """This module's server: its learner starts with an empty store. Stopped after the module,
+    not at the end of the session: a dozen idle JupyterLab servers (~100 MB each) piled up."""
+    server = jupyter_servers(request.module.__name__)
+    yield server
+    server.stop()
 
 
 # ---- the browser -----------------------------------------------------------------------------
@@ -523,3 +527,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if isinstance(server, JupyterServer) and server.log.exists():
             shutil.copy(server.log, ARTIFACTS / f"{name}.jupyter.log")
     return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    one_worker(items, __file__, "browser")

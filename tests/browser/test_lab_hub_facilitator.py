@@ -130,7 +130,7 @@ def test_the_view_fills_in_as_learners_sync(browser: Browser, hub: Hub) -> None:
         for n, learner in enumerate(LEARNERS):
             target = HttpTarget(hub.service_url, hub.token(learner))
             with contextlib.closing(target):
-                assert target.push(answers(learner, n)) == "cohort-web"
+                assert target.push(answers(learner, n)).cohort == "cohort-web"
             synced = time.monotonic()
             row = view.locator(f'tr[data-learner="{learner}"]')
             expect(row).not_to_have_class(re.compile("wb-is-waiting"), timeout=TIMEOUT_MS)

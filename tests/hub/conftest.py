@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hubharness import SIMULATED, Hub, running_hub
+from workers import one_worker
 
 COHORTS = {
     "cohort-a": ["alice", "bob"],
@@ -24,3 +25,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     base: Path = tmp_path_factory.mktemp("hub")
     with running_hub(base, COHORTS, FACILITATORS) as running:
         yield running
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    one_worker(items, __file__, "hub")

@@ -319,11 +319,18 @@ def running_hub(
         hub.stop()
 
 
+SKILLS = ("patience", "communication-skills", "training-ability", "technical-understanding",
+          "problem-solving-skills", "organisational-skills", "customer-empathy",
+          "attention-to-detail")  # fmt: skip
+
+
 def events(learner: str, n: int) -> list[Event]:
-    """n distinct score events of one learner, a second apart: what sync tests and benchmarks send."""
+    """n distinct score events of one learner, a second apart, each one the course allows:
+    what sync tests and benchmarks send."""
     at = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
     return [
-        Event("local", learner, "m03.skills", f"item-{i}", "score", i % 10 + 1,
-              saved_at=at + dt.timedelta(seconds=i))
+        Event("local", learner, "m03.skills", SKILLS[i % len(SKILLS)], "score", i % 10 + 1,
+              snapshot="first-day", saved_at=at + dt.timedelta(seconds=i),
+              content_version="2026.11.26")
         for i in range(n)
     ]  # fmt: skip

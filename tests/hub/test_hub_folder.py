@@ -12,23 +12,37 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
-from workbook.hub.folder import FILE_MODE, FolderTarget, make_cohort_folder, read_folder
-from workbook.store import Event
+from workbook.hub.facilitator import load_cohort
+from workbook.hub.feed import FolderFeed
+from workbook.hub.folder import (
+    FILE_MODE,
+    FolderTarget,
+    folder_events,
+    make_cohort_folder,
+    read_folder,
+)
+from workbook.hub.sharing import PRIVATE, SHARE_FIELD
+from workbook.hub.sync import sync
+from workbook.store import Event, ParquetStore, StoreWarning
+from workbook.store.files import to_table
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("useradd") is None, reason="needs root and useradd"
 )
 
 
-def as_user(user: str, action: Callable[[], object]) -> int:
-    """Run `action` in a child process with `user`'s uid, gid and groups; its exit status is
-    0, or the errno of the OSError it raised (modules are already loaded: no exec needed)."""
+def start_as_user(user: str, action: Callable[[], object]) -> int:
+    """Start `action` in a child process with `user`'s uid, gid and groups; its pid. The child
+    exits 0, or with the errno of the OSError it raised (modules are already loaded)."""
     info = pwd.getpwnam(user)
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -43,7 +57,12 @@ def as_user(user: str, action: Callable[[], object]) -> int:
         except BaseException:
             code = 99
         os._exit(code)
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    return pid
+
+
+def as_user(user: str, action: Callable[[], object]) -> int:
+    """Run `action` as `user` (see start_as_user) and return its exit status."""
+    return os.waitstatus_to_exitcode(os.waitpid(start_as_user(user, action), 0)[1])
 
 
 @pytest.fixture
@@ -104,3 +123,135 @@ def test_learners_drop_files_others_cannot_list_read_or_delete(people: dict[str,
         assert as_user(people["fac"], lambda: os.unlink(mine)) in (errno.EACCES, errno.EPERM)
     finally:
         shutil.rmtree(shared)
+
+
+@pytest.fixture
+def drop_box(people: dict[str, str]) -> Iterator[Path]:
+    shared = Path(tempfile.mkdtemp(prefix="wbshared-"))
+    try:
+        os.chmod(shared, 0o755)
+        yield make_cohort_folder(shared / "cohort-x", people["group"])
+    finally:
+        shutil.rmtree(shared)
+
+
+def home_of(user: str) -> Path:
+    """A private folder of `user` for their local store and sync state."""
+    home = Path(tempfile.mkdtemp(prefix="wbhome-"))
+    info = pwd.getpwnam(user)
+    os.chown(home, info.pw_uid, info.pw_gid)
+    return home
+
+
+def text(field: str, value: str | bool, minute: int, exercise: str = "m04.gap") -> Event:
+    at = dt.datetime(2026, 11, 27, 9, minute, tzinfo=dt.UTC)
+    if isinstance(value, bool):
+        return Event("local", "me", exercise, field, "flag", value, saved_at=at)
+    return Event("local", "me", exercise, field, "text", value, saved_at=at)
+
+
+def sync_as(user: str, folder: Path, home: Path, evs: list[Event]) -> int:
+    def run() -> None:
+        store = ParquetStore(home)
+        store.append(evs)
+        sync(store, home, "local", "me", FolderTarget(folder))
+
+    return as_user(user, run)
+
+
+def test_drafts_and_unshared_text_never_reach_the_folder(
+    people: dict[str, str], drop_box: Path
+) -> None:
+    home = home_of(people["a"])
+    try:
+        evs = [text("text", f"draft {n} I typed over", n) for n in range(5)]
+        evs += [text("text", "my shared answer", 10), text(SHARE_FIELD, True, 11)]
+        evs += [text("sales/going-well", "my private reflection", 12, "m01.journey-map")]
+        assert sync_as(people["a"], drop_box, home, evs) == 0
+        dropped = [pq.read_table(p) for p in drop_box.iterdir()]  # what the group can read
+        assert len(dropped) == 1
+        texts = set(dropped[0]["value_text"].to_pylist())
+        assert texts == {"my shared answer", PRIVATE, None}  # None: the share flag's row
+
+        # Withdrawn: the next sync replaces the file, and the text is gone from the folder.
+        assert sync_as(people["a"], drop_box, home, [text(SHARE_FIELD, False, 20)]) == 0
+        (only,) = drop_box.iterdir()
+        assert "my shared answer" not in pq.read_table(only)["value_text"].to_pylist()
+    finally:
+        shutil.rmtree(home)
+
+
+def test_a_store_planted_before_the_first_sync_shows_no_learner(
+    people: dict[str, str], drop_box: Path
+) -> None:
+    def plant() -> None:
+        forged = [Event("cohort-x", "other", "m04.gap", "text", "text", "forged")]
+        d = drop_box / "events" / "cohort=cohort-x" / "learner=other"
+        d.mkdir(parents=True)
+        pq.write_table(to_table(forged), d / "forged.parquet")
+
+    assert as_user(people["b"], plant) == 0
+    assert (drop_box / "events" / "cohort=cohort-x" / "learner=other").is_dir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StoreWarning)
+        assert load_cohort("cohort-x", folder=drop_box) == []
+        assert FolderFeed(drop_box).read("cohort-x").events == ()  # the report's reader
+
+
+@pytest.fixture
+def dropped(people: dict[str, str], drop_box: Path) -> Iterator[tuple[Path, Path]]:
+    """b dropped an unshared text, a dropped theirs: (b's private store file, a's drop)."""
+    home_a, home_b = home_of(people["a"]), home_of(people["b"])
+    try:
+        secret = [text("text", "b's unshared secret", 1)]
+        assert sync_as(people["b"], drop_box, home_b, secret) == 0
+        private = next(home_b.rglob("*.parquet"))  # b's own store, unredacted
+        assert sync_as(people["a"], drop_box, home_a, [text("text", "mine", 1)]) == 0
+        (mine,) = (p for p in drop_box.iterdir() if p.owner() == people["a"])
+        yield private, mine
+    finally:
+        shutil.rmtree(home_a)
+        shutil.rmtree(home_b)
+
+
+def test_links_and_files_named_for_another_learner_are_not_read(
+    people: dict[str, str], drop_box: Path, dropped: tuple[Path, Path]
+) -> None:
+    private, mine = dropped
+
+    def swap_for_links() -> None:
+        os.unlink(mine)
+        os.symlink(private, mine)  # a's name, b's private file
+        os.symlink(private, drop_box / f"{people['b']}-{'0' * 32}.parquet")
+        named_for_b = drop_box / f"{people['b']}-{'1' * 32}.parquet"
+        with open(named_for_b, "wb") as f:  # a's file, named as b's
+            pq.write_table(to_table([text("text", "forged for b", 5)]), f)
+
+    assert as_user(people["a"], swap_for_links) == 0
+    with pytest.warns(StoreWarning):
+        seen = {(e.learner, e.value) for e in folder_events(drop_box, "cohort-x")}
+    # b's own drop only; a's only file is now a link, so a shows nothing.
+    assert seen == {(people["b"], PRIVATE)}
+
+
+def test_a_file_swapped_for_a_link_while_it_is_read_leaks_nothing(
+    people: dict[str, str], drop_box: Path, dropped: tuple[Path, Path]
+) -> None:
+    private, mine = dropped
+    good = mine.read_bytes()
+
+    def swap() -> None:  # as a: the name is a file, then a link to b's file, and again
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            (drop_box / ".link").symlink_to(private)
+            os.replace(drop_box / ".link", mine)
+            (drop_box / ".file").write_bytes(good)
+            os.replace(drop_box / ".file", mine)
+
+    pid, reads, leaks = start_as_user(people["a"], swap), 0, 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StoreWarning)
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            values = read_folder(drop_box)["value_text"].to_pylist()
+            reads, leaks = reads + 1, leaks + ("b's unshared secret" in values)
+    assert reads > 20 and leaks == 0, (reads, leaks)

@@ -17,15 +17,18 @@ from workbook.hub.sync import BackgroundSync, status_line, sync
 from workbook.session import Session
 from workbook.store import Event, ParquetStore
 
+SKILLS = [i.id for i in load_course().exercise("m03.skills").items]
 
-def events(n: int) -> list[Event]:
-    at = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
+
+def events(n: int, score: int = 5) -> list[Event]:
+    at = dt.datetime(2026, 11, 26, 9, score, tzinfo=dt.UTC)  # a higher score saved later
     return [
-        Event("local", "me", "m03.skills", f"item-{i}", "score", 5, saved_at=at) for i in range(n)
+        Event("local", "me", "m03.skills", SKILLS[i], "score", score, "first-day", saved_at=at)
+        for i in range(n)
     ]
 
 
-def test_queued_while_away_then_sent_once(tmp_path: Path) -> None:
+def test_queued_while_away_then_sent_as_one_current_file(tmp_path: Path) -> None:
     local = ParquetStore(tmp_path / "home")
     local.append(events(7))
     before = local.history("local", "me")
@@ -38,14 +41,15 @@ def test_queued_while_away_then_sent_once(tmp_path: Path) -> None:
 
     folder.mkdir(parents=True)
     result = sync(local, local.root, "local", "me", target, batch=3)
-    assert (result.cohort, result.sent) == ("cohort-x", 7)
-    assert len(list(folder.glob("*.parquet"))) == 3  # batches of 3, 3, 1
-    local.append(events(2))
-    assert sync(local, local.root, "local", "me", target).sent == 2
+    assert (result.cohort, result.sent, result.stored) == ("cohort-x", 7, 7)
+    assert len(list(folder.glob("*.parquet"))) == 1  # the current answers, not batches
+    local.append(events(8, score=6))  # 7 changed, 1 new
+    assert sync(local, local.root, "local", "me", target).sent == 8
     assert sync(local, local.root, "local", "me", target).sent == 0
-    assert read_folder(folder).num_rows == 9
+    assert len(list(folder.glob("*.parquet"))) == 1  # the previous file was replaced
+    assert read_folder(folder)["value_score"].to_pylist() == [6] * 8
     after = local.history("local", "me")
-    assert len(after) == 9 and set(before) <= set(after)  # nothing deleted or rewritten
+    assert len(after) == 15 and set(before) <= set(after)  # nothing deleted or rewritten
     line = status_line(local.root, "local", "me", target)
     assert re.fullmatch(r"Saved on this computer · synced to cohort-x \d\d:\d\d", line)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ExportError
+from ..inert import frame_for_spreadsheet
 
 __all__ = ["FORMATS", "check_output", "write_frame"]
 
@@ -35,11 +37,16 @@ def check_output(path: Path | str, formats: Sequence[str] = FORMATS) -> Path:
 
 
 def write_frame(frame: pd.DataFrame, path: Path | str) -> Path:
-    """Write `frame` as CSV or Parquet, chosen by the file's suffix; return the path."""
+    """Write `frame` as CSV or Parquet, chosen by the file's suffix; return the path.
+
+    Text cells a spreadsheet would run as a formula are neutralised (see workbook.inert).
+    """
     path = check_output(path)
+    frame = frame_for_spreadsheet(frame)
     try:
         if path.suffix.lower() == ".csv":
-            frame.to_csv(path, index=False)
+            # Every text cell quoted: a CR inside one must not start a new row a spreadsheet runs.
+            frame.to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
         else:
             frame.to_parquet(path, index=False, engine="pyarrow")
     except OSError as err:

@@ -5,32 +5,8 @@ figure = charts.latest_scores(frame, chapter, "m03.skills")
 charts.save(figure, "skills.svg")               # same drawing, same bytes
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from .figures import (
-    CHARTS,
-    Chart,
-    across_snapshots,
-    audit_heatmap,
-    chart_name,
-    charts_for,
-    first_vs_last,
-    latest_scores,
-    save_all,
-)
-from .output import describe, save, to_bytes
-
-__all__ = [
-    "CHARTS",
-    "Chart",
-    "across_snapshots",
-    "audit_heatmap",
-    "chart_name",
-    "charts_for",
-    "describe",
-    "first_vs_last",
-    "latest_scores",
-    "save",
-    "save_all",
-    "to_bytes",
-]
+# Names listed in __init__.pyi, imported on first use: `charts.data` (what is plotted, pandas
+# only) is read by the facilitator's view and My progress beside the cohort without matplotlib.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

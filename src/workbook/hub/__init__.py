@@ -4,8 +4,8 @@ The service (``python -m workbook.hub``) needs jupyterhub, installed with ``work
 the learner's side needs only what workbook needs.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from .sync import BackgroundSync, HttpTarget, SyncResult, status_line, sync
-
-__all__ = ["BackgroundSync", "HttpTarget", "SyncResult", "status_line", "sync"]
+# Names listed in __init__.pyi, imported on first use (the CLI registers `workbook sync` from
+# .commands without importing the sync client).
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

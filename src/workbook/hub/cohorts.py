@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..errors import QuotaError
 from ..store import Event, ParquetStore, check_id
 
-__all__ = ["CohortStores"]
+__all__ = ["MAX_LEARNER_EVENTS", "MAX_LEARNER_TEXT", "CohortStores"]
+
+# What one learner may keep on the service: a whole course's typing is a few thousand events.
+MAX_LEARNER_EVENTS = 200_000
+MAX_LEARNER_TEXT = 100_000_000  # characters of text values
 
 
 class CohortStores:
@@ -25,6 +30,7 @@ class CohortStores:
         self._guard = threading.Lock()
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._known: dict[tuple[str, str], set[str]] = {}
+        self._text: dict[tuple[str, str], int] = {}  # characters of text each learner holds
         self._stores: dict[str, ParquetStore] = {}
 
     def store(self, cohort: str) -> ParquetStore:
@@ -39,22 +45,33 @@ class CohortStores:
             return self._locks.setdefault(key, threading.Lock())
 
     def ingest(self, cohort: str, learner: str, events: Sequence[Event]) -> int:
-        """Append the events this learner's store lacks; return how many were new."""
+        """Append the events this learner's store lacks; return how many were new.
+
+        QuotaError, and nothing appended, when they would take the learner past the limits.
+        """
         store, key = self.store(cohort), (cohort, check_id(learner, "learner"))
         with self._lock(key):
             known = self._known.get(key)
             if known is None:
-                known = {e.event_id for e in store.history(cohort, learner)}
-                self._known[key] = known
+                held = store.history(cohort, learner)
+                known = self._known[key] = {e.event_id for e in held}
+                self._text[key] = _text(held)
             new: dict[str, Event] = {}
             for e in events:
                 if e.cohort != cohort or e.learner != learner:
                     raise ValueError("events must belong to the cohort and learner ingested")
                 if e.event_id not in known:
                     new.setdefault(e.event_id, e)
+            text = self._text[key] + _text(new.values())
+            if len(known) + len(new) > MAX_LEARNER_EVENTS or text > MAX_LEARNER_TEXT:
+                raise QuotaError(
+                    f"{learner} has reached the service's limit of {MAX_LEARNER_EVENTS:,} answer"
+                    f" changes or {MAX_LEARNER_TEXT:,} characters: ask your facilitator"
+                )
             if new:
                 store.append(list(new.values()))
                 known.update(new)
+                self._text[key] = text
             return len(new)
 
     def count(self, cohort: str, learner: str) -> int:
@@ -69,3 +86,7 @@ class CohortStores:
         """Every event of a cohort, learner by learner."""
         store = self.store(cohort)
         return [e for c, learner in store.learners() for e in store.history(c, learner)]
+
+
+def _text(events: Iterable[Event]) -> int:
+    return sum(len(e.value) for e in events if isinstance(e.value, str))

@@ -7,15 +7,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ExportError, OfflineError, SyncError
-from ..store import ParquetStore, default_root
-from .sync import HttpTarget, Target, sync, target_from_env
+
+if TYPE_CHECKING:
+    from .sync import Target
 
 __all__ = ["add_commands"]
 
 
 def _target(args: argparse.Namespace) -> Target:
+    from .sync import HttpTarget, target_from_env
+
     if args.folder:
         from .folder import FolderTarget
 
@@ -34,6 +38,8 @@ def _target(args: argparse.Namespace) -> Target:
 
 def _sync(args: argparse.Namespace) -> int:
     from ..session import identity
+    from ..store import ParquetStore, default_root
+    from .sync import sync
 
     cohort, learner = identity()
     root = default_root()
@@ -44,14 +50,22 @@ def _sync(args: argparse.Namespace) -> int:
         print(f"Saved on this computer · not synced yet: {err}", file=sys.stderr)
         print("Your answers are safe here; run `workbook sync` again later.", file=sys.stderr)
         return 1
+    except SyncError as err:  # refused: retrying would get the same answer
+        print(f"Saved on this computer · not synced: {err}", file=sys.stderr)
+        return 1
     finally:
         target.close()
     print(result.line)
-    print(f"sent {result.sent} new answer change(s)")
+    if target.whole:
+        print(f"sent {result.sent} new answer change(s): {result.cohort} holds your current"
+              f" {result.stored} answer(s), text only where you shared it")  # fmt: skip
+    else:
+        print(f"sent {result.sent} answer change(s); {result.cohort} stored {result.stored} new")
     return 0
 
 
 def _cohort(args: argparse.Namespace) -> int:
+    from ..inert import frame_for_terminal
     from .facilitator import CohortView, readable_cohorts
     from .folder import make_cohort_folder
 
@@ -89,7 +103,7 @@ def _cohort(args: argparse.Namespace) -> int:
     if frame.empty:
         print(f"nothing to show yet (groups under {args.min_group} learners are not shown)")
     else:
-        print(frame.to_string())
+        print(frame_for_terminal(frame).to_string())  # learner text: no control characters
     return 0
 
 

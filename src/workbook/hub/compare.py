@@ -8,16 +8,15 @@ no hub) there is nothing to show and the section stays empty.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-import jinja2
 import pandas as pd
 
 from ..charts.data import taken
 from ..errors import WorkbookError
 from ..model import Chapter
 from ..snapshots import snapshot_label
+from .layout import templates
 from .sync import HttpTarget, target_from_env
 
 __all__ = ["cohort_scores", "compare_html"]
@@ -44,17 +43,6 @@ def _target() -> HttpTarget | None:
     return target if isinstance(target, HttpTarget) else None
 
 
-@functools.cache
-def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("workbook.hub", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.trim_blocks = env.lstrip_blocks = True
-    return env.get_template("compare.html.j2")
-
-
 def compare_html(payload: dict[str, Any] | None, mine: pd.DataFrame, chapter: Chapter) -> str:
     """One block per self-score snapshot the cohort shares: each item's distribution, with the
     learner's own score marked (where they have one)."""
@@ -79,4 +67,6 @@ def compare_html(payload: dict[str, Any] | None, mine: pd.DataFrame, chapter: Ch
             {"title": f"{unit.label} · {exercise.title}", "snapshot": snapshot_label(entry["snapshot"]),
              "learners": entry["learners"], "points": entry["points"], "rows": rows}
         )  # fmt: skip
-    return _template().render(cohort=payload["cohort"], blocks=blocks)
+    return (
+        templates().get_template("compare.html.j2").render(cohort=payload["cohort"], blocks=blocks)
+    )

@@ -21,10 +21,10 @@ import ipywidgets as w
 from ..analytics.aggregates import MIN_GROUP
 from ..content import load_course
 from ..errors import WorkbookError
-from ..paths import exports_root
+from ..paths import exports_root, write_private
 from .facilitator import CohortView, connect
 from .feed import Feed, ServiceFeed, Snapshot
-from .layout import report, room_html, write_private
+from .layout import report, room_html
 from .room import Room, room
 
 __all__ = ["POLL_SECONDS", "facilitator_dashboard"]

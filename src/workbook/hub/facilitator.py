@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,9 @@ from ..answers import answers_frame
 from ..content import load_course
 from ..errors import StoreNotFoundError, SyncError
 from ..model import Chapter
-from ..store import Event, ParquetStore
-from ..store.files import to_events
+from ..rules import course_rules
+from ..store import Event, ParquetStore, StoreWarning
+from .folder import folder_events, is_drop_box
 from .sharing import PRIVATE, SHARE_FIELD, redact
 from .sync import HttpTarget
 
@@ -51,7 +53,7 @@ def readable_cohorts(
     """The cohorts the caller facilitates, learners synced or not (hub groups included), or
     those in a store folder (a drop-box cohort folder is one cohort, named as the folder)."""
     if folder is not None:
-        if any(folder.glob("*.parquet")):
+        if is_drop_box(folder):
             return [folder.name]
         if not (folder / "events").is_dir():
             raise StoreNotFoundError(
@@ -73,23 +75,14 @@ def load_cohort(
 ) -> list[Event]:
     """A cohort's events, redacted: from a store or cohort folder, else from the service."""
     if folder is not None:
-        if any(folder.glob("*.parquet")):  # a drop-box cohort folder
-            from .folder import read_folder
-
-            table = read_folder(folder)
-            learners = sorted(set(table["learner"].to_pylist()))
-            import pyarrow.compute as pc
-
-            events = [
-                e
-                for learner in learners
-                for e in to_events(
-                    cohort, learner, table.filter(pc.equal(table["learner"], learner))
-                )
-            ]
+        if is_drop_box(folder):  # by its mode: a learner can't make a store of it by planting
+            events = folder_events(folder, cohort)
         else:  # a store folder: the service's DATA/<cohort>, or any store
             store = ParquetStore(folder)
-            events = [e for c, lr in store.learners() if c == cohort for e in store.history(c, lr)]
+            stored = [e for c, lr in store.learners() if c == cohort for e in store.history(c, lr)]
+            events, problems = course_rules().checked(stored)
+            for problem in problems:
+                warnings.warn(f"skipped {problem}", StoreWarning, stacklevel=2)
         return redact(events)
     from .feed import ServiceFeed
 

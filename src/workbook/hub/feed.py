@@ -10,13 +10,16 @@ anything changed since the last read.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..store import Event, ParquetStore
+from ..rules import course_rules
+from ..store import Event, ParquetStore, StoreWarning
 from . import wire
+from .folder import is_drop_box
 from .sharing import redact
 from .sync import HttpTarget
 
@@ -101,24 +104,39 @@ class ServiceFeed:
 
 
 class FolderFeed:
-    """A store folder (the service's ``DATA/<cohort>`` or any store) read by a facilitator."""
+    """A store folder (the service's ``DATA/<cohort>`` or any store), or a drop-box cohort
+    folder, read by a facilitator; events that break the course's rules are left out."""
 
     def __init__(self, folder: Path, expected: Sequence[str] = ()) -> None:
+        self.folder = Path(folder)
         self.store = ParquetStore(folder)
         self.expected = tuple(expected)
         self._caches: dict[str, _Cache] = {}
 
     def cohorts(self) -> list[str]:
+        if is_drop_box(self.folder):
+            return [self.folder.name]
         return sorted({c for c, _ in self.store.learners()})
 
     def read(self, cohort: str) -> Snapshot:
+        if is_drop_box(self.folder):  # by its mode: what a learner planted inside is no store
+            from .facilitator import load_cohort
+
+            cache = _Cache(expected=self.expected)
+            for e in load_cohort(cohort, folder=self.folder):
+                cache.events.setdefault(e.learner, []).append(e)
+            return _snapshot(cohort, cache, True, self.cohorts())
         cache = self._caches.setdefault(cohort, _Cache(expected=self.expected))
         learners = [lr for c, lr in self.store.learners() if c == cohort]
         changed = set(learners) != set(cache.events)
         for learner in learners:
             fp = repr(self.store.fingerprint(cohort, learner))
             if cache.fingerprints.get(learner) != fp:
-                cache.events[learner] = redact(self.store.history(cohort, learner))
+                stored = self.store.history(cohort, learner)
+                kept, problems = course_rules().checked(stored)
+                for problem in problems:
+                    warnings.warn(f"skipped {problem}", StoreWarning, stacklevel=2)
+                cache.events[learner] = redact(kept)
                 cache.fingerprints[learner] = fp
                 changed = True
         return _snapshot(cohort, cache, changed, self.cohorts())

@@ -7,21 +7,22 @@ printed as text. The report's PDF is its HTML laid out for A4 by WeasyPrint (no 
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 import jinja2
 
 from ..errors import ExportError
+from ..paths import write_private
 from .room import Room
 
-__all__ = ["REPORT_FORMATS", "report", "room_html", "write_private", "write_report"]
+__all__ = ["REPORT_FORMATS", "report", "room_html", "templates", "write_report"]
 
 REPORT_FORMATS = ("html", "pdf")
 
 
 @functools.cache
-def _env() -> jinja2.Environment:
+def templates() -> jinja2.Environment:
+    """The hub's page templates (the view, the report, My progress beside the cohort)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("workbook.hub", "templates"),
         autoescape=True,
@@ -33,19 +34,20 @@ def _env() -> jinja2.Environment:
 
 def room_html(room: Room, *, projector: bool = False) -> str:
     """The view's body; projector mode names no learner and shows no reflection."""
-    return _env().get_template("room.html.j2").render(room=room, projector=projector)
+    return templates().get_template("room.html.j2").render(room=room, projector=projector)
 
 
 def report(room: Room, course: str, format: str = "html") -> bytes:
     """The cohort's progress, first day → last day, and shared reflections: a few A4 pages."""
-    page = _env().get_template("report.html.j2").render(room=room, course=course)
+    page = templates().get_template("report.html.j2").render(room=room, course=course)
     if format == "html":
         return page.encode("utf-8")
     if format != "pdf":
         raise ExportError(f"a report is {' or '.join(REPORT_FORMATS)}, not {format!r}")
     import weasyprint  # a second to import: only when a PDF is asked for
 
-    return bytes(weasyprint.HTML(string=page).write_pdf())
+    # Tagged, as a learner's export is: a report reaches a screen reader too.
+    return bytes(weasyprint.HTML(string=page).write_pdf(pdf_variant="pdf/ua-1"))
 
 
 def write_report(room: Room, course: str, out: Path) -> Path:
@@ -56,16 +58,7 @@ def write_report(room: Room, course: str, out: Path) -> Path:
     if not out.parent.is_dir():
         raise ExportError(f"{out.parent} is not a folder: make it first or pick another --out")
     try:
-        return write_private(out, report(room, course, format))
+        write_private(out, report(room, course, format))
     except OSError as err:
         raise ExportError(f"could not write {out}: {err.strerror}") from err
-
-
-def write_private(out: Path, data: bytes) -> Path:
-    """`data` at `out`, atomically and readable by its owner only (it holds reflections)."""
-    tmp = out.with_name(f".{out.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
-    os.replace(tmp, out)
     return out

@@ -94,7 +94,7 @@ def _dumped(service: Service, cohort: str, learners: list[str]) -> list[dict[str
         fingerprint = store.fingerprint(cohort, learner)
         cached = _dumps.get(key)
         if cached is None or cached[0] != fingerprint:
-            events = redact(store.history(cohort, learner))
+            events = redact(service.checked(store.history(cohort, learner), cohort))
             cached = (fingerprint, wire.dump(events, learner=True))
             _dumps[key] = cached
         out += cached[1]
@@ -169,7 +169,7 @@ def _distributions(service: Service, cohort: str) -> list[dict[str, object]]:
     key, fingerprints = (id(service), cohort), _fingerprints(service, cohort)
     cached = _shares.get(key)
     if cached is None or cached[0] != fingerprints:
-        events = service.stores.events(cohort)
+        events = service.checked(service.stores.events(cohort), cohort)
         scores = [e for e in events if e.value_type == "score"]  # nothing else leaves
         cached = (
             fingerprints,

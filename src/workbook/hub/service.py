@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import ipaddress
 import json
 import logging
@@ -30,8 +31,9 @@ from jupyterhub.services.auth import HubAuth, check_scopes
 from tornado import httpclient, web
 from tornado.httpserver import HTTPServer
 
-from ..errors import WorkbookError
-from ..store import check_id, store_id
+from ..errors import AnswerError, QuotaError, WorkbookError
+from ..rules import Rules, course_rules
+from ..store import Event, check_id, store_id
 from . import wire
 from .cohorts import CohortStores
 from .sharing import redact
@@ -40,7 +42,9 @@ __all__ = ["Service", "main", "make_app"]
 
 log = logging.getLogger("workbook.hub")
 MAX_EVENTS = 5000  # per request: a client sends its queue in batches
+MAX_BODY = 16 * 2**20  # bytes per request: 500 events of long text fit; the client splits more
 GROUPS_TTL = 30.0  # seconds a learner's cohort is cached: a group change shows within this
+TOKEN_TTL = 5  # seconds a token's owner is cached: a revoked token is refused within this
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Service:
 
     stores: CohortStores
     auth: HubAuth
+    rules: Rules
     cohort_prefix: str = "cohort-"
     name: str = "workbook"
     pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4))
@@ -80,7 +85,18 @@ class Service:
                 f"{user} must be in exactly one hub group named {self.cohort_prefix}..."
                 f" (found: {found}); ask your facilitator to add you to your cohort",
             )
-        return check_id(cohorts[0], "cohort")
+        try:
+            return check_id(cohorts[0], "cohort")
+        except WorkbookError as err:
+            raise Refusal(403, f"the hub group {cohorts[0]!r} cannot be a cohort: {err}") from None
+
+    def checked(self, events: list[Event], cohort: str) -> list[Event]:
+        """The stored events that keep the rules: a store written before they were enforced
+        may hold some that do not, and no figure may be skewed by them."""
+        kept, problems = self.rules.checked(events)
+        if problems:
+            log.warning("%s: %d stored event(s) break the rules, not read", cohort, len(problems))
+        return kept
 
     def can_read(self, user: dict[str, Any], cohort: str) -> bool:
         return bool(check_scopes(f"{self.read_scope}!group={cohort}", set(user["scopes"])))
@@ -138,27 +154,74 @@ class MeHandler(Handler):
         self.finish({"user": name, "learner": learner, "cohort": cohort, "events": count})
 
 
+class MyEventsHandler(Handler):
+    """A learner's own events, drafts and all: their backup beyond this computer."""
+
+    async def get(self) -> None:
+        name, learner = self.learner()
+        cohort = await self.service.cohort_of(name)
+        mine = await self.run(self.service.stores.store(cohort).history, cohort, learner)
+        self.finish({"cohort": cohort, "learner": learner, "events": wire.dump(mine)})
+
+
+@web.stream_request_body
 class EventsHandler(Handler):
+    """A learner's batch, all or nothing: one event that breaks a rule refuses the batch (400,
+    naming the event and the rule), and nothing of it is stored."""
+
+    async def prepare(self) -> None:
+        self._body = bytearray()
+        # Before the body is read: a request too big is refused, not buffered.
+        self.request.connection.set_max_body_size(MAX_BODY)  # type: ignore[union-attr]
+        length = self.request.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            raise Refusal(413, f"send at most {MAX_BODY // 2**20} MB per request")
+        await super().prepare()
+
+    def data_received(self, chunk: bytes) -> None:
+        self._body += chunk
+
     async def post(self) -> None:
         name, learner = self.learner()
-        try:
-            body = json.loads(self.request.body)
-            items = body["events"]
-            assert isinstance(items, list)
-        except (ValueError, KeyError, TypeError, AssertionError):
-            raise Refusal(400, 'send JSON {"events": [...]}') from None
+        items = _events_of(bytes(self._body))
         if len(items) > MAX_EVENTS:
             raise Refusal(413, f"send at most {MAX_EVENTS} events per request")
-        claimed = {i.get("learner") for i in items if isinstance(i, dict)} - {None}
-        if claimed - {learner}:
-            raise Refusal(403, f"you can only send your own answers ({learner})")
+        for i in items:
+            if isinstance(i, dict) and i.get("learner", learner) != learner:
+                raise Refusal(403, f"you can only send your own answers ({learner})")
         cohort = await self.service.cohort_of(name)
+        now = dt.datetime.now(dt.UTC)
+        events = []
+        for n, item in enumerate(items):
+            try:
+                event = wire.from_json(item, cohort, learner)
+                self.service.rules.event(event, now=now)
+            except AnswerError as err:
+                which = f"event {n + 1} of {len(items)}"
+                if isinstance(item, dict):
+                    which += f" ({str(item.get('event_id'))[:40]})"
+                raise Refusal(400, f"{which} refused: {_one_line(err)}") from None
+            events.append(event)
         try:
-            events = [wire.from_json(i, cohort, learner) for i in items]
-        except WorkbookError as err:
-            raise Refusal(400, str(err).replace("\n", " ")[:300]) from None
-        new = await self.run(self.service.stores.ingest, cohort, learner, events)
+            new = await self.run(self.service.stores.ingest, cohort, learner, events)
+        except QuotaError as err:
+            raise Refusal(429, str(err)) from None
         self.finish({"cohort": cohort, "learner": learner, "received": len(events), "new": new})
+
+
+def _one_line(err: Exception) -> str:
+    return str(err).replace("\n", " ")[:300]
+
+
+def _events_of(body: bytes) -> list[Any]:
+    """The list under "events" of a JSON body, or a 400 saying what to send."""
+    try:
+        items = json.loads(body)["events"]
+    except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+        items = None
+    if not isinstance(items, list):
+        raise Refusal(400, 'send JSON {"events": [...]}')
+    return items
 
 
 class CohortsHandler(Handler):
@@ -169,13 +232,14 @@ class CohortsHandler(Handler):
 
 class CohortEventsHandler(Handler):
     async def get(self, cohort: str) -> None:
-        if not self.service.can_read(self.caller, cohort):
-            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
         try:
             check_id(cohort, "cohort")
         except WorkbookError as err:
             raise Refusal(400, str(err)) from None
-        events = redact(await self.run(self.service.stores.events, cohort))
+        if not self.service.can_read(self.caller, cohort):
+            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
+        stored = await self.run(self.service.stores.events, cohort)
+        events = redact(self.service.checked(stored, cohort))
         self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
 
 
@@ -187,6 +251,7 @@ def make_app(service: Service, prefix: str = "/") -> web.Application:
     return web.Application(
         [
             (prefix + "api/me", MeHandler, args),
+            (prefix + "api/me/events", MyEventsHandler, args),
             (prefix + "api/events", EventsHandler, args),
             (prefix + "api/cohorts", CohortsHandler, args),
             (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),
@@ -237,7 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     service = Service(
         stores=CohortStores(args.data),
-        auth=HubAuth(cache_max_age=60),
+        auth=HubAuth(cache_max_age=TOKEN_TTL),
+        rules=course_rules(),
         cohort_prefix=args.cohort_prefix,
         name=os.environ.get("JUPYTERHUB_SERVICE_NAME", "workbook"),
     )

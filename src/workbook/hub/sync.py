@@ -16,6 +16,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,12 +26,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import OfflineError, SyncError
 from ..store import Event, Store
 from . import wire
+from .sharing import redact
 
 if TYPE_CHECKING:
     from ..session import Session, Status
 
 __all__ = [
     "BackgroundSync",
+    "Delivery",
     "HttpTarget",
     "SyncResult",
     "Target",
@@ -41,18 +44,30 @@ __all__ = [
 ]
 
 BATCH = 500
+BODY_LIMIT = 8 * 2**20  # bytes: a batch bigger than this is sent in parts (the service takes 16)
 TIMEOUT = 30.0
 DELAY_SECONDS = 2.0  # after a save: typing bursts become one sync
 RETRY_SECONDS = 30.0
 HERE = "Saved on this computer"
 
 
+@dataclass(frozen=True)
+class Delivery:
+    cohort: str  # the cohort's name, as the target knows it
+    stored: int  # how many of what was sent the target did not hold yet
+    file: str = ""  # a drop box: the learner's file, replaced by the next delivery
+
+
 class Target(Protocol):
     key: str  # stable name of the ack log: one per service URL or folder
     label: str  # how the status line names it when it cannot be reached
+    # False: push gets the events not sent yet, in batches (idempotent by event id). True (a
+    # drop box others read): push gets the learner's current answers, shared text only, and
+    # replaces the file of the previous delivery.
+    whole: bool
 
-    def push(self, events: Sequence[Event]) -> str:
-        """Deliver a batch (idempotent by event id) and return the cohort's name."""
+    def push(self, events: Sequence[Event], replaces: str = "") -> Delivery:
+        """Deliver `events` and say what the target stored."""
 
     def close(self) -> None:
         """Let go of connections."""
@@ -64,6 +79,7 @@ class SyncResult:
     sent: int
     pending: int
     at: dt.datetime
+    stored: int = 0
 
     @property
     def line(self) -> str:
@@ -92,6 +108,8 @@ class HttpTarget:
             headers={"Authorization": f"token {token}"}, timeout=timeout, trust_env=False
         )
 
+    whole = False
+
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         import httpx
 
@@ -102,30 +120,77 @@ class HttpTarget:
         try:
             body = reply.json()
         except ValueError:
-            body = {}
-        if reply.status_code >= 500 or reply.status_code in (404, 502, 503):
+            body = None
+        body = body if isinstance(body, dict) else {}
+        if reply.status_code >= 500 or reply.status_code in (408, 424):
             raise OfflineError(f"{self.label} answered {reply.status_code}: try again later")
-        if reply.status_code >= 400:
-            reason = body.get("error") or reply.reason_phrase
-            raise SyncError(f"{self.label} refused ({reply.status_code}): {reason}")
+        if reply.status_code >= 400:  # retrying would get the same answer: say why and stop
+            reason = str(body.get("error") or reply.reason_phrase)[:500]
+            raise SyncError(
+                f"{self.label} refused ({reply.status_code}): {reason}. Your answers are safe on"
+                " this computer; run `workbook sync` again once this is fixed"
+            )
         return body
 
-    def push(self, events: Sequence[Event]) -> str:
-        body = self.request("POST", "api/events", json={"events": wire.dump(events)})
-        return str(body["cohort"])
+    def push(self, events: Sequence[Event], replaces: str = "") -> Delivery:
+        data = json.dumps({"events": wire.dump(events)}, ensure_ascii=False).encode()
+        if len(data) > BODY_LIMIT and len(events) > 1:  # long texts: in halves, each acked whole
+            half = len(events) // 2
+            first, second = self.push(events[:half]), self.push(events[half:])
+            return Delivery(second.cohort, first.stored + second.stored)
+        headers = {"Content-Type": "application/json"}
+        body = self.request("POST", "api/events", content=data, headers=headers)
+        return Delivery(str(body["cohort"]), int(body.get("new", 0)))
 
     def close(self) -> None:
         self._client.close()
 
 
 class _AckLog:
+    """The sync state of one learner and target, private to this user (folders 0700, files
+    0600 whatever the umask; nothing opened through a link another user could plant)."""
+
     def __init__(self, root: Path, cohort: str, learner: str, target: Target) -> None:
+        self.root = root
         self.dir = root / "sync" / cohort / learner / target.key
+
+    def _make(self) -> None:
+        # Sync before any save makes the store's root; no fsync of each new folder (as the
+        # store does): a lost ack log only costs a re-send.
+        os.makedirs(self.root, 0o700, exist_ok=True)
+        path = self.root
+        for part in self.dir.relative_to(self.root).parts:
+            path = path / part
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(path, 0o700)
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+                raise SyncError(f"{path} is not a folder of yours: remove it and sync again")
+            if stat.S_IMODE(info.st_mode) != 0o700:
+                os.chmod(path, 0o700)
+
+    def _open(self, name: str, flags: int) -> int:
+        fd = os.open(self.dir / name, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            os.close(fd)
+            raise SyncError(f"{self.dir / name} is not a file of yours: remove it and sync again")
+        if stat.S_IMODE(info.st_mode) != 0o600:
+            os.fchmod(fd, 0o600)
+        return fd
+
+    def _read(self, name: str) -> str:
+        try:
+            fd = self._open(name, os.O_RDONLY)
+        except FileNotFoundError:
+            return ""
+        with os.fdopen(fd) as f:
+            return f.read()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self._make()
+        fd = self._open(".lock", os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -133,28 +198,27 @@ class _AckLog:
             os.close(fd)
 
     def acked(self) -> set[str]:
-        try:
-            text = (self.dir / "acked").read_text()
-        except FileNotFoundError:
-            return set()
         # A line cut by a crash is not an id the store holds: it only costs a re-send.
-        return set(text.split())
+        return set(self._read("acked").split())
 
     def ack(self, ids: Sequence[str]) -> None:
-        with open(self.dir / "acked", "a") as f:
+        with os.fdopen(self._open("acked", os.O_WRONLY | os.O_APPEND | os.O_CREAT), "a") as f:
             f.write("".join(f"{i}\n" for i in ids))
             f.flush()
             os.fsync(f.fileno())
 
     def write_status(self, status: dict[str, Any]) -> None:
         tmp = self.dir / ".status.tmp"
-        tmp.write_text(json.dumps(status))
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)  # a crash's leftover, or a link: O_EXCL below never follows one
+        with os.fdopen(self._open(".status.tmp", os.O_WRONLY | os.O_CREAT | os.O_EXCL), "w") as f:
+            f.write(json.dumps(status))
         os.replace(tmp, self.dir / "status.json")
 
     def read_status(self) -> dict[str, Any]:
         try:
-            data = json.loads((self.dir / "status.json").read_text())
-        except (FileNotFoundError, ValueError):
+            data = json.loads(self._read("status.json") or "{}")
+        except (ValueError, OSError, SyncError):
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -167,23 +231,31 @@ def sync(
     log = _AckLog(root, cohort, learner, target)
     with log.locked():
         acked = log.acked()
-        todo = [e for e in store.history(cohort, learner) if e.event_id not in acked]
-        name = str(log.read_status().get("cohort", ""))
-        sent = 0
+        history = store.history(cohort, learner)
+        todo = [e for e in history if e.event_id not in acked]
+        status = log.read_status()
+        name, file = str(status.get("cohort", "")), str(status.get("file", ""))
+        sent = stored = 0
         try:
-            for start in range(0, len(todo), batch):
-                chunk = todo[start : start + batch]
-                name = target.push(chunk)
-                log.ack([e.event_id for e in chunk])
-                sent += len(chunk)
+            # A drop box gets the current answers, shared text only, whenever anything changed.
+            chunks = ([redact(history)] if todo else []) if target.whole else [
+                todo[start : start + batch] for start in range(0, len(todo), batch)
+            ]  # fmt: skip
+            for chunk in chunks:
+                delivery = target.push(chunk, replaces=file)
+                name, file = delivery.cohort, delivery.file or file
+                done = todo if target.whole else chunk
+                log.ack([e.event_id for e in done])
+                sent, stored = sent + len(done), stored + delivery.stored
         except SyncError as err:
-            log.write_status({"cohort": name, "error": str(err), "pending": len(todo) - sent})
+            pending = len(todo) - sent
+            log.write_status({"cohort": name, "file": file, "error": str(err), "pending": pending})
             raise
         at = dt.datetime.now(dt.UTC)
         if not todo and not name:  # nothing to send yet: the cohort is named on the first send
             name = target.label
-        log.write_status({"cohort": name, "synced_at": at.isoformat(), "pending": 0})
-        return SyncResult(name, sent, 0, at)
+        log.write_status({"cohort": name, "file": file, "synced_at": at.isoformat(), "pending": 0})
+        return SyncResult(name, sent, 0, at, stored)
 
 
 def status_line(root: Path, cohort: str, learner: str, target: Target) -> str:

@@ -44,16 +44,20 @@ def from_json(data: Mapping[str, Any], cohort: str, learner: str) -> Event:
     try:
         if data["value_type"] == "date" and isinstance(value, str):
             value = dt.date.fromisoformat(value)
-        saved_at = dt.datetime.fromisoformat(str(data["saved_at"]))
-    except ValueError as err:
-        raise AnswerError(f"event {data.get('event_id')!r}: {err}") from None
-    return Event(
-        cohort=cohort,
-        learner=learner,
-        value=value,
-        saved_at=saved_at,
-        **{k: data[k] for k in _KEYS},
-    )
+        if not isinstance(data["saved_at"], str):
+            raise ValueError("saved_at must be an ISO 8601 string")
+        saved_at = dt.datetime.fromisoformat(data["saved_at"])
+        return Event(
+            cohort=cohort,
+            learner=learner,
+            value=value,
+            saved_at=saved_at,
+            **{k: data[k] for k in _KEYS},
+        )
+    except AnswerError:
+        raise
+    except (ValueError, TypeError) as err:  # a field of the wrong JSON type
+        raise AnswerError(f"event {str(data.get('event_id'))[:40]!r}: {err}") from None
 
 
 def dump(events: Iterable[Event], *, learner: bool = False) -> list[dict[str, Any]]:

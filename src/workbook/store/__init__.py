@@ -8,32 +8,8 @@ Parquet file), ``reader`` (a learner folder read back, corrupt files set aside),
 ``dataset`` (the whole store for analysts), ``doctor`` and ``commands`` (`workbook doctor`).
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from .dataset import PARTITIONING_SCHEMA, read_dataset
-from .doctor import Checkup, Problem, doctor
-from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event, latest
-from .ids import check_id, store_id
-from .memory import MemoryStore, Store, StoreWarning, default_root
-from .parquet import COMPACT_AFTER, ParquetStore
-
-__all__ = [
-    "COMPACT_AFTER",
-    "PARTITIONING_SCHEMA",
-    "SCHEMA",
-    "SCHEMA_VERSION",
-    "VALUE_TYPES",
-    "Checkup",
-    "Event",
-    "MemoryStore",
-    "ParquetStore",
-    "Problem",
-    "Store",
-    "StoreWarning",
-    "check_id",
-    "default_root",
-    "doctor",
-    "latest",
-    "read_dataset",
-    "store_id",
-]
+# Names listed in __init__.pyi, imported on first use: pyarrow.dataset (the analysts' reader)
+# imports pandas, which a learner's kernel and `workbook sync` do without.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .doctor import doctor
-from .memory import default_root
-
 __all__ = ["add_commands"]
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import doctor
+    from .memory import default_root
+
     root = args.root or default_root()
     checkup = doctor(root, repair=args.repair)
     for p in checkup.problems:

@@ -161,7 +161,9 @@ def parse(data: bytes) -> pa.Table:
     try:
         file = pq.ParquetFile(pa.BufferReader(data), pre_buffer=False, **_VERIFY)
         table = file.read(use_threads=False)
-    except Exception as err:  # bytes in memory: whatever pyarrow raises, the file is corrupt
+    except MemoryError:  # ArrowMemoryError too: the machine's trouble, not the file's
+        raise
+    except Exception as err:  # bytes in memory: whatever else pyarrow raises, the file is corrupt
         raise Unreadable(f"not a readable Parquet file: {err}") from err
     if table.schema.equals(SCHEMA):
         return table
@@ -173,6 +175,8 @@ def parse(data: bytes) -> pa.Table:
         raise NewerSchema(f"columns {', '.join(extra)} this workbook does not know")
     try:
         return table.select(SCHEMA.names).cast(SCHEMA)
+    except MemoryError:
+        raise
     except (pa.ArrowException, ValueError) as err:
         raise Unreadable(f"a column of the wrong type: {err}") from err
 

@@ -173,13 +173,13 @@ class ParquetStore:
         """The folder's compaction lock (flock: the kernel drops it if we are killed)."""
         path = d / ".lock"
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
         except IsADirectoryError:  # not ours: set it aside so compaction works again
             dest = self.root / "quarantine" / f"lock-{uuid.uuid4().hex[:8]}"
             make_dirs(dest.parent)
             os.rename(path, dest)
             report(f"{path} was a folder, not the compaction lock: moved it to {dest}")
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

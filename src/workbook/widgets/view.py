@@ -57,14 +57,14 @@ class ExerciseView:
         parts: list[w.Widget] = []
         if exercise.snapshots:
             # Opens on the snapshot that counts, not on a retake barely begun.
-            self.snapshot = session.in_effect(exercise.id) or exercise.first_snapshot
+            self.snapshot = session.in_view(exercise)
             self.picker = w.Dropdown(
                 options=retake.options(self._states()), value=self.snapshot, description="Snapshot"
             )
             self.picker.add_class("wb-snapshot")
             parts += [self.guide, self.picker]
         elif self.source is not None:
-            self.snapshot = session.in_effect(self.source.id) or self.source.first_snapshot
+            self.snapshot = session.in_view(exercise)
         self.load()
         for key, control in self.form.controls.items():
             control.widget.observe(self._changed(key), names="value")
@@ -206,7 +206,7 @@ class ExerciseView:
             answers = self.session.all_answers().get(source.id, {})
         else:
             # One snapshot's scores name the items; the rows below hold that snapshot's answers.
-            snapshot = self.session.in_effect(source.id) or source.first_snapshot
+            snapshot = self.session.in_view(self.exercise)
             if snapshot != self.snapshot:
                 self.snapshot = snapshot
                 self.load()

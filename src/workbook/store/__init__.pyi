@@ -1,0 +1,28 @@
+# The package's names, imported lazily by __init__.py (lazy_loader reads this file).
+from .dataset import PARTITIONING_SCHEMA, read_dataset
+from .doctor import Checkup, Problem, doctor
+from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event, latest
+from .ids import check_id, store_id
+from .memory import MemoryStore, Store, StoreWarning, default_root
+from .parquet import COMPACT_AFTER, ParquetStore
+
+__all__ = [
+    "COMPACT_AFTER",
+    "PARTITIONING_SCHEMA",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "VALUE_TYPES",
+    "Checkup",
+    "Event",
+    "MemoryStore",
+    "ParquetStore",
+    "Problem",
+    "Store",
+    "StoreWarning",
+    "check_id",
+    "default_root",
+    "doctor",
+    "latest",
+    "read_dataset",
+    "store_id",
+]

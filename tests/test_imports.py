@@ -1,0 +1,105 @@
+"""Imports follow use: a command or a learner's notebook loads only the libraries it needs.
+
+`import workbook.cli` once took 1.7 s because every command (and every kernel) imported the
+analysts' pandas and the charts' matplotlib. Each check runs in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from kernel import cell, code_cells, printed_json, run
+
+from workbook.cli import _parser
+
+# Libraries a command or a notebook must not load unless it draws, exports or analyses.
+HEAVY = (
+    "pandas",
+    "matplotlib",
+    "duckdb",
+    "dask",
+    "distributed",
+    "weasyprint",
+    "jinja2",
+    "nbformat",
+    "polars",
+)
+# …and what starting the CLI (parsing, --help) does without as well.
+CLI = (*HEAVY, "pyarrow", "numpy", "ipywidgets", "httpx", "yaml", "jupyter_server")
+
+_LOADED = "import json, sys; print(json.dumps(sorted(m for m in {names!r} if m in sys.modules)))"
+
+
+def _loaded(code: str, names: tuple[str, ...], tmp_path: Path) -> list[str]:
+    """Which of `names` a fresh interpreter has imported after running `code`."""
+    env = os.environ | {"WORKBOOK_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-c", f"{code}\n{_LOADED.format(names=names)}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: list[str] = json.loads(done.stdout.splitlines()[-1])
+    return loaded
+
+
+def _commands() -> list[str]:
+    """Every `workbook` command, as the modules in cli.COMMANDS register them."""
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return list(sub.choices)
+
+
+def _cli(*argv: str) -> str:
+    return (
+        "import contextlib, io, workbook.cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    workbook.cli.main({list(argv)!r})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("what", "code"),
+    [
+        ("import workbook.cli", "import workbook.cli"),
+        ("workbook --help", _cli("--help")),
+        *((f"workbook {c} --help", _cli(c, "--help")) for c in _commands()),
+        ("import workbook", "import workbook"),
+    ],
+)
+def test_starting_the_cli_imports_nothing_heavy(what: str, code: str, tmp_path: Path) -> None:
+    assert _loaded(code, CLI, tmp_path) == [], what
+
+
+def test_workbook_validate_reads_the_course_only(tmp_path: Path) -> None:
+    assert _loaded(_cli("validate"), HEAVY, tmp_path) == []
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize(
+    "notebook",
+    ["module-03-onboarding-team.ipynb", "index.ipynb", "homework-2-handover-standard.ipynb"],
+)
+def test_a_learners_notebook_imports_nothing_heavy(
+    notebook: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit's cells (progress bar, exercises) in a real kernel.
+
+    pandas is not on the list here: pyarrow imports it itself the first time it turns a Python
+    value into Arrow (to recognise pandas' missing-value markers), as restores and saves do.
+    """
+    monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
+    denied = tuple(m for m in HEAVY if m != "pandas")
+    check = (
+        f"import json, sys; print(json.dumps(sorted(m for m in {denied!r} if m in sys.modules)))"
+    )
+    nb = run([*code_cells([notebook]), cell(check)])
+    assert printed_json(nb) == []

@@ -56,7 +56,7 @@ def test_audit_grid_marks_the_choice_and_averages_each_area(lab: Lab) -> None:
 
     first = lab.grid_cell("m06.audit", f"{_AUDIT.rows[0].id}/{_AUDIT.columns[0].id}")
     with lab.saving("m06.audit"):
-        first.get_by_role("button", name="4", exact=True).click()
+        lab.score_button("m06.audit", f"{_AUDIT.rows[0].id}/{_AUDIT.columns[0].id}", 4).click()
     buttons = first.locator("button")
     expect(buttons.nth(3)).to_have_class(ACTIVE)
     expect(first.locator("button.mod-active")).to_have_count(1)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -29,9 +30,13 @@ def lab_contents(
     env: Mapping[str, str],
     extra: Sequence[str] = (),
     cwd: Path | None = None,
+    also: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Run `lab` (e.g. `workbook lab`), wait until it serves `notebook`, return its contents
-    model, stop it."""
+    model, stop it.
+
+    `also`: more paths asked for once it serves; their models (or HTTP status) go under "also".
+    """
     port = free_port()
     args = [
         *map(str, lab),
@@ -52,16 +57,29 @@ def lab_contents(
     )
     try:
         deadline = time.monotonic() + 60
-        url = f"http://127.0.0.1:{port}/api/contents/{notebook}?token={TOKEN}&content=0"
         while True:
             try:
-                with urllib.request.urlopen(url, timeout=2) as reply:
-                    model: dict[str, Any] = json.load(reply)
+                model = _contents(port, notebook)
+                if "status" not in model:  # not served (yet)
+                    model["also"] = {path: _contents(port, path) for path in also}
                     return model
             except OSError:
-                assert server.poll() is None, f"{args[0]} exited"
-                assert time.monotonic() < deadline, f"{args[0]} did not answer in 60 s"
-                time.sleep(0.3)
+                pass
+            assert server.poll() is None, f"{args[0]} exited"
+            assert time.monotonic() < deadline, f"{args[0]} did not answer in 60 s"
+            time.sleep(0.3)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _contents(port: int, path: str) -> dict[str, Any]:
+    """The contents model of `path` (a folder's with its listing), or {"status": 404}."""
+    content = 1 if path in ("", "/") else 0
+    url = f"http://127.0.0.1:{port}/api/contents/{path}?token={TOKEN}&content={content}"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            model: dict[str, Any] = json.load(reply)
+            return model
+    except urllib.error.HTTPError as error:
+        return {"status": error.code}

@@ -25,6 +25,8 @@ import { CodeCell, MarkdownCell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, Session } from '@jupyterlab/services';
 
+import { addCourseCommands, foldForLearners } from './course';
+
 /** The notebook metadata key the generator writes (`workbook.generate`). */
 const MARKER = 'workbook';
 /** Set on the panel of every workbook notebook: the stylesheet keys off it. */
@@ -60,13 +62,41 @@ const ASLEEP =
   'Resting while you work on other pages. It wakes up, with your answers, when you come back.';
 const WAKING = 'Waking up… your answers come back in a moment.';
 
+/**
+ * What a tab shows: "Module 4 · The Account…" would shrink to "Mo…" with a dozen tabs open, so
+ * the number goes first and short ("M4 · The Account Management Team"); the full title is the
+ * tooltip and the panel's heading.
+ */
+function shortTitle(title: string): string {
+  const unit = /^(Module|Homework) (\d+) · ([^·]+)/.exec(title);
+  return unit ? `${unit[1][0]}${unit[2]} · ${unit[3].trim()}` : title;
+}
+
+/**
+ * Hold back a notebook's session until the returned function is called. Its context starts
+ * the session (finding the path's running one, else a new kernel) as soon as the file is
+ * loaded: before anything knows whether it is a workbook notebook, or whether a restored tab
+ * will be looked at. ipywidgets builds a notebook's widget manager once the session is ready,
+ * and expects a kernel then, so "no kernel yet" is a session not yet started, not one started
+ * without a kernel.
+ */
+function deferSession(panel: NotebookPanel): () => void {
+  const { sessionContext } = panel;
+  let start!: () => void;
+  const started = new Promise<void>(resolve => (start = resolve));
+  const initialize = sessionContext.initialize.bind(sessionContext);
+  sessionContext.initialize = () => started.then(initialize);
+  return start;
+}
+
 /** Keeps one workbook notebook panel alive and quiet. */
 class WorkbookNotebook {
   constructor(
     private readonly panel: NotebookPanel,
     marker: IMarker,
     sessions: Session.IManager,
-    closing: Closing
+    closing: Closing,
+    private readonly start: () => void
   ) {
     const { sessionContext, context, content } = panel;
     panel.addClass(NOTEBOOK_CLASS);
@@ -81,7 +111,12 @@ class WorkbookNotebook {
     if (marker.title) {
       // Not title.label: a document widget renames its file to match its label. The tab shows
       // its dataset as data-* attributes, and the stylesheet shows this one as the label.
-      panel.title.dataset = { ...panel.title.dataset, 'wb-title': marker.title };
+      panel.title.dataset = {
+        ...panel.title.dataset,
+        'wb-title': marker.title,
+        'wb-tab': shortTitle(marker.title)
+      };
+      panel.title.caption = marker.title;
     }
     this.lockCells();
     content.model?.cells.changed.connect(() => this.lockCells());
@@ -95,7 +130,7 @@ class WorkbookNotebook {
     context.model.dirty = false;
 
     sessionContext.kernelChanged.connect((_, change) => {
-      if (change.newValue) {
+      if (change.newValue && !this.asleep) {
         this.scheduleRun();
       }
     });
@@ -109,28 +144,28 @@ class WorkbookNotebook {
         this.resume();
       }
     });
-    this.scheduleRun();
+    // Resting until looked at: no session yet (see `deferSession`). A session an earlier page
+    // left on this path (a reload, a reopened browser) goes: its kernel holds widget models
+    // this page never received, and a tab not looked at should hold no kernel.
+    this.pause(ASLEEP);
+    this.kernelChange = this.kernelChange
+      .then(() => sessions.findByPath(context.path))
+      .then(async stale => {
+        if (stale && stale.id !== sessionContext.session?.id) {
+          await sessions.shutdown(stale.id);
+        }
+      })
+      .catch(reason => console.warn('workbook: could not stop a kernel', reason));
   }
 
   /**
    * Closing the tab is the end of the visit: don't leave a kernel behind. A tab reopened before
-   * that shutdown is done may have joined the dying session; it starts a kernel of its own.
+   * that shutdown is done waits for it before it starts its own.
    */
   private closeWithTab(sessions: Session.IManager, closing: Closing): void {
     const { sessionContext, context } = this.panel;
     const path = context.path;
-    const previous = closing.get(path);
-    if (previous) {
-      this.kernelChange = previous.done
-        .then(() => sessionContext.ready)
-        .then(() => {
-          const session = sessionContext.session;
-          if (!this.asleep && (!session?.kernel || session.id === previous.id)) {
-            return sessionContext.changeKernel(this.kernelName());
-          }
-        })
-        .catch(reason => console.warn('workbook: could not start a kernel', reason));
-    }
+    this.kernelChange = closing.get(path)?.done ?? Promise.resolve();
     this.sessionId = sessionContext.session?.id;
     sessionContext.sessionChanged.connect((_, change) => {
       // Not cleared when the session goes: disposing the tab drops it before `disposed`.
@@ -174,18 +209,20 @@ class WorkbookNotebook {
     }
     this.asleep = true;
     this.pause(ASLEEP);
-    const { sessionContext } = this.panel;
     // Serialised with waking: a shutdown finishing after a new start would drop the new kernel.
     this.kernelChange = this.kernelChange
-      .then(() => sessionContext.shutdown())
-      .then(() => {
-        // Gone already: closing the tab later has nothing to shut down.
-        this.sessionId = undefined;
-      })
+      .then(() => this.panel.sessionContext.ready)
+      .then(() => this.stopKernel())
       .catch(reason => console.warn('workbook: could not stop a kernel', reason));
   }
 
-  /** Start a kernel again for a sleeping notebook; its cells run when it is there. */
+  private async stopKernel(): Promise<void> {
+    await this.panel.sessionContext.shutdown();
+    // Gone already: closing the tab later has nothing to shut down.
+    this.sessionId = undefined;
+  }
+
+  /** Give a resting notebook a kernel of its own; its cells run when it is there. */
   wake(): void {
     if (!this.asleep || this.panel.isDisposed) {
       return;
@@ -194,8 +231,18 @@ class WorkbookNotebook {
     this.needsRun = true;
     this.pause(WAKING);
     const { sessionContext } = this.panel;
+    const first = !this.started;
+    this.started = true;
     this.kernelChange = this.kernelChange
-      .then(() => sessionContext.changeKernel(this.kernelName()))
+      .then(async () => {
+        if (first) {
+          this.start();
+          await sessionContext.ready;
+        } else if (!this.asleep) {
+          await sessionContext.ready;
+          await sessionContext.changeKernel(this.kernelName());
+        }
+      })
       .catch(reason => console.warn('workbook: could not start a kernel', reason));
   }
 
@@ -205,7 +252,9 @@ class WorkbookNotebook {
       return;
     }
     this.runScheduled = true;
-    void this.panel.sessionContext.ready
+    const { sessionContext } = this.panel;
+    void this.kernelChange
+      .then(() => sessionContext.ready)
       .then(() => {
         this.runScheduled = false;
         return this.runAll();
@@ -293,7 +342,9 @@ class WorkbookNotebook {
   }
 
   private runs = 0;
-  private asleep = false;
+  private asleep = true;
+  /** Whether the session has been let start (the first `wake`). */
+  private started = false;
   /** The session to shut down with the tab. */
   private sessionId: string | undefined;
   private kernelChange: Promise<unknown> = Promise.resolve();
@@ -310,7 +361,7 @@ class Kernels {
     this.trim();
   }
 
-  /** A notebook opened without being looked at (a restored workspace) comes last. */
+  /** A notebook opened without being looked at (a restored tab) rests until it is. */
   add(notebook: WorkbookNotebook): void {
     this.order = [...this.order.filter(other => other !== notebook), notebook];
     this.trim();
@@ -336,33 +387,52 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const notebooks = new WeakMap<NotebookPanel, WorkbookNotebook>();
     const kernels = new Kernels();
     const closing: Closing = new Map();
-    tracker.widgetAdded.connect((_, panel) => {
-      void panel.context.ready.then(() => {
-        const marker = panel.context.model.getMetadata(MARKER) as
-          | IMarker
-          | undefined;
-        if (marker && !panel.isDisposed) {
-          const notebook = new WorkbookNotebook(
-            panel,
-            marker,
-            app.serviceManager.sessions,
-            closing
-          );
-          notebooks.set(panel, notebook);
-          if (tracker.currentWidget === panel) {
-            kernels.visit(notebook);
-          } else {
-            kernels.add(notebook);
-          }
-        }
-      });
-    });
-    tracker.currentChanged.connect((_, panel) => {
+    // While the workspace is restored every tab passes through "current": only the one in
+    // view when it is done is looked at, so a dozen restored tabs start one kernel, not twelve.
+    let restoring = true;
+    const visitCurrent = (): void => {
+      const panel = tracker.currentWidget;
       const notebook = panel && notebooks.get(panel);
-      if (notebook) {
+      if (notebook && !restoring) {
         kernels.visit(notebook);
       }
+    };
+    void app.restored.then(() => {
+      restoring = false;
+      visitCurrent();
+      return foldForLearners(app).catch(reason =>
+        console.warn('workbook: could not read its settings', reason)
+      );
     });
+    addCourseCommands(app, tracker, NOTEBOOK_CLASS);
+    tracker.widgetAdded.connect((_, panel) => {
+      const start = deferSession(panel);
+      void panel.context.ready
+        .then(() => {
+          const marker = panel.context.model.getMetadata(MARKER) as
+            | IMarker
+            | undefined;
+          if (!marker) {
+            start();
+          } else if (!panel.isDisposed) {
+            const notebook = new WorkbookNotebook(
+              panel,
+              marker,
+              app.serviceManager.sessions,
+              closing,
+              start
+            );
+            notebooks.set(panel, notebook);
+            kernels.add(notebook);
+            visitCurrent();
+          }
+        })
+        .catch(reason => {
+          start();
+          console.warn('workbook: could not read a notebook', reason);
+        });
+    });
+    tracker.currentChanged.connect(visitCurrent);
   }
 };
 

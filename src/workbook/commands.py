@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from .jupyter import app_command, install_lab_settings, lab_command
-from .paths import content_root, copy_notebooks, notebooks_root, shipped
+from .jupyter import app_command, install_lab_settings, lab_command, learner_environment
+from .paths import notebooks_root
 
 __all__ = ["add_commands"]
 
@@ -68,23 +68,37 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _served(args: argparse.Namespace) -> Path:
-    """The notebooks `lab` and `app` serve: from an installed wheel, the learner's own copy."""
-    if args.out is None and not args.content and content_root().is_relative_to(shipped()):
-        # Not inside site-packages: a learner's saves must not write into the installation.
-        from .store import default_root
+def _for_a_learner(args: argparse.Namespace) -> bool:
+    """No --out or --content: the learner's own folder and Lab, not an author's."""
+    return args.out is None and not args.content
 
-        out = default_root() / "notebooks"
-        copy_notebooks(notebooks_root(), out)
-        return out
-    return _notebooks(args)
+
+def _served(args: argparse.Namespace) -> Path:
+    """The notebooks `lab` and `app` serve: the learner's own folder, else --out/--content's.
+
+    The learner's folder (`WORKBOOK_HOME/notebooks`) holds the course notebooks only, never the
+    facilitator's or analyst's, and not inside site-packages or a checkout: a learner's files
+    are theirs. Each start adds what is missing and updates what they did not edit.
+    """
+    if not _for_a_learner(args):
+        return _notebooks(args)  # an author's or facilitator's folder, served as it is
+    from .install import install
+    from .store import default_root
+
+    out = default_root() / "notebooks"
+    installed = install(out)
+    if installed.added or installed.updated:
+        print(f"course notebooks in {out}: {installed.summary}", file=sys.stderr)
+    return out
 
 
 def _lab(args: argparse.Namespace) -> int:
     out = _served(args)
     install_lab_settings()
     command = lab_command(out, *args.jupyter_args)
-    os.execv(command[0], command)
+    # The learner's folder gets the course-only Lab; an author's or facilitator's the full one.
+    env = learner_environment(os.environ) if _for_a_learner(args) else dict(os.environ)
+    os.execve(command[0], command, env)
 
 
 def _app(args: argparse.Namespace) -> int:

@@ -4,7 +4,8 @@ A manifest (``DIR/.workbook-install.json``) records what was installed: the cour
 per notebook, a hash of its cells' sources. On a new course version a notebook whose cells are
 as installed is replaced (outputs and run counts don't count as changes: answers live in the
 store, not in notebooks); one whose cells the learner edited is left alone and reported. The
-facilitator notebook is installed only when asked for.
+facilitator's and the analyst's notebooks are installed only when asked for: a learner's folder
+(what `workbook lab` serves them) holds the course alone.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from .content import load_course
 from .errors import WorkbookError
 from .paths import notebooks_root
 
-__all__ = ["FACILITATOR", "MANIFEST", "Installed", "install"]
+__all__ = ["MANIFEST", "STAFF", "Installed", "install", "learner_notebooks"]
 
 MANIFEST = ".workbook-install.json"
-FACILITATOR = "facilitator.ipynb"
+# Notebooks for the people who run the course, by role (generate.render writes them).
+STAFF = {"facilitator": "facilitator.ipynb", "analyst": "cohort-analytics.ipynb"}
 
 
 @dataclass
@@ -50,10 +52,23 @@ def cells_hash(text: str) -> str:
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def install(folder: Path, *, source: Path | None = None, facilitator: bool = False) -> Installed:
+def learner_notebooks(source: Path) -> list[str]:
+    """The course notebooks in `source` a learner works in: all but the staff's."""
+    return sorted(p.name for p in source.glob("*.ipynb") if p.name not in STAFF.values())
+
+
+def install(
+    folder: Path,
+    *,
+    source: Path | None = None,
+    facilitator: bool = False,
+    analyst: bool = False,
+) -> Installed:
     source = source or notebooks_root()
     version = load_course().version
-    names = sorted(p.name for p in source.glob("*.ipynb") if facilitator or p.name != FACILITATOR)
+    roles = {"facilitator": facilitator, "analyst": analyst}
+    staff = [name for role, name in STAFF.items() if roles[role] and (source / name).is_file()]
+    names = sorted(learner_notebooks(source) + staff)
     if not names:
         raise WorkbookError(f"no notebooks in {source}: reinstall workbook")
     folder.mkdir(parents=True, exist_ok=True)

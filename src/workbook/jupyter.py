@@ -13,11 +13,13 @@ __all__ = [
     "CULL_IDLE_SECONDS",
     "LAB_SETTINGS",
     "LAB_URL",
+    "LEARNER_LAB",
     "PRE_SAVE_HOOK",
     "app_command",
     "app_prelaunch",
     "install_lab_settings",
     "lab_command",
+    "learner_environment",
     "pre_save",
 ]
 
@@ -88,6 +90,23 @@ def lab_command(notebooks: Path, *extra: str) -> list[str]:
         f"--LabApp.default_url={LAB_URL}",
         *extra,
     ]
+
+
+# A Jupyter config folder whose labconfig/default_setting_overrides.json makes a learner's Lab
+# about the course: no status bar ("Mode: Command"), no Edit/View/Run/Kernel/Tabs/Settings/Help
+# menus (the extension's Course menu instead), the file browser folded away. Settings overrides,
+# not CSS: a learner who changes one in Settings keeps their choice, and a hub applies the same
+# folder with `c.Spawner.environment = {"JUPYTER_CONFIG_PATH": str(LEARNER_LAB)}`.
+LEARNER_LAB = Path(__file__).with_name("learner_lab")
+
+
+def learner_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+    """`environ` with :data:`LEARNER_LAB` first on JUPYTER_CONFIG_PATH."""
+    paths = [
+        str(LEARNER_LAB),
+        *filter(None, environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep)),
+    ]
+    return {**environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
 
 
 def app_command(notebooks: Path, *extra: str) -> list[str]:

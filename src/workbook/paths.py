@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import uuid
 from pathlib import Path
 
 __all__ = [
     "checkout",
     "content_root",
-    "copy_notebooks",
     "exports_root",
     "notebooks_root",
     "shipped",
@@ -62,21 +60,6 @@ def exports_root() -> Path:
     if env := os.environ.get("WORKBOOK_EXPORTS"):
         return Path(env).expanduser()
     return Path.home() / "workbook-exports"
-
-
-def copy_notebooks(source: Path, folder: Path) -> list[str]:
-    """Copy the notebooks missing from `folder`; return their names.
-
-    A notebook already there is left alone: it may be the learner's, and answers never live in
-    notebooks, so an older copy loses nothing.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    copied = []
-    for notebook in sorted(source.glob("*.ipynb")):
-        if not (folder / notebook.name).exists():
-            shutil.copyfile(notebook, folder / notebook.name)
-            copied.append(notebook.name)
-    return copied
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -31,7 +31,8 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from workers import one_worker
 
 from workbook import load_course
-from workbook.jupyter import PRE_SAVE_HOOK, app_command
+from workbook.install import learner_notebooks
+from workbook.jupyter import PRE_SAVE_HOOK, app_command, learner_environment
 from workbook.kinds import Value
 from workbook.session import Session
 from workbook.store import ParquetStore
@@ -78,6 +79,7 @@ class JupyterServer:
     port: int
     token: str
     app: bool = False  # `workbook app` (Voilà) instead of JupyterLab
+    learner: bool = False  # the course-only Lab `workbook lab` gives a learner
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -129,8 +131,8 @@ class JupyterServer:
     def start(self) -> None:
         self.root.mkdir(parents=True)
         self.store.mkdir()
-        for notebook in NOTEBOOKS.glob("*.ipynb"):
-            shutil.copy(notebook, self.root / notebook.name)
+        for name in learner_notebooks(NOTEBOOKS):  # what `workbook lab` serves a learner
+            shutil.copy(NOTEBOOKS / name, self.root / name)
         settings = self.base / "settings"
         # No "Would you like to receive official Jupyter news?" toast over the lower right.
         notification = settings / "@jupyterlab" / "apputils-extension"
@@ -149,6 +151,8 @@ class JupyterServer:
             JUPYTER_CONFIG_DIR=str(self.base / "config"),  # no user config leaks in
             JUPYTER_RUNTIME_DIR=str(self.base / "runtime"),
         )
+        if self.learner:
+            env = learner_environment(env)
         command = [
             str(JUPYTER),
             "lab",
@@ -226,13 +230,14 @@ def jupyter_servers(
     """A factory: each call starts a fresh server (fresh notebooks, empty store)."""
     started: list[JupyterServer] = []
 
-    def start(name: str, app: bool = False) -> JupyterServer:
+    def start(name: str, app: bool = False, learner: bool = False) -> JupyterServer:
         server = JupyterServer(
             name=name,
             base=tmp_path_factory.mktemp(re.sub(r"\W", "-", name)),
             port=_free_port(),
             token=os.urandom(16).hex(),
             app=app,
+            learner=learner,
         )
         started.append(server)
         server.start()

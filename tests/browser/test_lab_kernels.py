@@ -51,13 +51,17 @@ def test_every_notebook_visited_in_turn_leaves_only_a_few_kernels(lab: Lab) -> N
         "() => [...window.jupyterapp.shell.widgets('main')].filter((w) => w.context).length"
     )
     assert open_tabs == len(NOTEBOOKS)
-    # Every tab, in view or not, shows its title from content (not a blank or a file name).
+    # Every tab, in view or not, shows its title from content (not a blank or a file name),
+    # number first so that thirteen narrow tabs still tell "M4" from "M5".
     titles = lab.page.evaluate(
         """() => [...document.querySelectorAll('.lm-DockPanel-tabBar .lm-TabBar-tab')]
-            .map((tab) => [tab.dataset.wbTitle, getComputedStyle(tab, '::after').content])"""
+            .map((tab) => [tab.dataset.wbTab, getComputedStyle(tab, '::after').content])"""
     )
     assert len(titles) == len(NOTEBOOKS)
     assert all(title and shown == f'"{title}"' for title, shown in titles), titles
+    assert {"M4 · The Account Management Team", "H1 · Map Your Current Customer Journey"} <= {
+        title for title, _ in titles
+    }
     lab.server.wait_for(lambda: _kernels(lab) <= KEPT_KERNELS, "older kernels shut down")
     assert _kernels(lab) == KEPT_KERNELS
     # The last three keep theirs; every earlier one says it rests rather than looking alive.

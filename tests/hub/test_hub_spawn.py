@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.install import FACILITATOR
+from workbook.install import STAFF
 
 SERVER = "import sys; print('served', *sys.argv[1:])"
 
@@ -25,7 +25,7 @@ def test_the_server_starts_after_the_notebooks_are_installed(
     done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.startswith("served --config=") and "app_config.py" in done.stdout
     assert (folder / "index.ipynb").exists() and (folder / "my-progress.ipynb").exists()
-    assert (folder / FACILITATOR).exists() == facilitator
+    assert (folder / STAFF["facilitator"]).exists() == facilitator
 
 
 def test_an_install_problem_does_not_stop_the_server(tmp_path: Path) -> None:

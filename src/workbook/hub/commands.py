@@ -134,7 +134,7 @@ def _report(args: argparse.Namespace) -> int:
 def _install(args: argparse.Namespace) -> int:
     from ..install import install
 
-    result = install(args.folder, facilitator=args.facilitator)
+    result = install(args.folder, facilitator=args.facilitator, analyst=args.analyst)
     print(f"{args.folder}: {result.summary}")
     return 0
 
@@ -187,4 +187,5 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     inst = sub.add_parser("install", help="copy the course notebooks into a folder, or update them")
     inst.add_argument("folder", nargs="?", type=Path, default=Path("customer-onboarding"))
     inst.add_argument("--facilitator", action="store_true", help="add the facilitator notebook")
+    inst.add_argument("--analyst", action="store_true", help="add the cohort analytics notebook")
     inst.set_defaults(run=_install)

@@ -2,8 +2,9 @@
 
 The example hub config starts every user's server through this: it installs (or updates) the
 course notebooks in the user's home — the facilitator view too for members of a facilitators
-group — as the user, then becomes the server command, with `workbook app`'s server config. An install problem is logged, never a
-reason for the server not to start.
+group — as the user, then becomes the server command, with `workbook app`'s server config and,
+for a learner, the course-only Lab `workbook lab` gives (`jupyter.LEARNER_LAB`). An install
+problem is logged, never a reason for the server not to start.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..errors import WorkbookError
 from ..install import install
+from ..jupyter import learner_environment
 
 __all__ = ["main"]
 
@@ -36,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"workbook: could not install the notebooks in {args.dir}: {err}", file=sys.stderr)
     # Voilà's hook (the app pages drop the "Run all" hint cells), as `workbook app` loads it.
     config = Path(__file__).resolve().parents[1] / "app_config.py"
-    os.execvp(command[0], [*command, f"--config={config}"])
+    env = dict(os.environ) if args.facilitator else learner_environment(os.environ)
+    os.execvpe(command[0], [*command, f"--config={config}"], env)
 
 
 if __name__ == "__main__":

@@ -39,8 +39,9 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, JupyterServer, _free_port
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, JupyterServer
 from seed import seed
+from servers import free_port
 
 from workbook import load_course
 from workbook.generate import notebook_name
@@ -162,7 +163,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        server = JupyterServer("bench", Path(tmp), _free_port(), os.urandom(16).hex())
+        server = JupyterServer("bench", Path(tmp), free_port(), os.urandom(16).hex())
         server.start()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

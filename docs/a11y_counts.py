@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
 
 import conftest  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS, SERIOUS, WCAG, JupyterServer, Lab, _free_port  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, SERIOUS, WCAG, JupyterServer, Lab  # noqa: E402
+from servers import free_port  # noqa: E402
 from test_a11y import PAGES  # noqa: E402
 
 conftest.TIMEOUT_MS = 180_000
@@ -39,8 +40,8 @@ def counts(page: Page, *scopes: str) -> dict[str, int]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        lab = JupyterServer("lab", Path(tmp) / "lab", _free_port(), os.urandom(8).hex())
-        app = JupyterServer("app", Path(tmp) / "app", _free_port(), os.urandom(8).hex(), app=True)
+        lab = JupyterServer("lab", Path(tmp) / "lab", free_port(), os.urandom(8).hex())
+        app = JupyterServer("app", Path(tmp) / "app", free_port(), os.urandom(8).hex(), app=True)
         lab.start()
         app.start()
         try:

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 import conftest  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab, _free_port  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, JupyterServer, Lab  # noqa: E402
+from servers import free_port  # noqa: E402
 
 from workbook import load_course  # noqa: E402
 
@@ -102,7 +103,7 @@ def checklist(page: Page, server: JupyterServer) -> None:
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        server = JupyterServer("docs", Path(tmp), _free_port(), os.urandom(16).hex())
+        server = JupyterServer("docs", Path(tmp), free_port(), os.urandom(16).hex())
         server.start()
         try:
             with sync_playwright() as playwright:

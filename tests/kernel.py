@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbformat import NotebookNode
+from traitlets.config import Config
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -40,9 +42,17 @@ def run(cells: list[NotebookNode], timeout: int = 120) -> NotebookNode:
         "display_name": "Python 3",
         "language": "python",
     }
-    NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
-    ).execute()
+    # Over Unix sockets in a folder of its own, not TCP: a TCP kernel is handed five free ports
+    # that it binds only once started, and another worker's kernel or server took one meanwhile.
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        ipc = Config(KernelManager={"transport": "ipc", "ip": f"{sockets}/ipc"})
+        NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            config=ipc,
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        ).execute()
     return nb
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -14,11 +15,31 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+_GIVEN: set[int] = set()
+
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port for a server this process starts, below the ephemeral range, in a block of
+    this xdist worker's own.
+
+    A port the system hands out for port 0 was free only until the socket closed: before the
+    server bound it, another worker's kernel (given five such ports) or any outgoing connection
+    could take it. Below the range only servers told a port bind one, and each worker picks
+    from its own block, never the same port twice.
+    """
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    block = range(20_000 + 1_000 * (worker % 10), 21_000 + 1_000 * (worker % 10))
+    for port in random.sample(block, len(block)):
+        if port in _GIVEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use
+        _GIVEN.add(port)
+        return port
+    raise RuntimeError(f"no free port in {block}")
 
 
 def _dask(*args: str, log: Path) -> subprocess.Popen[bytes]:

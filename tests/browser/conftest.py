@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from typing import Any, cast
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from servers import free_port
 from workers import one_worker
 
 from workbook import load_course
@@ -62,12 +62,6 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 # ---- the server ------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -234,7 +228,7 @@ def jupyter_servers(
         server = JupyterServer(
             name=name,
             base=tmp_path_factory.mktemp(re.sub(r"\W", "-", name)),
-            port=_free_port(),
+            port=free_port(),
             token=os.urandom(16).hex(),
             app=app,
             learner=learner,

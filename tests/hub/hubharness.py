@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from servers import free_port
 
 from workbook.store import Event
 
@@ -35,12 +35,6 @@ BIN = Path(sys.executable).parent
 PASSWORD = "workshop-password"
 SIMULATED = [f"sim{i:02d}" for i in range(50)]  # learners syncing at once
 TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jupyterhub_config.py"

@@ -101,6 +101,23 @@ def deep(n: int) -> bytes:
         (json.dumps({"events": [event()] * 5001}).encode(), 413),
         (json.dumps({"events": [event(value="x" * (17 * 2**20))]}).encode(), 413),
     ],
+    # Named, not shown: the bodies hold random event ids, and xdist's workers must collect the
+    # same test ids.
+    ids=[
+        "learner-a-list",
+        "learner-not-the-caller",
+        "deeply-nested",
+        "not-json",
+        "events-not-a-list",
+        "no-events",
+        "exercise-id-a-number",
+        "saved-at-a-number",
+        "saved-at-without-zone",
+        "value-an-object",
+        "no-event-id",
+        "too-many-events",
+        "too-large",
+    ],
 )
 def test_odd_requests_get_a_4xx_never_a_500(hub: Hub, body: bytes, status: int) -> None:
     reply = hub.service("POST", "api/events", "alice", content=body)

@@ -66,7 +66,7 @@ def _refused(skipped: _Skipped, allow: bool) -> bool:
         return False
     print(
         f"error: {skipped.line()}, so the figures would be wrong; nothing was written. Move"
-        " the files away (`workbook doctor --root STORE --repair` sets damaged ones aside) or pass"
+        " the files away (`workbook doctor STORE --repair` sets damaged ones aside) or pass"
         " --allow-skipped to accept figures without them",
         file=sys.stderr,
     )

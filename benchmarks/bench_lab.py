@@ -44,7 +44,7 @@ from seed import seed
 from servers import free_port
 
 from workbook import load_course
-from workbook.generate import notebook_name
+from workbook.course.generate import notebook_name
 
 BARE = "bare.ipynb"
 UNITS = load_course().chapters[0].units

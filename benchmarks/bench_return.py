@@ -40,7 +40,7 @@ from seed import seed
 from servers import free_port
 
 from workbook import load_course
-from workbook.generate import notebook_name
+from workbook.course.generate import notebook_name
 
 UNITS = [notebook_name(unit) for unit in load_course().chapters[0].units]
 MODULE = "module-04-account-management-team.ipynb"

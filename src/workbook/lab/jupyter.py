@@ -109,6 +109,10 @@ def learner_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str,
     return {**environ, "JUPYTER_CONFIG_PATH": os.pathsep.join(paths)}
 
 
+# Voilà's configuration (its prelaunch hook): `workbook app` and a hub's spawn load it.
+APP_CONFIG = Path(__file__).with_name("app_config.py")
+
+
 def app_command(notebooks: Path, *extra: str) -> list[str]:
     """A Jupyter server showing the course code-free with Voilà, landing on the index."""
     return [
@@ -116,7 +120,7 @@ def app_command(notebooks: Path, *extra: str) -> list[str]:
         "-m",
         "jupyter",
         "server",
-        f"--config={Path(__file__).with_name('app_config.py')}",
+        f"--config={APP_CONFIG}",
         *server_options(notebooks, APP_URL),
         *extra,
     ]

@@ -15,7 +15,8 @@ import nbformat
 import pytest
 from lab_server import lab_contents
 
-pytestmark = pytest.mark.install
+# One worker builds the module's venv once (split over two workers, each built its own).
+pytestmark = [pytest.mark.install, pytest.mark.xdist_group("install")]
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -103,3 +103,23 @@ def test_a_learners_notebook_imports_nothing_heavy(
     )
     nb = run([*code_cells([notebook]), cell(check)])
     assert printed_json(nb) == []
+
+
+def test_sync_with_nothing_new_reads_no_answers(tmp_path: Path) -> None:
+    """A second `workbook sync` lists the learner's folder, finds it as it was, and stops: no
+    Arrow to read the store, no course, no HTTP client."""
+    from workbook.store import Event, ParquetStore
+
+    ParquetStore(tmp_path / "home").append([Event("local", "me", "m03.skills", "x", "score", 5)])
+    folder = tmp_path / "cohort-x"
+    folder.mkdir()
+    sync = _cli("sync", "--folder", str(folder))
+    assert "pyarrow" in _loaded(sync, CLI, tmp_path)  # the first one reads and sends
+    assert _loaded(sync, CLI, tmp_path) == []
+
+
+def test_an_http_target_imports_its_client_when_it_sends(tmp_path: Path) -> None:
+    code = (
+        "from workbook.hub.sync import HttpTarget\nHttpTarget('http://127.0.0.1:9/', 't').close()"
+    )
+    assert _loaded(code, CLI, tmp_path) == []

@@ -26,7 +26,7 @@ from .kinds import Value, filled
 from .model import Course, Exercise
 from .rules import Rules
 from .snapshots import SNAPSHOTS, current_answers, in_effect, in_view, snapshot_label
-from .store import Event, ParquetStore, Store, check_id, default_root, latest, store_id
+from .store import Event, ParquetStore, Store, check_id, default_root, identity, latest
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "identity", "snapshot_label"]
 
@@ -34,18 +34,6 @@ DEBOUNCE_SECONDS = 0.5
 RETRY_SECONDS = 5.0
 
 Key = tuple[str, str, str]  # exercise_id, snapshot, field
-
-
-def identity() -> tuple[str, str]:
-    """(cohort, learner): on a hub the hub's user name, else WORKBOOK_LEARNER, else "me".
-
-    Any hub user name works: store_id maps it to a valid, stable id, as the hub service does.
-    WORKBOOK_LEARNER is an id already, chosen by hand: a bad one is refused, not rewritten.
-    """
-    cohort = check_id(os.environ.get("WORKBOOK_COHORT", "local"), "cohort")
-    if hub_user := os.environ.get("JUPYTERHUB_USER"):
-        return cohort, store_id(hub_user)
-    return cohort, check_id(os.environ.get("WORKBOOK_LEARNER") or "me", "learner")
 
 
 @dataclass(frozen=True)

@@ -123,3 +123,12 @@ def test_an_http_target_imports_its_client_when_it_sends(tmp_path: Path) -> None
         "from workbook.hub.sync import HttpTarget\nHttpTarget('http://127.0.0.1:9/', 't').close()"
     )
     assert _loaded(code, CLI, tmp_path) == []
+
+
+def test_an_html_export_loads_no_pdf_or_calendar_library(tmp_path: Path) -> None:
+    from workbook.store import Event, ParquetStore
+
+    ParquetStore(tmp_path / "home").append([Event("local", "me", "m03.skills", "x", "score", 5)])
+    export = _cli("export", "--format", "html", "--out", str(tmp_path))
+    assert _loaded(export, ("weasyprint", "icalendar", "jinja2"), tmp_path) == ["jinja2"]
+    assert (tmp_path / "workbook-me.html").is_file()

@@ -119,9 +119,7 @@ def test_sync_with_nothing_new_reads_no_answers(tmp_path: Path) -> None:
 
 
 def test_an_http_target_imports_its_client_when_it_sends(tmp_path: Path) -> None:
-    code = (
-        "from workbook.hub.sync import HttpTarget\nHttpTarget('http://127.0.0.1:9/', 't').close()"
-    )
+    code = "from workbook.sync.client import HttpTarget\nHttpTarget('http://127.0.0.1:9/', 't').close()"
     assert _loaded(code, CLI, tmp_path) == []
 
 

@@ -16,8 +16,8 @@ import threading
 
 import pandas as pd
 
-from ..kinds import KINDS
-from ..model import Chapter
+from ..course.kinds import KINDS
+from ..course.model import Chapter
 from .document import Chart
 
 __all__ = ["embedded_charts", "forget_charts"]

@@ -1,7 +1,7 @@
 """The facilitator's view of a cohort: who is where, scores, change, shared reflections.
 
 Reads a cohort from the service (a facilitator's hub token), a cohort folder or a store folder,
-always through :func:`workbook.hub.sharing.redact`. Individual progress is shown per learner;
+always through :func:`workbook.store.sharing.redact`. Individual progress is shown per learner;
 score figures are group figures, shown only for groups of at least `min_group` learners.
 """
 
@@ -26,15 +26,15 @@ from ..analytics import (
     write_frame,
 )
 from ..analytics.aggregates import unit_progress_frame
-from ..answers import answers_frame
-from ..content import load_course
+from ..course.content import load_course
+from ..course.model import Chapter
 from ..errors import StoreNotFoundError, SyncError
-from ..model import Chapter
-from ..rules import course_rules
 from ..store import Event, ParquetStore, StoreWarning
-from .folder import folder_events, is_drop_box
-from .sharing import PRIVATE, SHARE_FIELD, redact
-from .sync import HttpTarget
+from ..store.answers import answers_frame
+from ..store.rules import course_rules
+from ..store.sharing import PRIVATE, SHARE_FIELD, redact
+from ..sync.client import HttpTarget
+from ..sync.folder import folder_events, is_drop_box
 
 __all__ = ["CohortView", "connect", "load_cohort", "readable_cohorts"]
 

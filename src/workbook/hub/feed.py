@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..rules import course_rules
 from ..store import Event, ParquetStore, StoreWarning
-from . import wire
-from .folder import is_drop_box
-from .sharing import redact
-from .sync import HttpTarget
+from ..store.rules import course_rules
+from ..store.sharing import redact
+from ..sync import wire
+from ..sync.client import HttpTarget
+from ..sync.folder import folder_events, is_drop_box
 
 __all__ = ["Feed", "FolderFeed", "ServiceFeed", "Snapshot"]
 
@@ -120,10 +120,8 @@ class FolderFeed:
 
     def read(self, cohort: str) -> Snapshot:
         if is_drop_box(self.folder):  # by its mode: what a learner planted inside is no store
-            from .facilitator import load_cohort
-
             cache = _Cache(expected=self.expected)
-            for e in load_cohort(cohort, folder=self.folder):
+            for e in redact(folder_events(self.folder, cohort)):
                 cache.events.setdefault(e.learner, []).append(e)
             return _snapshot(cohort, cache, True, self.cohorts())
         cache = self._caches.setdefault(cohort, _Cache(expected=self.expected))

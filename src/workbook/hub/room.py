@@ -18,11 +18,11 @@ import pandas as pd
 
 from ..analytics.aggregates import unit_progress_frame
 from ..charts.data import taken
-from ..kinds import KINDS, fields_of
-from ..model import Chapter, Exercise
-from ..snapshots import FIRST, LAST, ordered
+from ..course.kinds import KINDS, fields_of
+from ..course.model import Chapter, Exercise
+from ..course.snapshots import FIRST, LAST, ordered
+from ..store.sharing import PRIVATE
 from .facilitator import CohortView
-from .sharing import PRIVATE
 
 __all__ = ["STUCK_MINUTES", "Learner", "Prompt", "Room", "Scores", "Skill", "Unit", "room"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
+from ..course.kinds import Value, ValueType
 from ..errors import AnswerError
-from ..kinds import Value, ValueType
 from .ids import EXERCISE_ID, FIELD, check_event_id, check_id, check_key, show
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "VALUE_TYPES", "Event", "latest"]

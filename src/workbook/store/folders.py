@@ -1,5 +1,5 @@
-"""This environment's store as folders: where it is, whose answers, and what a learner's folder
-lists, all without Arrow.
+"""The store as folders: where it is by default and what a learner's folder lists, without
+Arrow.
 
 Files are never modified, only added (a save) or merged under a new name (compaction), so a
 learner folder's listing changes exactly when its events may have: a caller that only needs to
@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import StoreError
-from .ids import check_id, store_id
+from .ids import check_id
 
 if TYPE_CHECKING:
     from .events import Event
     from .parquet import ParquetStore
 
-__all__ = ["LazyParquetStore", "default_root", "event_files", "identity", "learner_folder"]
+__all__ = ["LazyParquetStore", "default_root", "event_files", "fingerprint", "learner_folder"]
 
 
 def default_root() -> Path:
@@ -31,18 +31,6 @@ def default_root() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("workbook"))
-
-
-def identity() -> tuple[str, str]:
-    """(cohort, learner): on a hub the hub's user name, else WORKBOOK_LEARNER, else "me".
-
-    Any hub user name works: store_id maps it to a valid, stable id, as the hub service does.
-    WORKBOOK_LEARNER is an id already, chosen by hand: a bad one is refused, not rewritten.
-    """
-    cohort = check_id(os.environ.get("WORKBOOK_COHORT", "local"), "cohort")
-    if hub_user := os.environ.get("JUPYTERHUB_USER"):
-        return cohort, store_id(hub_user)
-    return cohort, check_id(os.environ.get("WORKBOOK_LEARNER") or "me", "learner")
 
 
 def learner_folder(root: Path, cohort: str, learner: str) -> Path:

@@ -2,8 +2,9 @@
 from .dataset import PARTITIONING_SCHEMA, read_dataset
 from .doctor import Checkup, Problem, doctor
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event, latest
-from .folders import LazyParquetStore, default_root
+from .folders import default_root
 from .ids import check_id, identity, store_id
+from .lazy import LazyParquetStore
 from .memory import MemoryStore, Store, StoreWarning
 from .parquet import COMPACT_AFTER, ParquetStore
 

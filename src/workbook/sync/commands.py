@@ -36,8 +36,9 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from ..store.folders import LazyParquetStore, default_root
+    from ..store.folders import default_root
     from ..store.ids import identity
+    from ..store.lazy import LazyParquetStore
     from .client import sync
 
     cohort, learner = identity()

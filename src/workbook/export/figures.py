@@ -23,7 +23,9 @@ from .document import Chart
 __all__ = ["embedded_charts", "forget_charts"]
 
 KEPT = 4  # sets of charts (~120 KB each): a kernel exporting one learner needs one
-_drawn: dict[tuple[int, str], tuple[Chapter, tuple[Chart, ...]]] = {}
+# Keyed by the chapter's value (a frozen dataclass: a course loaded again is equal, ~1 ms to
+# compare), not its identity: each export loads the course afresh.
+_drawn: dict[tuple[Chapter, str], tuple[Chart, ...]] = {}
 _lock = threading.Lock()
 
 
@@ -34,14 +36,14 @@ def _answers_key(frame: pd.DataFrame) -> str:
 
 def embedded_charts(chapter: Chapter, frame: pd.DataFrame) -> tuple[Chart, ...]:
     """The charts of one learner's latest answers, in course order."""
-    key = (id(chapter), _answers_key(frame))
+    key = (chapter, _answers_key(frame))
     with _lock:
         kept = _drawn.get(key)
-    if kept is not None and kept[0] is chapter:  # the same object, not a reused id
-        return kept[1]
+    if kept is not None:
+        return kept
     charts = _draw(chapter, frame)
     with _lock:
-        _drawn[key] = (chapter, charts)
+        _drawn[key] = charts
         while len(_drawn) > KEPT:
             del _drawn[next(iter(_drawn))]
     return charts

@@ -166,3 +166,31 @@ def test_the_open_view_offers_a_cohort_given_while_it_is_open(tmp_path: Path) ->
     view.update()
     assert view.picker.options == (COHORT, "cohort-b") and view.picker.value == COHORT
     assert "Live · checked" in view.status.value
+
+
+@pytest.mark.parametrize(
+    ("scored", "headline"),
+    [
+        (0, "Waiting for Last day scores"),
+        (5, "Last day 3.0 on average · scored on the last day only"),
+    ],
+)
+def test_a_score_first_taken_on_the_last_day_names_the_last_day(
+    tmp_path: Path, scored: int, headline: str
+) -> None:
+    """Homework 3's audit starts on the Last day (content: `first_snapshot: last-day`): its
+    section never waits for, nor offers a column for, a First day score."""
+    audit = load_course().chapters[0].exercise("hw3.audit")
+    assert audit.first_snapshot == "last-day"  # read from content, as the view reads it
+    store = ParquetStore(tmp_path)
+    for learner in LEARNERS[:scored]:
+        _save(store, learner, [("hw3.audit", f.key, 3, "last-day") for f in fields_of(audit)], AT)
+    _save(store, "l5", [("m04.gap", "text", "Hi", "")], AT)
+    here = _room(tmp_path)
+    (section,) = [s for s in here.scores if s.exercise == "hw3.audit"]
+    assert section.headline == headline
+    html = room_html(here)
+    part = html[html.index('data-exercise="hw3.audit"') :]
+    part = visible(part[: part.index("</section>")])
+    assert "First day" not in part and "first day" not in part, part
+    assert "Last day" in part or "last day" in part

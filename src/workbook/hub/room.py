@@ -20,7 +20,7 @@ from ..analytics.aggregates import unit_progress_frame
 from ..charts.data import taken
 from ..kinds import KINDS, fields_of
 from ..model import Chapter, Exercise
-from ..snapshots import FIRST, LAST, ordered
+from ..snapshots import FIRST, LAST, ordered, snapshot_label
 from .facilitator import CohortView
 from .sharing import PRIVATE
 
@@ -77,6 +77,11 @@ class Scores:
     last_learners: int
     both: int  # learners with both days: whose change is counted
     skills: tuple[Skill, ...]
+    first_snapshot: str = FIRST  # content's: homework 3's audit is first scored on the Last day
+
+    @property
+    def last_day_only(self) -> bool:
+        return self.first_snapshot == LAST
 
     @property
     def headline(self) -> str:
@@ -84,8 +89,12 @@ class Scores:
         firsts = [s.first_mean for s in self.skills if s.first_mean is not None]
         lasts = [s.last_mean for s in self.skills if s.last_mean is not None]
         changes = [s.change for s in self.skills if s.change is not None]
-        if not firsts:
-            return "Waiting for First day scores"
+        if not (lasts if self.last_day_only else firsts):
+            return f"Waiting for {snapshot_label(self.first_snapshot)} scores"
+        if self.last_day_only:
+            return (
+                f"Last day {sum(lasts) / len(lasts):.1f} on average · scored on the last day only"
+            )
         before = sum(firsts) / len(firsts)
         if not lasts:
             return f"First day {before:.1f} on average · Last day not scored yet"
@@ -240,6 +249,7 @@ def _scores(view: CohortView, exercise: Exercise) -> Scores:
         int(learners.get(LAST, 0)),
         n_both,
         skills,
+        exercise.first_snapshot,
     )
 
 

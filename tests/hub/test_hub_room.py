@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -194,3 +197,29 @@ def test_a_score_first_taken_on_the_last_day_names_the_last_day(
     part = visible(part[: part.index("</section>")])
     assert "First day" not in part and "first day" not in part, part
     assert "Last day" in part or "last day" in part
+
+
+_ROOM_ONLY = """
+import datetime as dt, json, sys
+import workbook.hub.commands, workbook.hub.dashboard
+from workbook.content import load_course
+from workbook.hub.facilitator import CohortView
+from workbook.hub.layout import room_html
+from workbook.hub.room import room
+from workbook.store import Event
+chapter = load_course().chapters[0]
+events = [Event("cohort-a", f"l{n}", "m03.skills", i.id, "score", 3 + n, "first-day")
+          for n in range(6) for i in chapter.exercise("m03.skills").items]
+assert "Patience" in room_html(room(CohortView(events, chapter), "cohort-a"))
+print(json.dumps(sorted(m for m in ("pandas", "pyarrow", "numpy") if m in sys.modules)))
+"""
+
+
+def test_the_room_is_worked_out_without_pandas_or_pyarrow() -> None:
+    """The view opens, and `workbook cohort progress|reflections|report` answer, without
+    importing pandas (half a second of CPU) or pyarrow: a room is a few thousand events."""
+    done = subprocess.run(
+        [sys.executable, "-c", _ROOM_ONLY], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ..rules import course_rules
-from ..store import Event, ParquetStore, StoreWarning
+from ..store import Event, StoreWarning
 from . import wire
-from .folder import is_drop_box
 from .sharing import redact
 from .sync import HttpTarget
 
@@ -108,17 +107,23 @@ class FolderFeed:
     folder, read by a facilitator; events that break the course's rules are left out."""
 
     def __init__(self, folder: Path, expected: Sequence[str] = ()) -> None:
+        from ..store import ParquetStore  # pyarrow: only a folder's reader pays for it
+
         self.folder = Path(folder)
         self.store = ParquetStore(folder)
         self.expected = tuple(expected)
         self._caches: dict[str, _Cache] = {}
 
     def cohorts(self) -> list[str]:
+        from .folder import is_drop_box
+
         if is_drop_box(self.folder):
             return [self.folder.name]
         return sorted({c for c, _ in self.store.learners()})
 
     def read(self, cohort: str) -> Snapshot:
+        from .folder import is_drop_box
+
         if is_drop_box(self.folder):  # by its mode: what a learner planted inside is no store
             from .facilitator import load_cohort
 

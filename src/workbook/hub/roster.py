@@ -196,7 +196,7 @@ _shares: dict[tuple[int, str], tuple[object, list[dict[str, object]]]] = {}
 
 def _distributions(service: Service, cohort: str) -> list[dict[str, object]]:
     """The cohort's distributions, worked out again only when some learner's files changed."""
-    from ..analytics.aggregates import MIN_GROUP
+    from ..analytics.privacy import MIN_GROUP
     from ..content import load_course
     from .facilitator import CohortView
     from .room import distributions

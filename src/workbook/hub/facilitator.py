@@ -1,4 +1,4 @@
-"""The facilitator's view of a cohort: who is where, scores, change, shared reflections.
+"""A cohort as a facilitator reads it: its redacted events, and the analysts' score tables.
 
 Reads a cohort from the service (a facilitator's hub token), a cohort folder or a store folder,
 always through :func:`workbook.hub.sharing.redact`. Individual progress is shown per learner;
@@ -21,10 +21,10 @@ from ..errors import StoreNotFoundError, SyncError
 from ..model import Chapter
 from ..rules import course_rules
 from ..store import Event, StoreWarning
-from .sharing import PRIVATE, SHARE_FIELD, redact
+from .sharing import SHARE_FIELD, redact
 from .sync import HttpTarget
 
-if TYPE_CHECKING:  # the tables below need pandas; the room (hub.room) and the view do not
+if TYPE_CHECKING:  # the score tables need pandas; the room (hub.room) and the view do not
     import pandas as pd
 
 __all__ = ["CohortView", "connect", "load_cohort", "readable_cohorts"]
@@ -107,26 +107,6 @@ class CohortView:
 
         return answers_frame(e for e in self.events if e.field != SHARE_FIELD)
 
-    def progress(self) -> pd.DataFrame:
-        """Learner × unit: "done", "started" or "" (every learner is shown: it is their own)."""
-        import pandas as pd
-
-        from ..analytics.aggregates import unit_progress_frame
-
-        units = unit_progress_frame(self.latest, self.chapter)
-        labels = {u.id: u.label for u in self.chapter.units}
-        if units.empty:
-            return pd.DataFrame(columns=list(labels.values()), index=pd.Index([], name="learner"))
-        state = (
-            units["done"]
-            .map({True: "done", False: ""})
-            .where(units["done"] | ~units["started"], "started")
-        )
-        table = units.assign(state=state, unit=units["unit"].map(labels)).pivot(
-            index="learner", columns="unit", values="state"
-        )
-        return table.reindex(columns=[u.label for u in self.chapter.units]).fillna("")
-
     def _scores(self) -> pd.DataFrame:
         latest = self.latest
         return latest[latest["value"].map(lambda v: isinstance(v, int) and not isinstance(v, bool))]
@@ -148,26 +128,6 @@ class CohortView:
         from ..analytics import change, cohort_change
 
         return cohort_change(change(self._skills()), min_group=self.min_group)
-
-    def reflections(self) -> pd.DataFrame:
-        """The text answers learners shared, newest first (choices are item ids, not text)."""
-        import pandas as pd
-
-        exercises = {e.id: e for u in self.chapter.units for e in u.exercises}
-        columns = ["learner", "exercise", "title", "item", "value", "saved_at"]
-        latest = self.latest
-        rows = [
-            (learner, ex, exercises[ex].title, item, value, at)
-            for learner, ex, item, value, at in zip(
-                latest["learner"], latest["exercise"], latest["item"], latest["value"],
-                latest["saved_at"], strict=True,
-            )
-            if isinstance(value, str) and value not in ("", PRIVATE)
-            and ex in exercises and exercises[ex].kind != "choice"
-        ]  # fmt: skip
-        frame = pd.DataFrame(rows, columns=columns)
-        frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
-        return frame.sort_values("saved_at", ascending=False).reset_index(drop=True)
 
     def export(self, path: Path, *, salt: str | None) -> Path:
         """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix;

@@ -38,13 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hub"))
 from hubharness import running_hub
 from seed import seed
 
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.hub.dashboard import POLL_SECONDS
 from workbook.hub.facilitator import CohortView
 from workbook.hub.feed import ServiceFeed
 from workbook.hub.room import room
-from workbook.hub.sync import HttpTarget, sync
 from workbook.store import Event, ParquetStore
+from workbook.sync.client import HttpTarget, sync
 
 PY = sys.executable
 COHORT = "cohort-bench"

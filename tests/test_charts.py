@@ -13,7 +13,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from workbook import WorkbookError, load_course
-from workbook.answers import answers_frame
 from workbook.charts import (
     across_snapshots,
     audit_heatmap,
@@ -25,8 +24,9 @@ from workbook.charts import (
     to_bytes,
 )
 from workbook.charts.figures import Chart
-from workbook.model import Chapter
+from workbook.course.model import Chapter
 from workbook.store import Event
+from workbook.store.answers import answers_frame
 
 mpl.use("Agg")
 

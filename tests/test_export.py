@@ -21,10 +21,10 @@ import pytest
 from markdown_it import MarkdownIt
 from seed import COHORT, HOSTILE, HOSTILE_ID, LEARNER, Seeded, seed, snapshots_of
 
+from workbook.course.kinds import KINDS, fields_of
 from workbook.errors import ExportError, NothingToExportError
 from workbook.export import FORMATS, Source, export, render_as
 from workbook.export.document import PARTS, Group, Scores, workbook
-from workbook.kinds import KINDS, fields_of
 from workbook.store import MemoryStore, ParquetStore
 
 TODAY = dt.date(2026, 11, 26)

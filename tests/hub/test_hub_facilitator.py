@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from workbook.cli import main
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.hub.facilitator import CohortView, load_cohort
 from workbook.hub.room import distributions, room
-from workbook.hub.sharing import PRIVATE, SHARE_FIELD
-from workbook.install import MANIFEST, install
-from workbook.session import Session
+from workbook.lab.install import MANIFEST, install
+from workbook.learner.session import Session
 from workbook.store import ParquetStore
+from workbook.store.sharing import PRIVATE, SHARE_FIELD
 
 LEARNERS = [f"l{i}" for i in range(6)]
 

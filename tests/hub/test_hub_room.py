@@ -17,14 +17,14 @@ import pypdf
 import pytest
 
 from workbook.cli import main
-from workbook.content import load_course
+from workbook.course.content import load_course
+from workbook.course.kinds import Value, fields_of
 from workbook.hub.facilitator import CohortView
 from workbook.hub.feed import FolderFeed
 from workbook.hub.layout import report, room_html
 from workbook.hub.room import Room, room
-from workbook.hub.sharing import SHARE_FIELD
-from workbook.kinds import Value, fields_of
 from workbook.store import Event, ParquetStore
+from workbook.store.sharing import SHARE_FIELD
 
 LEARNERS = [f"l{i}" for i in range(6)]
 COHORT = "cohort-a"
@@ -202,7 +202,7 @@ def test_a_score_first_taken_on_the_last_day_names_the_last_day(
 _ROOM_ONLY = """
 import datetime as dt, json, sys
 import workbook.hub.commands, workbook.hub.dashboard
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.hub.facilitator import CohortView
 from workbook.hub.layout import room_html
 from workbook.hub.room import room

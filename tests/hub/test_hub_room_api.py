@@ -10,15 +10,15 @@ import httpx
 import pytest
 from hubharness import Hub, events
 
-from workbook.answers import answers_frame
 from workbook.cli import main
-from workbook.content import load_course
-from workbook.hub import wire
+from workbook.course.content import load_course
 from workbook.hub.compare import cohort_scores, compare_html
 from workbook.hub.feed import ServiceFeed
 from workbook.hub.roster import GROUPS_TTL
-from workbook.hub.sync import HttpTarget
 from workbook.store import Event
+from workbook.store.answers import answers_frame
+from workbook.sync import wire
+from workbook.sync.client import HttpTarget
 
 pytestmark = pytest.mark.hub
 

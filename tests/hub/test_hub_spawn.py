@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.install import STAFF
+from workbook.lab.install import STAFF
 
 SERVER = "import sys; print('served', *sys.argv[1:])"
 

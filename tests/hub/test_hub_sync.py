@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.errors import OfflineError
-from workbook.hub.folder import FolderTarget, read_folder
-from workbook.hub.sync import BackgroundSync, status_line, sync
-from workbook.session import Session
+from workbook.learner.session import Session
 from workbook.store import Event, ParquetStore
+from workbook.sync.client import BackgroundSync, status_line, sync
+from workbook.sync.folder import FolderTarget, read_folder
 
 SKILLS = [i.id for i in load_course().exercise("m03.skills").items]
 

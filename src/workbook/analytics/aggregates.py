@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..kinds import KINDS, Value, fields_of
-from ..model import Chapter
-from ..progress import unit_progress
+from ..course.kinds import KINDS, Value, fields_of
+from ..course.model import Chapter
+from ..course.progress import unit_progress
 from .privacy import MIN_GROUP
 
 __all__ = [

@@ -1,7 +1,7 @@
 """The self-score charts as matplotlib Figures, from the tidy answers frame.
 
 Each chart function takes `(frame, chapter, exercise_id)`: the frame of one learner or many
-(`workbook.answers`), the course chapter it was answered against (labels, scales, anchors and
+(`workbook.store.answers`), the course chapter it was answered against (labels, scales, anchors and
 the "lowest" counts come from there, never from code) and the self-score to draw. Figures are
 built without pyplot, so nothing accumulates in a long-running kernel. Colours are the
 Okabe–Ito palette and cividis, both readable with colour-vision deficiencies; the lowest items
@@ -19,10 +19,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..course.kinds import KINDS
+from ..course.model import Chapter, Exercise
+from ..course.snapshots import FIRST, LAST, SnapshotState, snapshot_label
 from ..errors import AnswerError
-from ..kinds import KINDS
-from ..model import Chapter, Exercise
-from ..snapshots import FIRST, LAST, SnapshotState, snapshot_label
 from . import data
 from .output import Format, save
 

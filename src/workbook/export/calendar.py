@@ -13,10 +13,10 @@ import datetime as dt
 import icalendar
 import pandas as pd
 
+from ..course.kinds import PLAN_FIELDS
+from ..course.model import Chapter, Course
+from ..course.snapshots import in_view
 from ..errors import NothingToExportError
-from ..kinds import PLAN_FIELDS
-from ..model import Chapter, Course
-from ..snapshots import in_view
 from .document import by_exercise
 
 __all__ = ["action_calendar", "event_uid"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..kinds import KINDS
-from ..model import Chapter
+from ..course.kinds import KINDS
+from ..course.model import Chapter
 from .document import Chart
 
 __all__ = ["embedded_charts"]

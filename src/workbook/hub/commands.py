@@ -1,68 +1,17 @@
-"""`workbook sync` (send this computer's answers to the cohort) and `workbook cohort …` (the
-facilitator's view from a terminal)."""
+"""`workbook cohort …`: the facilitator's view of a cohort from a terminal, and its report."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ExportError, OfflineError, SyncError
+from ..errors import ExportError
 
 if TYPE_CHECKING:
     from .room import Room
-    from .sync import Target
 
 __all__ = ["add_commands"]
-
-
-def _target(args: argparse.Namespace) -> Target:
-    from .sync import HttpTarget, target_from_env
-
-    if args.folder:
-        from .folder import FolderTarget
-
-        return FolderTarget(args.folder)
-    if args.url:
-        token = args.token or os.environ.get("WORKBOOK_SYNC_TOKEN") or ""
-        return HttpTarget(args.url, token or os.environ.get("JUPYTERHUB_API_TOKEN", ""))
-    target = target_from_env()
-    if target is None:
-        raise SyncError(
-            "nowhere to sync to: pass --url https://HUB/services/workbook/ --token TOKEN "
-            "(a token from the hub's Token page), or --folder DIR"
-        )
-    return target
-
-
-def _sync(args: argparse.Namespace) -> int:
-    from ..session import identity
-    from ..store import ParquetStore, default_root
-    from .sync import sync
-
-    cohort, learner = identity()
-    root = default_root()
-    target = _target(args)
-    try:
-        result = sync(ParquetStore(root), root, cohort, learner, target)
-    except OfflineError as err:
-        print(f"Saved on this computer · not synced yet: {err}", file=sys.stderr)
-        print("Your answers are safe here; run `workbook sync` again later.", file=sys.stderr)
-        return 1
-    except SyncError as err:  # refused: retrying would get the same answer
-        print(f"Saved on this computer · not synced: {err}", file=sys.stderr)
-        return 1
-    finally:
-        target.close()
-    print(result.line)
-    if target.whole:
-        print(f"sent {result.sent} new answer change(s): {result.cohort} holds your current"
-              f" {result.stored} answer(s), text only where you shared it")  # fmt: skip
-    else:
-        print(f"sent {result.sent} answer change(s); {result.cohort} stored {result.stored} new")
-    return 0
 
 
 def _cohort(args: argparse.Namespace) -> int:
@@ -73,7 +22,7 @@ def _cohort(args: argparse.Namespace) -> int:
         print("\n".join(found) or "no cohorts you can read")
         return 0
     if args.action == "folder":
-        from .folder import make_cohort_folder
+        from ..sync.folder import make_cohort_folder
 
         path = make_cohort_folder(Path(args.cohort), args.group)
         print(f"made {path}: mode 3773, root:{args.group}; learners sync with --folder {path}")
@@ -108,7 +57,7 @@ def _cohort(args: argparse.Namespace) -> int:
 
 def _from_room(args: argparse.Namespace) -> int:
     """progress, reflections and the report: what the view shows, with no pandas to import."""
-    from ..content import load_course
+    from ..course.content import load_course
     from .facilitator import CohortView, connect
     from .feed import Feed, FolderFeed, ServiceFeed
     from .room import room
@@ -163,21 +112,7 @@ def _reflections(here: Room) -> str:
     return "\n".join(out)
 
 
-def _install(args: argparse.Namespace) -> int:
-    from ..install import install
-
-    result = install(args.folder, facilitator=args.facilitator, analyst=args.analyst)
-    print(f"{args.folder}: {result.summary}")
-    return 0
-
-
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cmd = sub.add_parser("sync", help="send your saved answers to your cohort now")
-    cmd.add_argument("--url", help="the cohort service, e.g. https://HUB/services/workbook/")
-    cmd.add_argument("--token", help="a hub token (or set WORKBOOK_SYNC_TOKEN)")
-    cmd.add_argument("--folder", type=Path, help="a cohort folder on a shared volume")
-    cmd.set_defaults(run=_sync)
-
     cohort = sub.add_parser("cohort", help="a facilitator's view of a cohort")
     cohort.add_argument(
         "action",
@@ -215,9 +150,3 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--salt-file", type=Path, help="export: the pseudonym salt (default: this installation's)"
     )
     cohort.set_defaults(run=_cohort)
-
-    inst = sub.add_parser("install", help="copy the course notebooks into a folder, or update them")
-    inst.add_argument("folder", nargs="?", type=Path, default=Path("customer-onboarding"))
-    inst.add_argument("--facilitator", action="store_true", help="add the facilitator notebook")
-    inst.add_argument("--analyst", action="store_true", help="add the cohort analytics notebook")
-    inst.set_defaults(run=_install)

@@ -19,7 +19,7 @@ import weakref
 import ipywidgets as w
 
 from ..analytics.privacy import MIN_GROUP
-from ..content import load_course
+from ..course.content import load_course
 from ..errors import WorkbookError
 from ..paths import exports_root, write_private
 from .facilitator import CohortView, connect

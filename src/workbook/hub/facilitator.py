@@ -1,7 +1,7 @@
 """A cohort as a facilitator reads it: its redacted events, and the analysts' score tables.
 
 Reads a cohort from the service (a facilitator's hub token), a cohort folder or a store folder,
-always through :func:`workbook.hub.sharing.redact`. Individual progress is shown per learner;
+always through :func:`workbook.store.sharing.redact`. Individual progress is shown per learner;
 score figures are group figures, shown only for groups of at least `min_group` learners.
 """
 
@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analytics.privacy import MIN_GROUP
-from ..content import load_course
+from ..course.content import load_course
+from ..course.model import Chapter
 from ..errors import StoreNotFoundError, SyncError
-from ..model import Chapter
-from ..rules import course_rules
 from ..store import Event, StoreWarning
-from .sharing import SHARE_FIELD, redact
-from .sync import HttpTarget
+from ..store.rules import course_rules
+from ..store.sharing import SHARE_FIELD, redact
+from ..sync.client import HttpTarget
 
 if TYPE_CHECKING:  # the score tables need pandas; the room (hub.room) and the view do not
     import pandas as pd
@@ -45,7 +45,7 @@ def readable_cohorts(
     those in a store folder (a drop-box cohort folder is one cohort, named as the folder)."""
     if folder is not None:
         from ..store import ParquetStore  # Parquet (pyarrow) only for a folder: not the service's
-        from .folder import is_drop_box
+        from ..sync.folder import is_drop_box
 
         if is_drop_box(folder):
             return [folder.name]
@@ -70,7 +70,7 @@ def load_cohort(
     """A cohort's events, redacted: from a store or cohort folder, else from the service."""
     if folder is not None:
         from ..store import ParquetStore
-        from .folder import folder_events, is_drop_box
+        from ..sync.folder import folder_events, is_drop_box
 
         if is_drop_box(folder):  # by its mode: a learner can't make a store of it by planting
             events = folder_events(folder, cohort)
@@ -103,7 +103,7 @@ class CohortView:
 
     @functools.cached_property
     def latest(self) -> pd.DataFrame:  # every table starts here: built once per view
-        from ..answers import answers_frame
+        from ..store.answers import answers_frame
 
         return answers_frame(e for e in self.events if e.field != SHARE_FIELD)
 

@@ -17,13 +17,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..kinds import KINDS, Value, fields_of, is_complete
-from ..model import Chapter, Exercise
-from ..progress import unit_progress
-from ..scores import item_scores
-from ..snapshots import FIRST, LAST, ordered, snapshot_label
+from ..course.kinds import KINDS, Value, fields_of, is_complete
+from ..course.model import Chapter, Exercise
+from ..course.progress import unit_progress
+from ..course.scores import item_scores
+from ..course.snapshots import FIRST, LAST, ordered, snapshot_label
 from ..store import Event, latest
-from .sharing import PRIVATE, SHARE_FIELD
+from ..store.sharing import PRIVATE, SHARE_FIELD
 
 if TYPE_CHECKING:
     from .facilitator import CohortView

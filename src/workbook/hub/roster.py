@@ -32,9 +32,9 @@ from tornado import httpclient
 
 from ..errors import WorkbookError
 from ..store import check_id, store_id
-from . import wire
+from ..store.sharing import redact
+from ..sync import wire
 from .service import Handler, Refusal, Service
-from .sharing import redact
 
 __all__ = [
     "FACILITATORS",
@@ -197,7 +197,7 @@ _shares: dict[tuple[int, str], tuple[object, list[dict[str, object]]]] = {}
 def _distributions(service: Service, cohort: str) -> list[dict[str, object]]:
     """The cohort's distributions, worked out again only when some learner's files changed."""
     from ..analytics.privacy import MIN_GROUP
-    from ..content import load_course
+    from ..course.content import load_course
     from .facilitator import CohortView
     from .room import distributions
 

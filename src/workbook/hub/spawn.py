@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import WorkbookError
-from ..install import install
-from ..jupyter import learner_environment
+from ..lab.install import install
+from ..lab.jupyter import learner_environment
 
 __all__ = ["main"]
 

@@ -2,7 +2,7 @@
 from .dataset import PARTITIONING_SCHEMA, read_dataset
 from .doctor import Checkup, Problem, doctor
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event, latest
-from .ids import check_id, store_id
+from .ids import check_id, identity, store_id
 from .memory import MemoryStore, Store, StoreWarning, default_root
 from .parquet import COMPACT_AFTER, ParquetStore
 
@@ -22,6 +22,7 @@ __all__ = [
     "check_id",
     "default_root",
     "doctor",
+    "identity",
     "latest",
     "read_dataset",
     "store_id",

@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..course.kinds import Value, ValueType
 from ..errors import AnswerError
-from ..kinds import Value, ValueType
 from .ids import EXERCISE_ID, FIELD, check_event_id, check_id, check_key, show
 
 if TYPE_CHECKING:

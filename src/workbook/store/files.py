@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..course.kinds import Value
 from ..errors import StoreError
-from ..kinds import Value
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event
 
 __all__ = [

@@ -29,29 +29,37 @@ def _cohort(args: argparse.Namespace) -> int:
         return 0
     if args.action in ("progress", "reflections", "report"):
         return _from_room(args)
-    from ..inert import frame_for_terminal
+    if args.action in ("scores", "change"):
+        return _figures(args)
+    from ..analytics.export import check_output
+    from ..analytics.privacy import installation_salt
     from .facilitator import CohortView
 
-    salt = None
-    if args.action == "export":
-        from ..analytics.export import check_output
-        from ..analytics.privacy import installation_salt
-
-        if args.out is None:
-            raise ExportError("name the file: workbook cohort export COHORT OUT.csv")
-        check_output(args.out)  # before reading the cohort
-        salt = None if args.raw_ids else installation_salt(args.salt_file)
+    if args.out is None:
+        raise ExportError("name the file: workbook cohort export COHORT OUT.csv")
+    check_output(args.out)  # before reading the cohort
+    salt = None if args.raw_ids else installation_salt(args.salt_file)
     view = CohortView.of(
         args.cohort, min_group=args.min_group, url=args.url, token=args.token, folder=args.folder
     )
-    if args.action == "export":
-        print(f"wrote {view.export(args.out, salt=salt)}")
-        return 0
-    frame = view.scores() if args.action == "scores" else view.change()
-    if frame.empty:
+    print(f"wrote {view.export(args.out, salt=salt)}")
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    """scores and change: the analysts' figures (hub.figures), with no pandas to import."""
+    from ..course.content import load_course
+    from .facilitator import load_cohort
+    from .figures import as_text, change_figures, score_figures
+
+    events = load_cohort(args.cohort, url=args.url, token=args.token, folder=args.folder)
+    chapter = load_course().chapters[0]
+    figures = score_figures if args.action == "scores" else change_figures
+    table = figures(events, chapter, args.min_group)
+    if not table.rows:
         print(f"nothing to show yet (groups under {args.min_group} learners are not shown)")
     else:
-        print(frame_for_terminal(frame).to_string())
+        print(as_text(table))
     return 0
 
 

@@ -166,3 +166,16 @@ def test_the_commands_from_the_service_load_no_pandas(
                               text=True, env=env, timeout=120, check=True)  # fmt: skip
         printed, heavy = json.loads(done.stdout.splitlines()[-1])
         assert (printed, heavy) == (_printed(frame) + "\n", [])
+
+
+def test_a_cohort_of_scores_only_with_one_cleared_is_summarised() -> None:
+    """Scores and a cleared score, nothing else: the tidy frame once read the values as floats
+    (int and None), and the analysts' figures lost every score."""
+    chapter = load_course().chapters[0]
+    events = [
+        Event("c", f"l{n}", "m03.skills", "patience", "score", 5, "first-day") for n in range(5)
+    ]
+    events.append(Event("c", "l0", "m03.skills", "empathy", "score", None, "first-day"))
+    analysts = _rows(CohortView(events, chapter, 5).scores())
+    assert score_figures(events, chapter, 5) == analysts
+    assert [row[:5] for row in analysts.rows] == [("c", "m03.skills", "Patience", "first-day", 5)]

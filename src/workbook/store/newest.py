@@ -37,4 +37,4 @@ def latest_rows(table: pa.Table) -> pa.Table:
     last = pc.not_equal(slots.slice(0, n - 1), slots.slice(1))  # a slot's last row
     last = pa.concat_arrays([last, column([True], pa.bool_())])
     rows = order.filter(last)
-    return table.take(pc.sort_indices(rows))  # in the files' order
+    return table.take(rows.take(pc.sort_indices(rows)))  # in the files' order

@@ -13,7 +13,7 @@
  * - prompts, cell toolbars, "Click to add a cell" and Markdown editing are gone, the tab is
  *   titled from content, and closing the tab shuts its kernel down;
  * - a restart asks nothing: answers are saved as they are given, so no variable can be lost;
- * - only the few workbook notebooks looked at last keep a kernel (about 150 MB each); the
+ * - only the few workbook notebooks looked at last keep a kernel (about 115 MB each); the
  *   others sleep and wake, run again, when the learner comes back to them.
  */
 

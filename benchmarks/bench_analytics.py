@@ -96,7 +96,7 @@ def measure(spec: dict[str, Any]) -> dict[str, Any]:
     import warnings
 
     from workbook.analytics import skill_map
-    from workbook.content import load_course
+    from workbook.course.content import load_course
 
     warnings.simplefilter("ignore")  # dask's pandas 4 notices are not what is measured
     root = Path(spec["root"])
@@ -189,7 +189,7 @@ def generate(root: Path, events: int) -> None:
     import datetime as dt
 
     from workbook.analytics.demo import demo_cohort, write_demo
-    from workbook.content import load_course
+    from workbook.course.content import load_course
 
     course = load_course()
     edits = 20.0

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from workbook.analytics import write_demo
-from workbook.content import load_course
-from workbook.session import Session
+from workbook.course.content import load_course
+from workbook.learner.session import Session
 from workbook.store import ParquetStore
 
 WORKBOOK = str(Path(sys.executable).parent / "workbook")

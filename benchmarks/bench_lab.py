@@ -43,7 +43,7 @@ from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, Jupyte
 from seed import seed
 
 from workbook import load_course
-from workbook.generate import notebook_name
+from workbook.course.generate import notebook_name
 
 BARE = "bare.ipynb"
 UNITS = load_course().chapters[0].units

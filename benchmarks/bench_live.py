@@ -28,14 +28,14 @@ import timeit
 from pathlib import Path
 
 from workbook import load_course
-from workbook.session import Session
+from workbook.learner.session import Session
+from workbook.learner.watch import WATCH_SECONDS, Watcher
 from workbook.store import ParquetStore
-from workbook.watch import WATCH_SECONDS, Watcher
 
 WRITER = """
 import sys, time
 from workbook import load_course
-from workbook.session import Session
+from workbook.learner.session import Session
 from workbook.store import ParquetStore
 session = Session(load_course(), ParquetStore(sys.argv[1]), "local", "ada", debounce=60)
 for i in range(int(sys.argv[2])):

@@ -39,7 +39,7 @@ from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, Jupyte
 from seed import seed
 
 from workbook import load_course
-from workbook.generate import notebook_name
+from workbook.course.generate import notebook_name
 
 UNITS = [notebook_name(unit) for unit in load_course().chapters[0].units]
 MODULE = "module-04-account-management-team.ipynb"

@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hub"))
 
 from hubharness import events, running_hub
 
-from workbook.hub.sync import BATCH, HttpTarget, sync
 from workbook.store import Event, MemoryStore, ParquetStore
+from workbook.sync.client import BATCH, HttpTarget, sync
 
 
 def baseline(root: Path, learners: dict[str, list[Event]]) -> float:

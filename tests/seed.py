@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbook.content import load_course
-from workbook.kinds import RECALL_MARKS, Value, fields_of
-from workbook.model import Course, Exercise
-from workbook.session import Session
+from workbook.course.content import load_course
+from workbook.course.kinds import RECALL_MARKS, Value, fields_of
+from workbook.course.model import Course, Exercise
+from workbook.learner.session import Session
 from workbook.store import ParquetStore
 
 COHORT, LEARNER = "c2026", "ada"

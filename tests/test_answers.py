@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbook.answers import COLUMNS, answers_frame, learner_answers, store_answers
-from workbook.kinds import Value, ValueType
+from workbook.course.kinds import Value, ValueType
 from workbook.store import Event, MemoryStore, ParquetStore
+from workbook.store.answers import COLUMNS, answers_frame, learner_answers, store_answers
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -10,10 +10,10 @@ from chapters import two_chapter_content
 
 from workbook import ContentError, load_course
 from workbook.cli import main
-from workbook.generate import notebook_name
-from workbook.model import Course
-from workbook.progress import progress
-from workbook.session import Session
+from workbook.course.generate import notebook_name
+from workbook.course.model import Course
+from workbook.course.progress import progress
+from workbook.learner.session import Session
 from workbook.store import MemoryStore
 
 
@@ -69,7 +69,7 @@ def test_answers_to_the_second_chapter_are_kept_and_count(course: Course) -> Non
 
 
 def test_progress_bar_shows_the_units_own_chapter(course: Course) -> None:
-    from workbook.widgets.progress import _progress_html
+    from workbook.learner.widgets.progress import _progress_html
 
     session = Session(course, MemoryStore(), "local", "ada", debounce=60)
     unit = course.chapters[1].modules[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from workbook.cli import main
-from workbook.jupyter import APP_URL, LAB_URL
+from workbook.lab.jupyter import APP_URL, LAB_URL
 from workbook.paths import content_root
 
 

@@ -10,8 +10,8 @@ import pytest
 from seed import COHORT, LEARNER, Seeded, seed
 
 from workbook.cli import main
-from workbook.commands import EXPORT_FORMATS
 from workbook.export import FORMATS
+from workbook.export.commands import EXPORT_FORMATS
 
 
 @pytest.fixture(scope="module")

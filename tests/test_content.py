@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from workbook import ContentError, load_course
-from workbook.model import Chapter
+from workbook.course.model import Chapter
 from workbook.paths import content_root
 
 BROKEN = sorted((Path(__file__).parent / "fixtures" / "broken").glob("*.yaml"))

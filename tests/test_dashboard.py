@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from seed import COHORT, LEARNER, seed
 
-from workbook.dashboard import _next_html
-from workbook.kinds import fields_of
-from workbook.session import Session
+from workbook.course.kinds import fields_of
+from workbook.learner.dashboard import _next_html
+from workbook.learner.session import Session
 from workbook.store import MemoryStore, ParquetStore
 
 

@@ -11,7 +11,7 @@ import pytest
 from kernel import cell, code_cells, printed_json, run
 
 from workbook import load_course
-from workbook.model import Chapter
+from workbook.course.model import Chapter
 from workbook.store import Event, ParquetStore
 
 pytestmark = pytest.mark.kernel
@@ -20,7 +20,7 @@ T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 DUMP = """
 import json, re
-from workbook.dashboard import _shown
+from workbook.learner.dashboard import _shown
 view = _shown[0]
 assert view.ready(60)
 def texts(svg):
@@ -36,7 +36,7 @@ print(json.dumps({
 REFRESH = """
 import datetime as dt, os
 from pathlib import Path
-import workbook.dashboard
+import workbook.learner.dashboard
 from workbook.store import Event, ParquetStore
 from workbook import load_course
 audit = load_course().chapters[0].exercise("hw3.audit")
@@ -44,7 +44,7 @@ ParquetStore(Path(os.environ["WORKBOOK_HOME"])).append([
     Event("local", "ada", "hw3.audit", f"{r.id}/{c.id}", "score", 4, "last-day")
     for r in audit.rows for c in audit.columns
 ])
-workbook.dashboard.refresh()
+workbook.learner.dashboard.refresh()
 """
 
 
@@ -120,7 +120,7 @@ def test_the_refresh_hook_redraws_after_another_notebook_saves(seeded: Chapter) 
 
 TAKE_AWAY = """
 import json, os
-from workbook.dashboard import _shown
+from workbook.learner.dashboard import _shown
 os.chdir(os.environ["WORKBOOK_CWD"])  # where the notebook is served: nothing may land there
 view = _shown[0]
 assert view.ready(60)
@@ -136,13 +136,13 @@ print(json.dumps(said))
 NOTIFIED = """
 import time
 from workbook import load_course
-from workbook.session import current
+from workbook.learner.session import current
 audit = load_course().chapters[0].exercise("hw3.audit")
 session = current()
 for r in audit.rows:
     for c in audit.columns:
         session.set("hw3.audit", f"{r.id}/{c.id}", 4, "last-day")
-from workbook.dashboard import _shown
+from workbook.learner.dashboard import _shown
 assert _shown[0].ready(60)
 deadline = time.monotonic() + 30  # one redraw after the burst; slow on a loaded machine
 while ">Last day<" not in _shown[0].charts[-1][1].value and time.monotonic() < deadline:

@@ -11,7 +11,7 @@ from seed import COHORT, LEARNER, Seeded, seed
 
 from workbook.errors import NothingToExportError
 from workbook.export import export
-from workbook.session import Session
+from workbook.learner.session import Session
 from workbook.store import ParquetStore
 
 
@@ -75,7 +75,7 @@ def test_a_second_export_keeps_the_uids_and_carries_the_change(
 
 
 def test_an_undated_action_is_left_out_and_none_dated_is_an_error(tmp_path: Path) -> None:
-    from workbook.content import load_course
+    from workbook.course.content import load_course
 
     course = load_course()
     store = ParquetStore(tmp_path / "store")

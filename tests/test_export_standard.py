@@ -8,10 +8,10 @@ import io
 import pypdf
 import pytest
 
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.errors import ExportError, NothingToExportError
 from workbook.export import Source, render_as
-from workbook.session import Session
+from workbook.learner.session import Session
 from workbook.store import MemoryStore
 
 COURSE = load_course()

@@ -9,10 +9,10 @@ import nbformat
 import pytest
 
 from workbook import load_course
-from workbook.analytics.notebook import NAME as ANALYTICS
 from workbook.cli import main
-from workbook.generate import build, notebook_name, render
-from workbook.model import Course
+from workbook.course.analyst_notebook import NAME as ANALYTICS
+from workbook.course.generate import build, notebook_name, render
+from workbook.course.model import Course
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

@@ -86,8 +86,8 @@ def test_workbook_validate_reads_the_course_only(tmp_path: Path) -> None:
 
 # A learner saving: a text answer typed into module 3's second exercise, written at once.
 _SAVE = """
-import workbook.session
-s = workbook.session.current()
+import workbook.learner.session
+s = workbook.learner.session.current()
 s.set("m03.skill-actions", "lowest-1/action", "Ask a trainer", s.in_view(s.exercise("m03.skill-actions")))
 s.flush()
 """
@@ -129,3 +129,30 @@ assert len(store.history("c", "ada")) == 60 and len(store.latest("c", "ada")) ==
 def test_the_store_saves_compacts_and_restores_without_pandas(tmp_path: Path) -> None:
     """What a learner's kernel does with the store, the background compaction included."""
     assert _loaded(_STORE, HEAVY, tmp_path) == []
+
+
+def test_sync_with_nothing_new_reads_no_answers(tmp_path: Path) -> None:
+    """A second `workbook sync` lists the learner's folder, finds it as it was, and stops: no
+    Arrow to read the store, no course, no HTTP client."""
+    from workbook.store import Event, ParquetStore
+
+    ParquetStore(tmp_path / "home").append([Event("local", "me", "m03.skills", "x", "score", 5)])
+    folder = tmp_path / "cohort-x"
+    folder.mkdir()
+    sync = _cli("sync", "--folder", str(folder))
+    assert "pyarrow" in _loaded(sync, CLI, tmp_path)  # the first one reads and sends
+    assert _loaded(sync, CLI, tmp_path) == []
+
+
+def test_an_http_target_imports_its_client_when_it_sends(tmp_path: Path) -> None:
+    code = "from workbook.sync.client import HttpTarget\nHttpTarget('http://127.0.0.1:9/', 't').close()"
+    assert _loaded(code, CLI, tmp_path) == []
+
+
+def test_an_html_export_loads_no_pdf_or_calendar_library(tmp_path: Path) -> None:
+    from workbook.store import Event, ParquetStore
+
+    ParquetStore(tmp_path / "home").append([Event("local", "me", "m03.skills", "x", "score", 5)])
+    export = _cli("export", "--format", "html", "--out", str(tmp_path))
+    assert _loaded(export, ("weasyprint", "icalendar", "jinja2"), tmp_path) == ["jinja2"]
+    assert (tmp_path / "workbook-me.html").is_file()

@@ -97,9 +97,9 @@ nb = nbformat.read(notebooks_root() / sys.argv[1], as_version=4)
 # After Run all: which exercises have a live form, and does a save reach the store?
 nb.cells.append(nbformat.v4.new_code_cell('''
 import datetime, json
-from workbook.kinds import fields_of
-from workbook.session import current
-from workbook.widgets import live_view
+from workbook.course.kinds import fields_of
+from workbook.learner.session import current
+from workbook.learner.widgets import live_view
 shown = []
 for exercise_id in %s:
     try:

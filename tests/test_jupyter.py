@@ -14,8 +14,8 @@ from jupyter_server.services.contents.filemanager import FileContentsManager
 from traitlets.config import Config
 
 from workbook import load_course
-from workbook.generate import GeneratedNotebook, render
-from workbook.jupyter import (
+from workbook.course.generate import GeneratedNotebook, render
+from workbook.lab.jupyter import (
     APP_URL,
     CULL_IDLE_SECONDS,
     LAB_URL,

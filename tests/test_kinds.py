@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from workbook.errors import AnswerError
-from workbook.kinds import (
+from workbook.course.kinds import (
     KINDS,
     RECALL_MARKS,
     Field,
@@ -20,7 +19,8 @@ from workbook.kinds import (
     is_complete,
     score_of,
 )
-from workbook.model import Exercise, Item, Scale
+from workbook.course.model import Exercise, Item, Scale
+from workbook.errors import AnswerError
 
 _ITEMS = (Item("one", "One"), Item("two", "Two"))
 
@@ -56,16 +56,18 @@ def a_value(exercise: Exercise, field: Field) -> Value:
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_has_a_widget_with_a_control_per_field(kind: str) -> None:
-    from workbook.widgets.view import BUILDERS
+    from workbook.learner.widgets.view import BUILDERS
 
-    assert kind in BUILDERS, f"{kind} has no widget builder in workbook.widgets.view.BUILDERS"
+    assert kind in BUILDERS, (
+        f"{kind} has no widget builder in workbook.learner.widgets.view.BUILDERS"
+    )
     exercise = example(kind)
     form = BUILDERS[kind](exercise)
     assert sorted(form.controls) == sorted(f.key for f in fields_of(exercise))
 
 
 def test_widgets_build_only_kinds_of_the_table() -> None:
-    from workbook.widgets.view import BUILDERS
+    from workbook.learner.widgets.view import BUILDERS
 
     assert set(BUILDERS) == set(KINDS)
 

@@ -10,7 +10,7 @@ import pytest
 from lab_server import lab_contents
 
 from workbook.cli import main
-from workbook.install import STAFF, learner_notebooks
+from workbook.lab.install import STAFF, learner_notebooks
 from workbook.paths import notebooks_root
 
 SHIPPED = sorted(p.name for p in notebooks_root().glob("*.ipynb"))

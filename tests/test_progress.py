@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from workbook import load_course, progress
-from workbook.kinds import Value, is_complete
-from workbook.model import Chapter
+from workbook.course.kinds import Value, is_complete
+from workbook.course.model import Chapter
 
 _DAY = dt.date(2026, 12, 1)
 _PLAN = ("action", "date", "deliverable", "partner")

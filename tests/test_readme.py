@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.kinds import KINDS
+from workbook.course.kinds import KINDS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -36,8 +36,8 @@ LAST = {**FIRST, "patience": "1", "training-ability": "9"}
 
 RETAKE = """
 import json
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 from workbook import progress
 skills, actions = live_view("m03.skills"), live_view("m03.skill-actions")
 for key, value in {first}.items():
@@ -110,8 +110,8 @@ def test_completion_counts_the_snapshot_in_view(retaken: dict[str, Any]) -> None
 
 NEXT = """
 import json
-from workbook.dashboard import _next_html
-from workbook.session import current
+from workbook.learner.dashboard import _next_html
+from workbook.learner.session import current
 print(json.dumps(_next_html(current())))
 """
 
@@ -124,7 +124,7 @@ def test_my_progress_names_the_true_next_step(retaken: dict[str, Any]) -> None:
 
 HOMEWORK3 = """
 import json
-from workbook.widgets import live_view
+from workbook.learner.widgets import live_view
 audit = live_view("hw3.audit")
 print(json.dumps({"snapshot": audit.snapshot, "guide": audit.guide.value}))
 """

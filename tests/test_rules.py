@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from workbook.content import load_course
+from workbook.course.content import load_course
+from workbook.course.kinds import Value
 from workbook.errors import AnswerError
-from workbook.kinds import Value
-from workbook.rules import CLOCK_SKEW, SHARE_FIELD, course_rules
-from workbook.session import Session
+from workbook.learner.session import Session
 from workbook.store import Event, MemoryStore
+from workbook.store.rules import CLOCK_SKEW, SHARE_FIELD, course_rules
 
 RULES = course_rules()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from workbook import load_course
-from workbook.model import Chapter
-from workbook.scores import item_scores, lowest
+from workbook.course.model import Chapter
+from workbook.course.scores import item_scores, lowest
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from workbook import AnswerError, IdError, StoreError, load_course
-from workbook.model import Course
-from workbook.session import Session, Status
+from workbook.course.model import Course
+from workbook.learner.session import Session, Status
 from workbook.store import MemoryStore, ParquetStore, latest
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from workbook import AnswerError, load_course
-from workbook.model import Course
-from workbook.session import Session
+from workbook.course.model import Course
+from workbook.learner.session import Session
 from workbook.store import Event, MemoryStore, ParquetStore
 
 
@@ -69,7 +69,7 @@ def test_bad_values_are_answer_errors(
 
 _EXIT_WITH_PENDING = """
 from workbook import load_course
-from workbook.session import Session
+from workbook.learner.session import Session
 from workbook.store import ParquetStore, default_root
 s = Session(load_course(), ParquetStore(default_root()), "local", "ada", debounce=60)
 s.set("m03.skills", "patience", 6, "first-day")

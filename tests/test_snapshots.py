@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbook import load_course
-from workbook.model import Exercise
-from workbook.session import Session
-from workbook.snapshots import comes_before, in_effect, ordered, snapshot_label, states
+from workbook.course.model import Exercise
+from workbook.course.snapshots import comes_before, in_effect, ordered, snapshot_label, states
+from workbook.learner.session import Session
 from workbook.store import MemoryStore
 
 

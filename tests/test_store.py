@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from workbook.course.kinds import Value, ValueType
 from workbook.errors import AnswerError, IdError, StoreError
-from workbook.kinds import Value, ValueType
 from workbook.store import (
     COMPACT_AFTER,
     SCHEMA,

@@ -100,12 +100,15 @@ def test_doctor_repair_leaves_a_store_every_engine_reads(troubled: Path) -> None
 
 
 def test_doctor_command(troubled: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["doctor", "--root", str(troubled)]) == 1
+    assert main(["doctor", str(troubled)]) == 1
     out = capsys.readouterr().out
     assert f"{folder(troubled, 'bob') / 'garbage.parquet'}: corrupt: " in out
-    assert out.endswith("5 problem(s) left; `workbook doctor --repair` fixes what can be fixed\n")
-    assert main(["doctor", "--root", str(troubled), "--repair"]) == 0
+    assert out.endswith(
+        f"5 problem(s) left; `workbook doctor {troubled} --repair` fixes what can be fixed\n"
+    )
+    assert main(["doctor", str(troubled), "--repair"]) == 0
     assert capsys.readouterr().out.endswith("5 problem(s) repaired\n")
+    # --root STORE: the old spelling, kept for scripts written against it
     assert main(["doctor", "--root", str(troubled)]) == 0
     assert capsys.readouterr().out.startswith(f"ok: {troubled}: 5 learner folder(s), ")
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.session import identity
-from workbook.store import Event, ParquetStore, check_id, store_id
+from workbook.store import Event, ParquetStore, check_id, identity, store_id
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from workbook.course.kinds import Value
 from workbook.errors import StoreError
-from workbook.kinds import Value
 from workbook.store import Event, ParquetStore, StoreWarning
 from workbook.store.files import to_table
 
@@ -67,7 +67,7 @@ def compacted(tmp_path: Path) -> Iterator[tuple[ParquetStore, list[Event]]]:
 _READER = """
 import sys
 from workbook.errors import StoreError
-from workbook.kinds import Value
+from workbook.course.kinds import Value
 from workbook.store import ParquetStore
 try:
     ParquetStore(sys.argv[1]).history("c2026", "alice")

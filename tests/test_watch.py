@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from workbook import load_course
-from workbook.model import Course
-from workbook.session import Session
+from workbook.course.model import Course
+from workbook.learner.session import Session
+from workbook.learner.watch import Watcher, watch
 from workbook.store import MemoryStore, ParquetStore, Store
-from workbook.watch import Watcher, watch
 
 
 @pytest.fixture(scope="module")

@@ -67,8 +67,8 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 SET = """
 import datetime, workbook
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 answers = {answers}
 for ex, fields in answers.items():
     view = live_view(ex)
@@ -85,8 +85,8 @@ current().flush()
 
 DUMP = """
 import json
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 from workbook import progress
 out = {{}}
 skills = live_view("m03.skills")
@@ -218,7 +218,7 @@ def test_every_notebook_runs_on_a_fresh_store(name: str, fresh_home: Path) -> No
 def test_a_change_still_debouncing_is_flushed_when_the_kernel_shuts_down(
     fresh_home: Path,
 ) -> None:
-    set_now = 'from workbook.widgets import live_view\nlive_view("m04.gap").form.controls["text"].widget.value = "last words"'
+    set_now = 'from workbook.learner.widgets import live_view\nlive_view("m04.gap").form.controls["text"].widget.value = "last words"'
     run([*code_cells(unit("module-04")), cell(set_now)])  # no flush: the kernel shuts down at once
     events = latest(ParquetStore(fresh_home).history("local", "kai"))
     assert events[("m04.gap", "", "text")].value == "last words"
@@ -227,8 +227,8 @@ def test_a_change_still_debouncing_is_flushed_when_the_kernel_shuts_down(
 def test_only_the_edited_exercise_reports_the_save(fresh_home: Path) -> None:
     edit = """
 import json
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 live_view("m04.gap").form.controls["text"].widget.value = "edited"
 current().flush()
 print(json.dumps({e: live_view(e).status.value for e in ("m04.gap", "m04.am-view")}))
@@ -242,16 +242,16 @@ print(json.dumps({e: live_view(e).status.value for e in ("m04.gap", "m04.am-view
 def test_homework_2_can_start_from_the_module_7_draft(fresh_home: Path) -> None:
     module7, homework2 = unit("module-07"), unit("homework-2")
     draft = """
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 live_view("m07.handover-standard").form.controls["from-sales"].widget.value = "Every promise, in writing"
 current().flush()
 """
     run([*code_cells(module7), cell(draft)])
     copy = """
 import json
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 view = live_view("hw2.standard")
 before = view.form.controls["from-sales"].widget.value
 assert view.start_button is not None
@@ -269,7 +269,7 @@ print(json.dumps({"label": view.start_button.description, "before": before,
     events = latest(ParquetStore(fresh_home).history("local", "kai"))
     assert events[("hw2.standard", "", "from-sales")].value == "Every promise, in writing"
     # once homework 2 has its own text, the offer is gone
-    again = 'from workbook.widgets import live_view\nprint(live_view("hw2.standard").start_button is None)'
+    again = 'from workbook.learner.widgets import live_view\nprint(live_view("hw2.standard").start_button is None)'
     nb = run([*code_cells(homework2), cell(again)])
     assert nb.cells[-1].outputs[0]["text"] == "True\n"
 
@@ -279,8 +279,8 @@ def test_homework_3_audit_can_start_from_the_module_6_audit(fresh_home: Path) ->
     is copied, whole."""
     module6, homework3 = unit("module-06"), unit("homework-3")
     audit = """
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 view = live_view("m06.audit")
 for key, control in view.form.controls.items():
     control.widget.value = 2
@@ -293,8 +293,8 @@ current().flush()
     run([*code_cells(module6), cell(audit)])
     copy = """
 import json
-from workbook.widgets import live_view
-from workbook.session import current
+from workbook.learner.widgets import live_view
+from workbook.learner.session import current
 view = live_view("hw3.audit")
 assert view.start_button is not None
 view.start_button.click()
@@ -317,7 +317,7 @@ print(json.dumps({"label": view.start_button.description, "snapshot": view.snaps
 
 RECALLING = """
 import json
-from workbook.widgets import live_view
+from workbook.learner.widgets import live_view
 recall = live_view("m05.recall")
 hide = recall.form.body.children[0]
 shown = [hide.value]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from workbook.course.yamldoc import YamlDoc
 from workbook.errors import ContentError
-from workbook.yamldoc import YamlDoc
 
 TEXT = """\
 title: A title

@@ -14,7 +14,7 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 const PLUGIN = 'workbook-lab:plugin';
 const INDEX = 'index.ipynb';
 const PROGRESS = 'my-progress.ipynb';
-/** The take-away buttons of My progress (workbook.dashboard). */
+/** The take-away buttons of My progress (workbook.learner.dashboard). */
 const TAKE_AWAY = '.wb-take-away';
 const HELP =
   'Your answers are saved on this computer as you type: there is nothing to save or run. ' +

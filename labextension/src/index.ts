@@ -27,7 +27,7 @@ import { Kernel, Session } from '@jupyterlab/services';
 
 import { addCourseCommands, foldForLearners } from './course';
 
-/** The notebook metadata key the generator writes (`workbook.generate`). */
+/** The notebook metadata key the generator writes (`workbook.course.generate`). */
 const MARKER = 'workbook';
 /** Set on the panel of every workbook notebook: the stylesheet keys off it. */
 const NOTEBOOK_CLASS = 'wb-lab-notebook';

@@ -1,13 +1,13 @@
 # The package's names, imported lazily by __init__.py (lazy_loader reads this file).
-from .answers import answers_frame, learner_answers, store_answers
-from .content import load_course, validate
-from .dashboard import my_progress
+from .course.content import load_course, validate
+from .course.generate import build, render
+from .course.kinds import KINDS
+from .course.progress import Progress, progress
 from .errors import AnswerError, ContentError, IdError, StoreError, WorkbookError
-from .generate import build, render
 from .hub.dashboard import facilitator_dashboard
-from .kinds import KINDS
-from .progress import Progress, progress
-from .widgets import exercise, progress_bar, progress_table
+from .learner.dashboard import my_progress
+from .learner.widgets import exercise, progress_bar, progress_table
+from .store.answers import answers_frame, learner_answers, store_answers
 
 __all__ = [
     "KINDS",

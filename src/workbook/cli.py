@@ -1,6 +1,6 @@
 """The `workbook` command: a thin layer over the library that prints and sets the exit code.
 
-Each module in COMMANDS registers its commands' parsers (`add_commands(subparsers)`) and
+Each layer's `commands` module (COMMANDS) registers its commands' parsers (`add_commands(subparsers)`) and
 imports what a command needs only when that command runs, so `workbook --help` or `workbook
 sync` never pays for pandas, matplotlib or nbformat. A new command goes into one of these
 modules, or into a new module listed here.
@@ -18,9 +18,12 @@ from .errors import WorkbookError
 __all__ = ["main"]
 
 COMMANDS = (
-    "workbook.commands",
-    "workbook.analytics.commands",
+    "workbook.course.commands",
+    "workbook.lab.commands",
+    "workbook.export.commands",
+    "workbook.sync.commands",
     "workbook.hub.commands",
+    "workbook.analytics.commands",
     "workbook.store.commands",
 )
 # Commands that pass what they do not know to the Jupyter server (--port=8123, --no-browser…).

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the frame helpers take pandas frames; text helpers need no pandas
+    import pandas as pd
 
 __all__ = ["for_spreadsheet", "for_terminal", "frame_for_spreadsheet", "frame_for_terminal"]
 
@@ -34,6 +36,8 @@ def for_terminal(value: object) -> object:
 
 
 def _cells(frame: pd.DataFrame, clean: Callable[[object], object]) -> pd.DataFrame:
+    import pandas as pd
+
     out = frame.copy()
     for name in out.columns:
         if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):

@@ -16,6 +16,7 @@ __all__ = [
     "checkout",
     "content_root",
     "exports_root",
+    "notebooks_for",
     "notebooks_root",
     "shipped",
     "write_private",
@@ -49,6 +50,13 @@ def content_root() -> Path:
 def notebooks_root() -> Path:
     """The notebooks that go with :func:`content_root`: the `notebooks/` folder beside it."""
     return content_root().parent / "notebooks"
+
+
+def notebooks_for(out: Path | None, content: Path | None) -> Path:
+    """`out`, else the notebooks folder beside `content`, else beside the default content."""
+    if out is not None:
+        return Path(out)
+    return content.parent / "notebooks" if content else notebooks_root()
 
 
 def exports_root() -> Path:

@@ -18,9 +18,9 @@ from workbook.analytics import (
     skill_scores,
     summarise,
 )
-from workbook.content import load_course
-from workbook.kinds import Value
-from workbook.progress import progress
+from workbook.course.content import load_course
+from workbook.course.kinds import Value
+from workbook.course.progress import progress
 from workbook.store import ParquetStore
 
 CHAPTER = load_course().chapters[0]

@@ -11,7 +11,7 @@ from workbook import charts
 from workbook.analytics import cohort_charts, save_charts, scores
 from workbook.analytics.charts import cohort_scores
 from workbook.charts.data import latest
-from workbook.content import load_course
+from workbook.course.content import load_course
 
 CHAPTER = load_course().chapters[0]
 

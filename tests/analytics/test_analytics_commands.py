@@ -9,7 +9,7 @@ import pytest
 
 from workbook.analytics import labelled, score_summary
 from workbook.cli import main
-from workbook.content import load_course
+from workbook.course.content import load_course
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

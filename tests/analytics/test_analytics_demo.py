@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from workbook.analytics import answers, change, scores, skill_scores, write_demo
-from workbook.content import load_course
-from workbook.kinds import fields_of
+from workbook.course.content import load_course
+from workbook.course.kinds import fields_of
 from workbook.store import Event, ParquetStore, doctor, read_dataset
 
 CHAPTER = load_course().chapters[0]

@@ -20,7 +20,7 @@ from workbook.analytics import (
     skill_summary,
     summarise,
 )
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.store import ParquetStore, latest
 
 ENGINE_NAMES = list(ENGINES)
@@ -128,7 +128,7 @@ def test_a_learners_frame_is_the_one_workbook_answers_builds(
     demo_store: Path, history: bool
 ) -> None:
     """The scan of many stores and the single-learner builder charts use give the same frame."""
-    from workbook.answers import learner_answers
+    from workbook.store.answers import learner_answers
 
     store = ParquetStore(demo_store)
     cohort, learner = store.learners()[3]

@@ -60,7 +60,7 @@ def test_statements_the_lrs_refuses_are_named_and_the_rest_stored(
 ) -> None:
     from workbook.analytics import answers
     from workbook.analytics.xapi import statements
-    from workbook.content import load_course
+    from workbook.course.content import load_course
 
     chapter, login = load_course().chapters[0], (lrs.user, lrs.password)
     made = list(statements(answers(small_store, event_ids=True, salt="one"), chapter))
@@ -119,7 +119,7 @@ def test_a_push_with_nowhere_to_go_says_so(small_store: Path) -> None:
 def test_a_push_cut_off_midway_resumes_without_duplicates(demo_store: Path, tmp_path: Path) -> None:
     from workbook.analytics import answers
     from workbook.analytics.xapi import statements
-    from workbook.content import load_course
+    from workbook.course.content import load_course
 
     made = list(
         statements(answers(demo_store, event_ids=True, salt="x"), load_course().chapters[0])

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from kernel import code_cells, run
 
-from workbook.analytics.notebook import NAME
 from workbook.analytics.xapi import VERBS
+from workbook.course.analyst_notebook import NAME
 
 
 @pytest.mark.kernel

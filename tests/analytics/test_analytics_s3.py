@@ -92,7 +92,7 @@ def test_the_analyst_notebook_reads_a_store_on_s3(
 ) -> None:
     from kernel import code_cells, run
 
-    from workbook.analytics.notebook import NAME
+    from workbook.course.analyst_notebook import NAME
 
     monkeypatch.setenv("WORKBOOK_STORES", bucket)
     monkeypatch.setenv("WORKBOOK_EXPORTS", str(tmp_path / "out"))

@@ -18,7 +18,7 @@ from workbook.analytics import (
     scores,
     skill_summary,
 )
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.errors import SchemaVersionError, StoreNotFoundError
 from workbook.store import SCHEMA
 

@@ -10,7 +10,7 @@ from ralph.models.xapi.base.statements import BaseXapiStatement
 
 from workbook.analytics import answers, completion
 from workbook.analytics.xapi import CMI5_PROGRESS, VERBS, statements, write_statements
-from workbook.content import load_course
+from workbook.course.content import load_course
 
 CHAPTER = load_course().chapters[0]
 

@@ -31,12 +31,12 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from workers import one_worker
 
 from workbook import load_course
-from workbook.install import learner_notebooks
-from workbook.jupyter import PRE_SAVE_HOOK, app_command, learner_environment
-from workbook.kinds import Value
-from workbook.session import Session
+from workbook.course.kinds import Value
+from workbook.lab.install import learner_notebooks
+from workbook.lab.jupyter import PRE_SAVE_HOOK, app_command, learner_environment
+from workbook.learner.session import Session
+from workbook.learner.widgets.parts import NOT_SCORED
 from workbook.store import ParquetStore
-from workbook.widgets.parts import NOT_SCORED
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

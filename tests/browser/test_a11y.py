@@ -18,9 +18,9 @@ from playwright.sync_api import Browser, Page, expect
 from seed import COHORT, seed
 
 from workbook import load_course
+from workbook.course.generate import notebook_name
 from workbook.export import render_as
 from workbook.export.formats import Source
-from workbook.generate import notebook_name
 from workbook.store import ParquetStore, latest
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from conftest import ARTIFACTS, Lab
 from playwright.sync_api import Locator, expect
 
 from workbook import load_course
-from workbook.widgets.parts import NOT_SCORED
+from workbook.learner.widgets.parts import NOT_SCORED
 
 pytestmark = pytest.mark.browser
 

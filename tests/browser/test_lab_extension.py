@@ -14,7 +14,7 @@ from conftest import ROOT, Lab
 from playwright.sync_api import Dialog, expect
 
 from workbook import load_course
-from workbook.generate import render
+from workbook.course.generate import render
 
 pytestmark = pytest.mark.browser
 

@@ -20,11 +20,11 @@ from hub.hubharness import PASSWORD, Hub, running_hub
 from playwright.sync_api import Browser, Page, expect
 
 from workbook.cli import main
-from workbook.content import load_course
+from workbook.course.content import load_course
 from workbook.hub.dashboard import POLL_SECONDS
-from workbook.hub.sharing import SHARE_FIELD
-from workbook.hub.sync import HttpTarget
 from workbook.store import Event, ParquetStore
+from workbook.store.sharing import SHARE_FIELD
+from workbook.sync.client import HttpTarget
 
 pytestmark = pytest.mark.browser
 SPAWN_MS = 120_000  # log in and wait for the user's server to start

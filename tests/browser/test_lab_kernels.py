@@ -11,7 +11,7 @@ from conftest import Lab
 from playwright.sync_api import expect
 
 from workbook import load_course
-from workbook.generate import notebook_name
+from workbook.course.generate import notebook_name
 
 pytestmark = pytest.mark.browser
 

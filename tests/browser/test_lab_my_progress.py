@@ -9,7 +9,7 @@ import pytest
 from conftest import Lab
 from playwright.sync_api import expect
 
-from workbook.widgets.parts import NOT_SCORED
+from workbook.learner.widgets.parts import NOT_SCORED
 
 pytestmark = pytest.mark.browser
 

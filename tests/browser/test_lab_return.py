@@ -12,7 +12,7 @@ from conftest import TIMEOUT_MS, Lab
 from playwright.sync_api import Browser, Page, expect
 
 from workbook import load_course
-from workbook.generate import notebook_name
+from workbook.course.generate import notebook_name
 
 pytestmark = pytest.mark.browser
 

@@ -23,17 +23,17 @@ import pytest
 
 from workbook.hub.facilitator import load_cohort
 from workbook.hub.feed import FolderFeed
-from workbook.hub.folder import (
+from workbook.store import Event, ParquetStore, StoreWarning
+from workbook.store.files import to_table
+from workbook.store.sharing import PRIVATE, SHARE_FIELD
+from workbook.sync.client import sync
+from workbook.sync.folder import (
     FILE_MODE,
     FolderTarget,
     folder_events,
     make_cohort_folder,
     read_folder,
 )
-from workbook.hub.sharing import PRIVATE, SHARE_FIELD
-from workbook.hub.sync import sync
-from workbook.store import Event, ParquetStore, StoreWarning
-from workbook.store.files import to_table
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or shutil.which("useradd") is None, reason="needs root and useradd"

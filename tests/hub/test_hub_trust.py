@@ -18,10 +18,10 @@ import pytest
 from hubharness import Hub, events
 
 from workbook.errors import OfflineError, SyncError
-from workbook.hub import wire
-from workbook.hub.sharing import PRIVATE, SHARE_FIELD
-from workbook.hub.sync import HttpTarget, sync
 from workbook.store import Event, MemoryStore, ParquetStore
+from workbook.store.sharing import PRIVATE, SHARE_FIELD
+from workbook.sync import wire
+from workbook.sync.client import HttpTarget, sync
 
 pytestmark = pytest.mark.hub
 

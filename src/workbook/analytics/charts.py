@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from ..charts import Chart, chart_name, charts_for, save
 from ..charts.data import taken
 from ..charts.output import Format
-from ..model import Chapter
+from ..course.model import Chapter
 from .aggregates import MIN_GROUP
 
 __all__ = ["CohortChart", "cohort_charts", "cohort_scores", "save_charts"]

@@ -66,7 +66,7 @@ def _refused(skipped: _Skipped, allow: bool) -> bool:
         return False
     print(
         f"error: {skipped.line()}, so the figures would be wrong; nothing was written. Move"
-        " the files away (`workbook doctor --root STORE --repair` sets damaged ones aside) or pass"
+        " the files away (`workbook doctor STORE --repair` sets damaged ones aside) or pass"
         " --allow-skipped to accept figures without them",
         file=sys.stderr,
     )
@@ -102,7 +102,7 @@ def _read(args: argparse.Namespace, *, summary: bool, answers: bool) -> tuple[An
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from ..content import load_course
+    from ..course.content import load_course
     from .aggregates import labelled
     from .export import check_output, write_frame
     from .xapi import write_statements
@@ -246,7 +246,7 @@ def _add_xapi_ids(cmd: Any) -> None:
 
 
 def _statements(args: argparse.Namespace, frame: Any) -> Iterator[dict[str, Any]]:
-    from ..content import load_course
+    from ..course.content import load_course
     from .xapi import BASE, HOME_PAGE, statements
 
     chapter = load_course().chapters[0]

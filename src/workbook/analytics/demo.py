@@ -25,10 +25,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..content import load_course
+from ..course.content import load_course
+from ..course.kinds import fields_of
+from ..course.model import Chapter, Course
 from ..errors import AnswerError, StoreError
-from ..kinds import fields_of
-from ..model import Chapter, Course
 from ..store import SCHEMA, SCHEMA_VERSION, check_id
 from ..store.checks import bad_rows
 from ..store.files import BIG, stamp

@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..answers import COLUMNS
 from ..errors import SchemaVersionError
 from ..store import PARTITIONING_SCHEMA, SCHEMA, SCHEMA_VERSION
+from ..store.answers import COLUMNS
 
 __all__ = [
     "COLUMNS",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..model import Chapter
+from ..course.model import Chapter
 from .aggregates import MIN_GROUP, skill_map, summarise
 from .engines import Query, SkillQuestion, read_rows
 from .engines import skill_summary as _skill_summary

@@ -14,6 +14,9 @@ cohort store's clock just before compaction listed the learner folders (``listed
 learner folder whose modification time is older has gained or lost no file since, so every file
 in it is named by the manifest and the folder is not listed. Any save adds a file, which moves
 the folder's time. Folders on other filesystems (URLs) are always listed.
+
+Longer than 400 lines on purpose: resolving, classifying and the manifest shortcut are one
+walk over the same paths, and splitting it would pass its state between modules.
 """
 
 from __future__ import annotations

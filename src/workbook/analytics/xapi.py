@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..kinds import fields_of
-from ..model import Chapter
+from ..course.kinds import fields_of
+from ..course.model import Chapter
 from .aggregates import unit_progress_frame
 from .export import check_output
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..kinds import is_complete
-from ..model import Chapter, Exercise, Item
-from ..scores import item_scores, ranked
-from ..snapshots import SnapshotState, ordered, snapshot_label, states
+from ..course.kinds import is_complete
+from ..course.model import Chapter, Exercise, Item
+from ..course.scores import item_scores, ranked
+from ..course.snapshots import SnapshotState, ordered, snapshot_label, states
 
 __all__ = [
     "FirstLast",

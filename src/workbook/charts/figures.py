@@ -1,7 +1,7 @@
 """The self-score charts as matplotlib Figures, from the tidy answers frame.
 
 Each chart function takes `(frame, chapter, exercise_id)`: the frame of one learner or many
-(`workbook.answers`), the course chapter it was answered against (labels, scales, anchors and
+(`workbook.store.answers`), the course chapter it was answered against (labels, scales, anchors and
 the "lowest" counts come from there, never from code) and the self-score to draw. Figures are
 built without pyplot, so nothing accumulates in a long-running kernel. Colours are the
 Okabe–Ito palette and cividis, both readable with colour-vision deficiencies; the lowest items
@@ -19,10 +19,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..course.kinds import KINDS
+from ..course.model import Chapter, Exercise
+from ..course.snapshots import FIRST, LAST, SnapshotState, snapshot_label
 from ..errors import AnswerError
-from ..kinds import KINDS
-from ..model import Chapter, Exercise
-from ..snapshots import FIRST, LAST, SnapshotState, snapshot_label
 from . import data
 from .output import Format, save
 
@@ -153,11 +153,11 @@ def latest_scores(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
     assert exercise.scale is not None
     ax.set_xlim(0, exercise.scale.max + 0.5)
     ax.set_xlabel(_scale_label(exercise))
-    if lowest:
-        ax.legend(
+    if lowest:  # above the axes: a legend inside would cover the longest bars
+        figure.legend(
             handles=[Rectangle((0, 0), 1, 1, facecolor=VERMILLION, hatch="//", edgecolor="white")],
             labels=[label],
-            loc="lower right",
+            loc="outside upper right",
             frameon=False,
         )
     _footnote(figure, chapter, exercise, frame)
@@ -202,7 +202,7 @@ def across_snapshots(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) ->
     assert exercise.scale is not None
     ax.set_xlim(0, exercise.scale.max + 0.5)
     ax.set_xlabel(_scale_label(exercise))
-    ax.legend(loc="lower right", frameon=False, reverse=False)
+    figure.legend(loc="outside upper right", frameon=False, ncols=2)  # as in latest_scores
     if len(snapshots) == 1:
         figure.supxlabel(
             f"Only {snapshot_label(snapshots[0])} so far: retake it as {snapshot_label(LAST)} "

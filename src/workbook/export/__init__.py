@@ -7,35 +7,8 @@ Handover Standard alone as a one-page document.
 The formats are the rows of :data:`FORMATS`; :func:`render_as` returns bytes without writing.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from .document import Chart, Workbook, workbook
-from .formats import (
-    FORMATS,
-    Exported,
-    Format,
-    Source,
-    default_name,
-    export,
-    export_current,
-    render_as,
-)
-from .render import escape_markdown
-from .standard import Standard, standard
-
-__all__ = [
-    "FORMATS",
-    "Chart",
-    "Exported",
-    "Format",
-    "Source",
-    "Standard",
-    "Workbook",
-    "default_name",
-    "escape_markdown",
-    "export",
-    "export_current",
-    "render_as",
-    "standard",
-    "workbook",
-]
+# Names listed in __init__.pyi, imported on first use: the CLI registers `workbook export` from
+# .commands without importing jinja2, pandas and WeasyPrint.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -15,11 +15,11 @@ from typing import ClassVar
 
 import pandas as pd
 
-from ..kinds import RECALL_MARKS, RECALL_REVIEW, Field, Value, answered, fields_of
-from ..model import Chapter, Course, Exercise, Item, Scale
-from ..progress import progress
-from ..scores import lowest
-from ..snapshots import current_answers, in_view, ordered, snapshot_label
+from ..course.kinds import RECALL_MARKS, RECALL_REVIEW, Field, Value, answered, fields_of
+from ..course.model import Chapter, Course, Exercise, Item, Scale
+from ..course.progress import progress
+from ..course.scores import lowest
+from ..course.snapshots import current_answers, in_view, ordered, snapshot_label
 
 __all__ = [
     "PARTS",

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..answers import answers_frame
+from ..course.model import Chapter, Course
 from ..errors import ExportError, NothingToExportError
-from ..model import Chapter, Course
 from ..paths import exports_root, write_private
 from ..store import Store
+from ..store.answers import answers_frame
 from . import render
 from .calendar import action_calendar
 from .document import Workbook, by_exercise, workbook
@@ -226,9 +226,8 @@ def export_current(
     session, so the last edit is in the store): WORKBOOK_HOME, WORKBOOK_COHORT, and the hub
     user or WORKBOOK_LEARNER.
     """
-    from ..content import load_course
-    from ..session import identity
-    from ..store import ParquetStore, default_root
+    from ..course.content import load_course
+    from ..store import ParquetStore, default_root, identity
 
     cohort, learner = identity()
     return export(

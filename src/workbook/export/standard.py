@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..course.kinds import Value
+from ..course.model import Chapter, Exercise
 from ..errors import NothingToExportError
-from ..kinds import Value
-from ..model import Chapter, Exercise
 from .document import Text, texts
 
 __all__ = ["Standard", "standard"]

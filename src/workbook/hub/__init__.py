@@ -1,11 +1,7 @@
-"""Workshops on JupyterHub: the cohort service, sync from the learner's side, the facilitator view.
+"""Workshops on JupyterHub: the cohort service and the facilitator's side.
 
-The service (``python -m workbook.hub``) needs jupyterhub, installed with ``workbook[hub]``;
-the learner's side needs only what workbook needs.
+The service (``python -m workbook.hub``) needs jupyterhub, installed with ``workbook[hub]``.
+`service` + `roster` + `cohorts` keep the cohorts' stores; `facilitator`, `feed`, `room`,
+`layout`, `dashboard` show a cohort to its facilitator; `compare` gives a learner the cohort's
+figures beside theirs; `spawn` installs the notebooks when a hub starts a learner's server.
 """
-
-import lazy_loader
-
-# Names listed in __init__.pyi, imported on first use (the CLI registers `workbook sync` from
-# .commands without importing the sync client).
-__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -1,3 +1,3 @@
-from .service import main
+from .app import main
 
 raise SystemExit(main())

@@ -1,84 +1,37 @@
-"""`workbook sync` (send this computer's answers to the cohort) and `workbook cohort …` (the
-facilitator's view from a terminal)."""
+"""`workbook cohort …`: the facilitator's view of a cohort from a terminal, and its report."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import ExportError, OfflineError, SyncError
+from ..errors import ExportError
 
 if TYPE_CHECKING:
-    from .sync import Target
+    from .room import Room
 
 __all__ = ["add_commands"]
 
 
-def _target(args: argparse.Namespace) -> Target:
-    from .sync import HttpTarget, target_from_env
-
-    if args.folder:
-        from .folder import FolderTarget
-
-        return FolderTarget(args.folder)
-    if args.url:
-        token = args.token or os.environ.get("WORKBOOK_SYNC_TOKEN") or ""
-        return HttpTarget(args.url, token or os.environ.get("JUPYTERHUB_API_TOKEN", ""))
-    target = target_from_env()
-    if target is None:
-        raise SyncError(
-            "nowhere to sync to: pass --url https://HUB/services/workbook/ --token TOKEN "
-            "(a token from the hub's Token page), or --folder DIR"
-        )
-    return target
-
-
-def _sync(args: argparse.Namespace) -> int:
-    from ..session import identity
-    from ..store import ParquetStore, default_root
-    from .sync import sync
-
-    cohort, learner = identity()
-    root = default_root()
-    target = _target(args)
-    try:
-        result = sync(ParquetStore(root), root, cohort, learner, target)
-    except OfflineError as err:
-        print(f"Saved on this computer · not synced yet: {err}", file=sys.stderr)
-        print("Your answers are safe here; run `workbook sync` again later.", file=sys.stderr)
-        return 1
-    except SyncError as err:  # refused: retrying would get the same answer
-        print(f"Saved on this computer · not synced: {err}", file=sys.stderr)
-        return 1
-    finally:
-        target.close()
-    print(result.line)
-    if target.whole:
-        print(f"sent {result.sent} new answer change(s): {result.cohort} holds your current"
-              f" {result.stored} answer(s), text only where you shared it")  # fmt: skip
-    else:
-        print(f"sent {result.sent} answer change(s); {result.cohort} stored {result.stored} new")
-    return 0
-
-
 def _cohort(args: argparse.Namespace) -> int:
-    from ..inert import frame_for_terminal
-    from .facilitator import CohortView, readable_cohorts
-    from .folder import make_cohort_folder
-
     if args.action == "list":
+        from .facilitator import readable_cohorts
+
         found = readable_cohorts(args.url, args.token, args.folder)
         print("\n".join(found) or "no cohorts you can read")
         return 0
     if args.action == "folder":
+        from ..sync.folder import make_cohort_folder
+
         path = make_cohort_folder(Path(args.cohort), args.group)
         print(f"made {path}: mode 3773, root:{args.group}; learners sync with --folder {path}")
         return 0
-    if args.action == "report":
-        return _report(args)
+    if args.action in ("progress", "reflections", "report"):
+        return _from_room(args)
+    from ..inert import frame_for_terminal
+    from .facilitator import CohortView
+
     salt = None
     if args.action == "export":
         from ..analytics.export import check_output
@@ -94,28 +47,23 @@ def _cohort(args: argparse.Namespace) -> int:
     if args.action == "export":
         print(f"wrote {view.export(args.out, salt=salt)}")
         return 0
-    frame = {
-        "progress": view.progress,
-        "scores": view.scores,
-        "change": view.change,
-        "reflections": view.reflections,
-    }[args.action]()
+    frame = view.scores() if args.action == "scores" else view.change()
     if frame.empty:
         print(f"nothing to show yet (groups under {args.min_group} learners are not shown)")
     else:
-        print(frame_for_terminal(frame).to_string())  # learner text: no control characters
+        print(frame_for_terminal(frame).to_string())
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
-    from ..content import load_course
+def _from_room(args: argparse.Namespace) -> int:
+    """progress, reflections and the report: what the view shows, with no pandas to import."""
+    from ..course.content import load_course
     from .facilitator import CohortView, connect
     from .feed import Feed, FolderFeed, ServiceFeed
-    from .layout import write_report
     from .room import room
 
     out = args.report_out or args.out
-    if out is None:
+    if args.action == "report" and out is None:
         raise ExportError("name the report: workbook cohort report COHORT --out report.pdf")
     feed: Feed = (
         FolderFeed(args.folder) if args.folder else ServiceFeed(connect(args.url, args.token))
@@ -126,26 +74,45 @@ def _report(args: argparse.Namespace) -> int:
         feed.close()
     course = load_course()
     view = CohortView(snapshot.events, course.chapters[0], args.min_group)
-    done = write_report(room(view, args.cohort, snapshot.expected), course.title, out)
-    print(f"wrote {done}")
+    here = room(view, args.cohort, snapshot.expected)
+    if args.action == "report":
+        from .layout import write_report
+
+        print(f"wrote {write_report(here, course.title, out)}")
+    elif args.action == "progress":
+        header = ["learner", *(u.label for u in here.units)]
+        rows = [[lr.name, *lr.states] for lr in here.learners]
+        print(_table(header, rows) if rows else "nobody in this cohort has synced yet")
+    else:
+        print(_reflections(here) or "nothing shared yet")
     return 0
 
 
-def _install(args: argparse.Namespace) -> int:
-    from ..install import install
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    from ..inert import for_terminal
 
-    result = install(args.folder, facilitator=args.facilitator, analyst=args.analyst)
-    print(f"{args.folder}: {result.summary}")
-    return 0
+    cells = [header, *([str(for_terminal(c)) for c in row] for row in rows)]
+    widths = [max(len(row[n]) for row in cells) for n in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                     for row in cells)  # fmt: skip
+
+
+def _reflections(here: Room) -> str:
+    """Shared text by prompt, newest first; learner text without control characters."""
+    from ..inert import for_terminal
+
+    out = []
+    for p in here.reflections:
+        out.append(f"{p.title} · {p.unit}\n  {p.prompt}")
+        for e in p.entries:
+            where = f" · {e.field}" if e.field else ""
+            when = e.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            text = str(for_terminal(e.text)).replace("\n", "\n    ")
+            out.append(f"  {e.learner}{where} · {when}\n    {text}")
+    return "\n".join(out)
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cmd = sub.add_parser("sync", help="send your saved answers to your cohort now")
-    cmd.add_argument("--url", help="the cohort service, e.g. https://HUB/services/workbook/")
-    cmd.add_argument("--token", help="a hub token (or set WORKBOOK_SYNC_TOKEN)")
-    cmd.add_argument("--folder", type=Path, help="a cohort folder on a shared volume")
-    cmd.set_defaults(run=_sync)
-
     cohort = sub.add_parser("cohort", help="a facilitator's view of a cohort")
     cohort.add_argument(
         "action",
@@ -183,9 +150,3 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--salt-file", type=Path, help="export: the pseudonym salt (default: this installation's)"
     )
     cohort.set_defaults(run=_cohort)
-
-    inst = sub.add_parser("install", help="copy the course notebooks into a folder, or update them")
-    inst.add_argument("folder", nargs="?", type=Path, default=Path("customer-onboarding"))
-    inst.add_argument("--facilitator", action="store_true", help="add the facilitator notebook")
-    inst.add_argument("--analyst", action="store_true", help="add the cohort analytics notebook")
-    inst.set_defaults(run=_install)

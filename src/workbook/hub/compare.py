@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 
 from ..charts.data import taken
+from ..course.model import Chapter
+from ..course.snapshots import snapshot_label
 from ..errors import WorkbookError
-from ..model import Chapter
-from ..snapshots import snapshot_label
+from ..sync.client import HttpTarget, target_from_env
 from .layout import templates
-from .sync import HttpTarget, target_from_env
 
 __all__ = ["cohort_scores", "compare_html"]
 

@@ -18,8 +18,8 @@ import weakref
 
 import ipywidgets as w
 
-from ..analytics.aggregates import MIN_GROUP
-from ..content import load_course
+from ..analytics.privacy import MIN_GROUP
+from ..course.content import load_course
 from ..errors import WorkbookError
 from ..paths import exports_root, write_private
 from .facilitator import CohortView, connect

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..rules import course_rules
-from ..store import Event, ParquetStore, StoreWarning
-from . import wire
-from .folder import is_drop_box
-from .sharing import redact
-from .sync import HttpTarget
+from ..store import Event, StoreWarning
+from ..store.rules import course_rules
+from ..store.sharing import redact
+from ..sync import wire
+from ..sync.client import HttpTarget
 
 __all__ = ["Feed", "FolderFeed", "ServiceFeed", "Snapshot"]
 
@@ -108,22 +107,26 @@ class FolderFeed:
     folder, read by a facilitator; events that break the course's rules are left out."""
 
     def __init__(self, folder: Path, expected: Sequence[str] = ()) -> None:
+        from ..store import ParquetStore  # pyarrow: only a folder's reader pays for it
+
         self.folder = Path(folder)
         self.store = ParquetStore(folder)
         self.expected = tuple(expected)
         self._caches: dict[str, _Cache] = {}
 
     def cohorts(self) -> list[str]:
+        from ..sync.folder import is_drop_box
+
         if is_drop_box(self.folder):
             return [self.folder.name]
         return sorted({c for c, _ in self.store.learners()})
 
     def read(self, cohort: str) -> Snapshot:
-        if is_drop_box(self.folder):  # by its mode: what a learner planted inside is no store
-            from .facilitator import load_cohort
+        from ..sync.folder import folder_events, is_drop_box
 
+        if is_drop_box(self.folder):  # by its mode: what a learner planted inside is no store
             cache = _Cache(expected=self.expected)
-            for e in load_cohort(cohort, folder=self.folder):
+            for e in redact(folder_events(self.folder, cohort)):
                 cache.events.setdefault(e.learner, []).append(e)
             return _snapshot(cohort, cache, True, self.cohorts())
         cache = self._caches.setdefault(cohort, _Cache(expected=self.expected))

@@ -2,43 +2,32 @@
 
 Every call carries a hub token (``Authorization: token …``). The caller is the token's hub user,
 never a name from the request. Learners post their own events (``POST api/events``); their
-cohort is the one hub group of theirs named ``<cohort prefix>…``. Facilitators read a cohort
-(``GET api/cohorts/<cohort>/events``) when their token holds ``custom:<service>:read``, filtered
-``!group=<cohort>`` through a hub role: each sees only the cohorts they run. See the README,
-"Workshops on JupyterHub".
+cohort is the one hub group of theirs named ``<cohort prefix>…``. What facilitators read, and
+who is one, is in :mod:`workbook.hub.roster`. See the README, "Workshops on JupyterHub".
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
 import datetime as dt
-import ipaddress
 import json
 import logging
-import os
-import sys
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote
 
 from jupyterhub.services.auth import HubAuth, check_scopes
 from tornado import httpclient, web
-from tornado.httpserver import HTTPServer
 
 from ..errors import AnswerError, QuotaError, WorkbookError
-from ..rules import Rules, course_rules
 from ..store import Event, check_id, store_id
-from . import wire
+from ..store.rules import Rules
+from ..sync import wire
 from .cohorts import CohortStores
-from .sharing import redact
 
-__all__ = ["Service", "main", "make_app"]
+__all__ = ["Handler", "Refusal", "Service"]
 
 log = logging.getLogger("workbook.hub")
 MAX_EVENTS = 5000  # per request: a client sends its queue in batches
@@ -222,99 +211,3 @@ def _events_of(body: bytes) -> list[Any]:
     if not isinstance(items, list):
         raise Refusal(400, 'send JSON {"events": [...]}')
     return items
-
-
-class CohortsHandler(Handler):
-    async def get(self) -> None:
-        stored = await self.run(self.service.stores.cohorts)
-        self.finish({"cohorts": [c for c in stored if self.service.can_read(self.caller, c)]})
-
-
-class CohortEventsHandler(Handler):
-    async def get(self, cohort: str) -> None:
-        try:
-            check_id(cohort, "cohort")
-        except WorkbookError as err:
-            raise Refusal(400, str(err)) from None
-        if not self.service.can_read(self.caller, cohort):
-            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
-        stored = await self.run(self.service.stores.events, cohort)
-        events = redact(self.service.checked(stored, cohort))
-        self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})
-
-
-def make_app(service: Service, prefix: str = "/") -> web.Application:
-    from . import roster  # the room's calls: cohorts and facilitators from hub groups
-
-    prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
-    args = {"service": service}
-    return web.Application(
-        [
-            (prefix + "api/me", MeHandler, args),
-            (prefix + "api/me/events", MyEventsHandler, args),
-            (prefix + "api/events", EventsHandler, args),
-            (prefix + "api/cohorts", CohortsHandler, args),
-            (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),
-            *roster.routes(service, prefix),
-        ]
-    )
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m workbook.hub", description=__doc__)
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=Path(os.environ.get("WORKBOOK_HUB_DATA", "workbook-hub-data")),
-        help="folder of the cohort stores (default $WORKBOOK_HUB_DATA or ./workbook-hub-data)",
-    )
-    parser.add_argument("--cohort-prefix", default="cohort-", help="hub groups that are cohorts")
-    parser.add_argument(
-        "--ip",
-        default=None,
-        help="address to listen on (default: the host of $JUPYTERHUB_SERVICE_URL, which must be"
-        " a loopback address; give the pod's address explicitly on Kubernetes)",
-    )
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s workbook.hub %(message)s")
-    url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", ""))
-    if not url.port or not os.environ.get("JUPYTERHUB_API_TOKEN"):
-        print(
-            "error: run me from JupyterHub (c.JupyterHub.services with a url and command):"
-            " JUPYTERHUB_SERVICE_URL and JUPYTERHUB_API_TOKEN are not set",
-            file=sys.stderr,
-        )
-        return 2
-    ip = args.ip or url.hostname or "127.0.0.1"
-    if args.ip is None and not _is_loopback(ip):
-        print(f"error: {ip} is not a loopback address; pass --ip to mean it", file=sys.stderr)
-        return 2
-    service = Service(
-        stores=CohortStores(args.data),
-        auth=HubAuth(cache_max_age=TOKEN_TTL),
-        rules=course_rules(),
-        cohort_prefix=args.cohort_prefix,
-        name=os.environ.get("JUPYTERHUB_SERVICE_NAME", "workbook"),
-    )
-    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(make_app(service, prefix), ip, url.port))
-    return 0
-
-
-async def _serve(app: web.Application, ip: str, port: int) -> None:
-    server = HTTPServer(app, xheaders=True)
-    server.listen(port, ip)
-    log.info("listening on %s:%s", ip, port)
-    await asyncio.Event().wait()

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import WorkbookError
-from ..install import install
-from ..jupyter import learner_environment
+from ..lab.install import install
+from ..lab.jupyter import learner_environment
 
 __all__ = ["main"]
 
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (WorkbookError, OSError) as err:
         print(f"workbook: could not install the notebooks in {args.dir}: {err}", file=sys.stderr)
     # Voilà's hook (the app pages drop the "Run all" hint cells), as `workbook app` loads it.
-    config = Path(__file__).resolve().parents[1] / "app_config.py"
+    config = Path(__file__).resolve().parents[1] / "lab" / "app_config.py"
     env = dict(os.environ) if args.facilitator else learner_environment(os.environ)
     os.execvpe(command[0], [*command, f"--config={config}"], env)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 __all__ = ["add_commands"]
@@ -10,9 +11,9 @@ __all__ = ["add_commands"]
 
 def _doctor(args: argparse.Namespace) -> int:
     from .doctor import doctor
-    from .memory import default_root
+    from .folders import default_root
 
-    root = args.root or default_root()
+    root = args.store or args.root or default_root()
     checkup = doctor(root, repair=args.repair)
     for p in checkup.problems:
         print(f"{p.path}: {p.problem}" + (f"\n    repaired: {p.repaired}" if p.repaired else ""))
@@ -24,7 +25,11 @@ def _doctor(args: argparse.Namespace) -> int:
     if not checkup.problems:
         print(f"ok: {summary}, no problems")
     elif left:
-        hint = "" if args.repair else "; `workbook doctor --repair` fixes what can be fixed"
+        hint = (
+            ""
+            if args.repair
+            else f"; `workbook doctor {shlex.quote(str(root))} --repair` fixes what can be fixed"
+        )
         print(f"{summary}: {left} problem(s) left{hint}")
     else:
         print(f"ok: {summary}, {len(checkup.problems)} problem(s) repaired")
@@ -33,7 +38,11 @@ def _doctor(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser("doctor", help="check every file and row of the answer store")
-    cmd.add_argument("--root", type=Path, help="the store (default: WORKBOOK_HOME, else per user)")
+    cmd.add_argument(
+        "store", nargs="?", type=Path, help="the store (default: WORKBOOK_HOME, else per user)"
+    )
+    # The old spelling: `STORE` is the argument everywhere a store is the command's object.
+    cmd.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     cmd.add_argument(
         "--repair",
         action="store_true",

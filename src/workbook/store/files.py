@@ -15,10 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..course.kinds import Value
 from ..errors import StoreError
-from ..kinds import Value
 from .columns import column, scalar
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event
+from .folders import event_files  # the listing, kept Arrow-free for callers that only list
 
 __all__ = [
     "BIG",
@@ -225,23 +226,6 @@ def to_events(cohort: str, learner: str, table: pa.Table) -> list[Event]:
     cols += [types, values, table["snapshot"].to_pylist(), saved]
     cols += [table[n].to_pylist() for n in ("content_version", "event_id")]
     return list(map(make, *cols))
-
-
-def event_files(d: Path) -> list[str]:
-    """A learner folder's event files as sorted relative paths, as DuckDB's `**/*.parquet` sees
-    them: folders below are searched too (Spark writes `x.parquet/part-0.parquet`); a name
-    starting with "." or "_" is not data (temp files, `_SUCCESS`), as for pyarrow and Spark.
-    """
-    found: list[str] = []
-    with os.scandir(d) as it:
-        for e in it:
-            if e.name.startswith((".", "_")):
-                continue
-            if e.is_dir(follow_symlinks=False):
-                found += [f"{e.name}/{n}" for n in event_files(Path(e.path))]
-            elif e.name.endswith(".parquet") and e.is_file():
-                found.append(e.name)
-    return sorted(found)
 
 
 def count_small(d: Path) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 
 from ..errors import IdError
 
-__all__ = ["check_event_id", "check_id", "check_key", "show", "store_id"]
+__all__ = ["check_event_id", "check_id", "check_key", "identity", "show", "store_id"]
 
 # Partition values are type-inferred by engines: DuckDB reads "inf"/"infinity" and "epoch" as
 # DATEs, "2025-09-01" as a DATE, "00123" as an integer. A leading letter and this list avoid all.
@@ -80,3 +81,15 @@ def store_id(name: str) -> str:
         digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
         encoded = f"{encoded[:48]}_z{digest[:14]}"
     return check_id(encoded, "learner")
+
+
+def identity() -> tuple[str, str]:
+    """(cohort, learner): on a hub the hub's user name, else WORKBOOK_LEARNER, else "me".
+
+    Any hub user name works: store_id maps it to a valid, stable id, as the hub service does.
+    WORKBOOK_LEARNER is an id already, chosen by hand: a bad one is refused, not rewritten.
+    """
+    cohort = check_id(os.environ.get("WORKBOOK_COHORT", "local"), "cohort")
+    if hub_user := os.environ.get("JUPYTERHUB_USER"):
+        return cohort, store_id(hub_user)
+    return cohort, check_id(os.environ.get("WORKBOOK_LEARNER") or "me", "learner")

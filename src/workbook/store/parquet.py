@@ -43,7 +43,7 @@ from .files import (
     to_table,
     write_atomic,
 )
-from .ids import check_id
+from .folders import fingerprint, learner_folder
 from .memory import StoreWarning
 from .newest import latest_rows
 from .reader import Report, read_folder
@@ -79,8 +79,7 @@ class ParquetStore:
         return f"ParquetStore({str(self.root)!r})"
 
     def _dir(self, cohort: str, learner: str) -> Path:
-        cohort, learner = check_id(cohort, "cohort"), check_id(learner, "learner")
-        return self.root / "events" / f"cohort={cohort}" / f"learner={learner}"
+        return learner_folder(self.root, cohort, learner)
 
     # saving ----------------------------------------------------------------------------------
 
@@ -241,16 +240,7 @@ class ParquetStore:
         return {(e.exercise_id, e.snapshot, e.field): e for e in events}
 
     def fingerprint(self, cohort: str, learner: str) -> Hashable:
-        # Files are never modified, only added (a save) or merged under a new name (compaction):
-        # the folder's file names change exactly when its events may have. One scandir, ~20 µs.
-        try:
-            return tuple(event_files(self._dir(cohort, learner)))
-        except FileNotFoundError:
-            return ()
-        except OSError as err:
-            raise StoreError(
-                f"could not list answers in {self._dir(cohort, learner)}: {err}"
-            ) from err
+        return fingerprint(self.root, cohort, learner)
 
     def learners(self) -> list[tuple[str, str]]:
         pairs = []

@@ -1,0 +1,257 @@
+"""The "My progress" dashboard: what is next, every self-score chart, and files to take away.
+
+Charts are inline SVG in an HTML widget: crisp at any zoom, shown by JupyterLab and Voilà
+alike with no image files, and their text stays text. The view shows at once what is next;
+the charts (matplotlib) and the take-away buttons (WeasyPrint) come on a thread, each chart as it
+is drawn, so the first paint does not wait for them. `refresh()` redraws every dashboard in
+the kernel from the store: the re-run of the cell and its Redraw button call it. The view also
+listens to the session (`Session.on_change`): a live-progress watcher that re-reads the store
+and notifies the session's listeners redraws it, a burst of saves once. The buttons at the end write the learner's export (each format of
+`workbook.export`) or every chart as PNG and SVG into the learner's exports folder (never the served notebooks
+folder: they hold personal reflections), and say where.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from ..course.progress import progress
+from ..course.snapshots import LAST, states
+from ..errors import WorkbookError
+from ..paths import exports_root
+from .session import Session, current
+from .widgets.style import problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..charts import Chart
+    from ..course.model import Chapter, Exercise
+
+__all__ = ["ProgressView", "my_progress", "refresh"]
+
+REDRAW_SECONDS = 0.3  # a retake arriving from another notebook is many saves: draw once
+# Charts shrink with the page, but not below 600 px (labels would fall under ~12 px): a
+# narrower page scrolls the chart sideways inside its own box.
+_STYLE = (
+    "<style>.wb-chart .widget-html-content{overflow-x:auto}"
+    ".wb-chart svg{max-width:100%;min-width:600px;height:auto}</style>"
+)
+_INTRO = (
+    "<h2>Your self-scores over time</h2><p>Each chart draws your complete snapshots: First day, "
+    "any check-ins, Last day. Saved a new one in another notebook? Press <b>Redraw my charts</b> "
+    "or run this again.</p>"
+)
+
+# The dashboard last shown in this kernel: a re-run cell replaces its old view, as listeners do.
+_shown: list[ProgressView] = []
+
+
+class ProgressView:
+    """What is next, and one chart per self-score chart of the chapter."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.next = w.HTML(_next_html(session))
+        self.next.add_class("wb-next")
+        redraw = w.Button(
+            description="Redraw my charts",
+            icon="refresh",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
+        redraw.add_class("wb-redraw")
+        redraw.on_click(lambda _: self.refresh())
+        self.charts: list[tuple[str, w.HTML]] = []
+        self._pairs: list[tuple[Chapter, Exercise, Chart]] = []
+        self.chart_box = w.VBox([w.HTML("<p><i>Drawing your charts…</i></p>")])
+        self.cohort = w.HTML()  # beside the cohort: filled in when a cohort service answers
+        self.cohort.add_class("wb-cohort-compare")
+        self.take_away = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.written = w.HTML()
+        self.written.add_class("wb-written")
+        parts = [self.next, w.HTML(_INTRO), redraw, self.chart_box, self.cohort]
+        parts += [w.HTML("<h3>Take it with you</h3>"), self.take_away, self.written]
+        self.box = w.VBox(parts, layout=w.Layout(width="100%"))
+        self.box.add_class("wb-my-progress")
+        self._timer: threading.Timer | None = None
+        self._timer_lock = threading.Lock()
+        self._drawing = threading.Thread(target=self._first_draw, daemon=True)
+        self._drawing.start()
+        session.on_change("dashboard", self._changed)
+
+    def ready(self, timeout: float | None = None) -> bool:
+        """Wait until the charts and buttons are shown; False if `timeout` passed first."""
+        self._drawing.join(timeout)
+        return not self._drawing.is_alive()
+
+    def _first_draw(self) -> None:
+        try:
+            self._lay_out_charts()
+            self._draw(self._frame())
+            self.take_away.children = self._buttons()
+        except WorkbookError as error:
+            self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+
+    def _lay_out_charts(self) -> None:
+        from ..charts import chart_name, charts_for
+
+        # Every chapter's self-score charts, each drawn against its own chapter.
+        pairs = [(c, e, chart) for c in self.session.course.chapters for e, chart in charts_for(c)]
+        parts: list[w.Widget] = []
+        heading = ""
+        for chapter, exercise, chart in pairs:
+            unit = chapter.unit_of(exercise.id)
+            title = f"{unit.label} · {unit.title}"
+            if title != heading:
+                parts.append(w.HTML(f"<h3>{html.escape(title)}</h3>"))
+                heading = title
+            view = w.HTML("<p><i>Drawing…</i></p>")
+            view.add_class("wb-chart")
+            view.add_class(f"wb-chart-{chart_name(exercise, chart)}")
+            self.charts.append((exercise.id, view))
+            parts.append(view)
+        self._pairs = pairs
+        self.chart_box.children = parts
+
+    def _buttons(self) -> list[w.Button]:
+        from ..export import FORMATS, export_current  # weasyprint and friends: off the first paint
+
+        def export(name: str) -> Callable[[], list[Path]]:
+            return lambda: [export_current(name).path]  # the learner's exports folder
+
+        actions: list[tuple[str, str, Callable[[], list[Path]]]] = [
+            (f"Export {f.name.upper()}", f.holds, export(f.name)) for f in FORMATS.values()
+        ]
+        actions.append(("Save my charts", "every chart above as PNG and SVG", self._save_charts))
+        buttons = []
+        for label, tooltip, action in actions:
+            button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
+            button.add_class("wb-take-away")
+            button.on_click(self._writer(action))
+            buttons.append(button)
+        return buttons
+
+    def _save_charts(self) -> list[Path]:
+        from ..charts import save_all
+
+        frame = self._frame()
+        folder = exports_root() / "my-charts"
+        return [p for c in self.session.course.chapters for p in save_all(frame, c, folder)]
+
+    def _writer(self, action: Callable[[], list[Path]]) -> Callable[[w.Button], None]:
+        def write(_: w.Button) -> None:
+            self.written.value = "<small>Writing…</small>"
+            try:
+                self.session.flush()  # the last edit goes into the store the export reads
+                paths = action()
+            except (WorkbookError, OSError) as error:
+                self.written.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+                return
+            folder = paths[0].parent
+            names = ", ".join(p.name for p in paths[:4]) + (" …" if len(paths) > 4 else "")
+            self.written.value = (
+                f"✓ Wrote {len(paths)} file{'s' if len(paths) != 1 else ''} to "
+                f"<code>{html.escape(str(folder))}</code>: {html.escape(names)} · "
+                "(your exports folder, not the course's)"
+            )
+
+        return write
+
+    def _changed(self, _: str) -> None:
+        with self._timer_lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(REDRAW_SECONDS, self._redraw_quietly)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _redraw_quietly(self) -> None:
+        try:
+            self.refresh(reread=False)  # whoever notified has the session up to date
+        except WorkbookError as error:
+            self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+
+    def refresh(self, reread: bool = True) -> None:
+        """Re-read the store (other notebooks' saves) and redraw everything."""
+        if reread:
+            self.session.refresh()
+        self.next.value = _next_html(self.session)
+        self.ready()  # the first drawing laid the charts out
+        self._draw(self._frame())
+
+    def _frame(self) -> pd.DataFrame:
+        from ..store.answers import answers_frame  # pandas: off the first paint
+
+        return answers_frame(self.session.events())
+
+    def _draw(self, frame: pd.DataFrame) -> None:
+        from ..charts import describe, to_bytes
+
+        for (chapter, exercise, chart), (_, view) in zip(self._pairs, self.charts, strict=True):
+            figure = chart(frame, chapter, exercise.id)
+            svg = to_bytes(figure, "svg").decode("utf-8")
+            # An image to a screen reader, named by its titles (its text is drawn as paths).
+            view.value = (
+                f'{_STYLE}<div role="img" aria-label="{html.escape(describe(figure))}">'
+                f'<svg aria-hidden="true"{svg[svg.index("<svg") + 4 :]}</div>'
+            )
+        threading.Thread(target=self._compare, args=(frame,), daemon=True).start()
+
+    def _compare(self, frame: pd.DataFrame) -> None:
+        """The learner's scores on the cohort's distributions (a network call: off the kernel's
+        thread); nothing without a cohort service or a big enough group."""
+        from ..hub.compare import cohort_scores, compare_html
+
+        chapter = self.session.course.chapters[0]
+        self.cohort.value = compare_html(cohort_scores(), frame, chapter)
+
+
+def _next_html(session: Session) -> str:
+    """The true next step: the first unit not done; then the Last day retakes still to take."""
+    answers = session.all_answers()
+    units = [u for c in session.course.chapters for u in progress(c, answers).units]
+    todo = [u for u in units if not u.done]
+    if todo:
+        unit = todo[0]
+        text = (
+            f"Next: {unit.unit.label} · {unit.unit.title} "
+            f"({unit.complete} of {unit.required} exercises complete)"
+        )
+    else:
+        retakes = [
+            session.course.unit_of(e.id).label
+            for u in units
+            for e in u.unit.exercises
+            if e.snapshots
+            and not any(
+                s.snapshot == LAST and s.complete for s in states(e, session.by_snapshot(e.id))
+            )
+        ]
+        text = "Every module and homework is done ✓ · " + (
+            f"retake your self-scores as Last day: {', '.join(dict.fromkeys(retakes))}"
+            if retakes
+            else "your Last day scores are in: take your workbook with you below"
+        )
+    return f'<div class="wb-next-step"><b>{html.escape(text)}</b></div>'
+
+
+def my_progress() -> w.Widget:
+    """The dashboard for the generated "My progress" notebook."""
+    try:
+        view = ProgressView(current())
+    except WorkbookError as error:
+        return problem(error)
+    _shown[:] = [view]
+    return view.box
+
+
+def refresh() -> None:
+    """Redraw every "My progress" dashboard in this kernel (the hook for live progress)."""
+    for view in list(_shown):
+        view.refresh()

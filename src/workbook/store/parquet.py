@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from ..errors import AnswerError, IdError, StoreError
 from .checks import bad_rows
+from .columns import scalar
 from .events import SCHEMA, SCHEMA_VERSION, Event
 from .files import (
     BIG,
@@ -100,7 +101,9 @@ class ParquetStore:
             table = rows.select(SCHEMA.names).cast(SCHEMA)
         except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
             raise AnswerError(f"{where} do not fit the store schema: {err}") from err
-        if pc.any(pc.not_equal(table["schema_version"], SCHEMA_VERSION)).as_py():
+        if pc.any(
+            pc.not_equal(table["schema_version"], scalar(SCHEMA_VERSION, pa.int32()))
+        ).as_py():
             raise AnswerError(f"{where}: schema_version must be {SCHEMA_VERSION}")
         if (bad := bad_rows(table)) is not None:
             raise AnswerError(f"{where}: {pc.sum(bad).as_py()} rows break the event rules")

@@ -1,58 +1,116 @@
-"""What a learner's kernel costs: a notebook's cells run in a fresh kernel, against a bare one.
+"""What a learner's kernel costs: notebooks' cells run in fresh kernels, against bare ones.
 
-    python benchmarks/bench_kernel.py [--runs 5] [--notebook module-03-onboarding-team.ipynb]
+    python benchmarks/bench_kernel.py [--runs 5]
 
-Each run starts a real ipykernel (jupyter_client), runs the notebook's code cells as the
-extension does on opening it (the learner has answered every exercise: tests/seed.py), and
-reports the seconds from the first cell sent to the last one done and the kernel's RSS after
-it. Baseline, in the same run: a bare ipykernel running one cell that shows an
-`ipywidgets.Textarea` with a value. Prints min / median / max of `--runs` runs and the
-medians' ratios. Target (issue 19): RSS ≤ 1.6× the bare kernel's. The machine is shared:
-compare ratios within a run.
+Each run starts real ipykernels (jupyter_client) in notebooks/, as the extension does on opening
+a notebook, for a learner who has answered every exercise (tests/seed.py), and reads each
+kernel's memory once its cells are done (psutil `memory_full_info`):
+
+- RSS counts every page the process touches, shared libraries included (libarrow alone is ~35
+  MB of it); USS only the pages no other process shares, what one more kernel really adds;
+  PSS shares each shared page out among the processes mapping it.
+- **bare**: a bare ipykernel running `pass`; **floor**: one running
+  `import pyarrow.parquet, ipywidgets` and showing an `ipywidgets.Textarea`, the least a kernel
+  that shows widgets and writes Parquet holds; **module 3**: its cells, the store restored.
+- **three kept**: the kernels of the three tabs a learner keeps (the extension keeps three):
+  modules 3 and 6 and My progress, all alive at once, summed; against three bare kernels.
+
+Prints min / median / max of `--runs` runs and the medians' ratios to the bare kernel's.
+Targets (issue 19): module 3's RSS ≤ 1.6× bare; three kept ≤ 300 MB. The machine is shared:
+compare within a run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import psutil
-from jupyter_client.manager import start_new_kernel
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager, start_new_kernel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from seed import seed
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-BARE = ['import ipywidgets\nipywidgets.Textarea(value="My answer")']
+BARE = ["pass"]
+FLOOR = ['import pyarrow.parquet, ipywidgets\nipywidgets.Textarea(value="My answer")']
+KEPT = ("module-03-onboarding-team.ipynb", "module-06-coordination.ipynb", "my-progress.ipynb")
 
 
-def run_cells(cells: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds to run the cells, kernel RSS in MB after them) in a fresh kernel."""
-    manager, client = start_new_kernel(kernel_name="python3", env=env, cwd=str(NOTEBOOKS))
+@dataclass(frozen=True)
+class Memory:
+    rss: float
+    uss: float
+    pss: float
+
+    def __add__(self, other: Memory) -> Memory:
+        return Memory(self.rss + other.rss, self.uss + other.uss, self.pss + other.pss)
+
+
+def cells(notebook: str) -> list[str]:
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+@contextlib.contextmanager
+def kernel(env: dict[str, str]) -> Iterator[tuple[KernelManager, BlockingKernelClient]]:
+    manager, client = start_new_kernel(
+        kernel_name="python3", env=env, cwd=str(NOTEBOOKS), stderr=subprocess.DEVNULL
+    )
     try:
-        started = time.perf_counter()
-        for source in cells:
-            reply = client.execute_interactive(source, timeout=120, output_hook=lambda _: None)
-            assert reply["content"]["status"] == "ok", reply["content"]
-        elapsed = time.perf_counter() - started
-        pid = manager.provisioner.pid  # type: ignore[union-attr]
-        rss = psutil.Process(pid).memory_info().rss / 2**20
+        yield manager, client
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
-    return elapsed, rss
+
+
+def run(client: BlockingKernelClient, sources: list[str]) -> float:
+    """Seconds to run the cells, one after the other."""
+    started = time.perf_counter()
+    for source in sources:
+        reply = client.execute_interactive(source, timeout=120, output_hook=lambda _: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    return time.perf_counter() - started
+
+
+def memory(manager: KernelManager) -> Memory:
+    info = psutil.Process(manager.provisioner.pid).memory_full_info()  # type: ignore[union-attr]
+    return Memory(info.rss / 2**20, info.uss / 2**20, info.pss / 2**20)
+
+
+def one(sources: list[str], env: dict[str, str]) -> tuple[float, Memory]:
+    with kernel(env) as (manager, client):
+        seconds = run(client, sources)
+        return seconds, memory(manager)
+
+
+def together(notebooks: list[list[str]], env: dict[str, str]) -> Memory:
+    """The kernels' memory summed, all of them alive at once, each having run its cells."""
+    with contextlib.ExitStack() as stack:
+        kernels = [stack.enter_context(kernel(env)) for _ in notebooks]
+        for (_, client), sources in zip(kernels, notebooks, strict=True):
+            run(client, sources)
+        total = Memory(0.0, 0.0, 0.0)
+        for manager, _ in kernels:
+            total += memory(manager)
+        return total
 
 
 def row(name: str, values: list[float], bare: float, unit: str) -> str:
     median = statistics.median(values)
     return (
-        f"{name:34} {min(values):8.2f} {median:8.2f} {max(values):8.2f} {unit:3} "
+        f"{name:36} {min(values):8.2f} {median:8.2f} {max(values):8.2f} {unit:3} "
         f"{median / bare:5.2f}×"
     )
 
@@ -60,25 +118,36 @@ def row(name: str, values: list[float], bare: float, unit: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--notebook", default="module-03-onboarding-team.ipynb")
     options = parser.parse_args()
-    nb = nbformat.read(NOTEBOOKS / options.notebook, as_version=4)
-    cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    module = cells(KEPT[0])
+    kept = [cells(n) for n in KEPT]
+    results: dict[str, list[tuple[float, Memory]]] = {
+        "bare": [], "floor": [], "module 3": [], "three bare": [], "three kept": []
+    }  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
-        env = os.environ | {"WORKBOOK_HOME": tmp, "WORKBOOK_COHORT": "local"}
+        env = os.environ | {"WORKBOOK_HOME": tmp, "WORKBOOK_LEARNER": "me"}
+        env.pop("JUPYTERHUB_USER", None)
         seed(Path(tmp), "me", cohort="local")
-        env["WORKBOOK_LEARNER"] = "me"
-        ours, bare = [], []
-        for _ in range(options.runs):
-            bare.append(run_cells(BARE, env))
-            ours.append(run_cells(cells, env))
+        for _ in range(options.runs):  # interleaved: the machine's load hits each alike
+            results["bare"].append(one(BARE, env))
+            results["floor"].append(one(FLOOR, env))
+            results["module 3"].append(one(module, env))
+            results["three bare"].append((0.0, together([BARE] * 3, env)))
+            results["three kept"].append((0.0, together(kept, env)))
+    bare = results["bare"]
+    print(f"{'':36} {'min':>8} {'median':>8} {'max':>8}     ratio to bare ({options.runs} runs)")
     bare_s = statistics.median(t for t, _ in bare)
-    bare_mb = statistics.median(m for _, m in bare)
-    print(f"{'':34} {'min':>8} {'median':>8} {'max':>8}     ratio  ({options.runs} runs)")
-    print(row(f"{options.notebook}: cells run", [t for t, _ in ours], bare_s, "s"))
-    print(row("bare Textarea: cell run", [t for t, _ in bare], bare_s, "s"))
-    print(row(f"{options.notebook}: RSS", [m for _, m in ours], bare_mb, "MB"))
-    print(row("bare ipykernel + ipywidgets: RSS", [m for _, m in bare], bare_mb, "MB"))
+    for name in ("bare", "floor", "module 3"):
+        print(row(f"{name}: cells run", [t for t, _ in results[name]], bare_s, "s"))
+    for kind in ("rss", "uss", "pss"):
+        base = statistics.median(getattr(m, kind) for _, m in bare)
+        for name in ("bare", "floor", "module 3"):
+            values = [getattr(m, kind) for _, m in results[name]]
+            print(row(f"{name}: {kind.upper()}", values, base, "MB"))
+        base3 = statistics.median(getattr(m, kind) for _, m in results["three bare"])
+        for name in ("three bare", "three kept"):
+            values = [getattr(m, kind) for _, m in results[name]]
+            print(row(f"{name}: {kind.upper()} summed", values, base3, "MB"))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """A learner's JupyterLab, timed: opening each notebook to its widgets with answers, and what
 visiting all of them leaves running.
 
-    python benchmarks/bench_lab.py [--rounds 2]
+    python benchmarks/bench_lab.py [--rounds 5]
 
 A real `jupyter lab` (the browser tests' harness) with the workbook extension, in Debian's
 Chromium. The learner has answered every exercise (tests/seed.py). In one page, each of the
@@ -159,7 +159,7 @@ def visit(page: Any, server: JupyterServer, rounds: int) -> Visits:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=2, help="visits of all thirteen (default 2)")
+    parser.add_argument("--rounds", type=int, default=5, help="visits of all thirteen (default 5)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
@@ -181,15 +181,21 @@ def main() -> None:
             server.stop()
 
     bare_ms = statistics.median(visits.bare)
-    print(f"open → widgets with answers, median of {args.rounds} rounds (ms)")
-    print(f"{'notebook':42} {'ours':>7} {'ratio':>6}")
-    for name, times in visits.ours.items():
+    print(f"open → widgets with answers, {args.rounds} rounds (ms); ratio: median to bare's median")
+    print(f"{'notebook':42} {'min':>7} {'median':>7} {'max':>7} {'ratio':>6}")
+
+    def row(name: str, times: list[float]) -> None:
         median = statistics.median(times)
-        print(f"{name:42} {median:7.0f} {median / bare_ms:5.2f}×")
+        print(
+            f"{name:42} {min(times):7.0f} {median:7.0f} {max(times):7.0f} {median / bare_ms:5.2f}×"
+        )
+
+    for name, times in visits.ours.items():
+        row(name, times)
     units = [statistics.median(t) for n, t in visits.ours.items() if n.startswith(("mod", "home"))]
-    print(f"{'modules and homework, median':42} {statistics.median(units):7.0f}")
-    print(f"{'bare: ipywidgets Textarea, Run All':42} {bare_ms:7.0f}")
-    print(f"{'back to a resting module (wakes)':42} {statistics.median(visits.woke):7.0f}")
+    row("modules and homework (each one's median)", units)
+    row("bare: ipywidgets Textarea, Run All", visits.bare)
+    row("back to a resting module (wakes)", visits.woke)
     kernels, rss, uss = visits.held
     each = rss / kernels
     print(

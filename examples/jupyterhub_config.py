@@ -55,8 +55,8 @@ def workbook_settings(c, cohorts, facilitators, service_url, data):  # type: ign
         for name in [f"facilitators-{g}" for g in theirs] or ["facilitators"]:
             groups.setdefault(name, {"users": []})["users"].append(user)
     c.JupyterHub.load_groups = groups
-    # A role's scope still works too: custom:workbook:read!group=<cohort> reads that cohort
-    # (also through GET api/cohorts/<cohort>/events); the seeded facilitators get it.
+    # A role's scope still works too: custom:workbook:read!group=<cohort> reads that cohort;
+    # the seeded facilitators get it.
     c.JupyterHub.custom_scopes = {
         "custom:workbook:read": {"description": "read the answers of the cohorts you run"},
     }

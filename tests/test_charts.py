@@ -192,8 +192,7 @@ def test_ranked_bars_draw_lowest_first_and_mark_the_two_lowest(chapter: Chapter)
     assert sorted(_bars(figure).values()) == sorted(LAST)
     hatched = [lab for lab, p in zip(labels, ax.patches, strict=True) if p.get_hatch()]
     assert hatched == ["Attention to detail", "Problem-solving skills"]
-    legend = ax.get_legend()
-    assert legend is not None
+    (legend,) = figure.legends
     assert legend.get_texts()[0].get_text() == "Your two lowest skills"
     assert ax.get_xlabel() == "Score 1–10 (1 = just starting, 10 = a model for others)"
 
@@ -206,8 +205,7 @@ def test_a_groups_means_name_the_lowest_without_you(chapter: Chapter) -> None:
             _frame("m03.skills", {"first-day": _scores(chapter, 7, 8, 6, 7, 5, 8, 9, 6)}, "bob"),
         ]
     )  # means 6, 7, 4, 7, 4, 8, 7.5, 5: two clearly lowest
-    legend = latest_scores(group, chapter, "m03.skills").axes[0].get_legend()
-    assert legend is not None
+    (legend,) = latest_scores(group, chapter, "m03.skills").legends
     assert legend.get_texts()[0].get_text() == "The two lowest skills"
     audit = pd.concat(
         _frame("hw3.audit", {"first-day": _audit(chapter, [4, 2, 3, 5, 3])}, learner)
@@ -220,14 +218,27 @@ def test_a_groups_means_name_the_lowest_without_you(chapter: Chapter) -> None:
 
 def test_across_snapshots_draws_one_series_per_snapshot(chapter: Chapter) -> None:
     figure = across_snapshots(_three(chapter), chapter, "m03.skills")
-    legend = figure.axes[0].get_legend()
-    assert legend is not None
+    (legend,) = figure.legends
     assert [t.get_text() for t in legend.get_texts()] == [
         "First day",
         "Check-in 2026-11-20",
         "Last day",
     ]
     assert len(figure.axes[0].patches) == 3 * 8
+
+
+@pytest.mark.parametrize("chart", [latest_scores, across_snapshots])
+def test_the_legend_covers_no_bar_even_at_full_scale(chapter: Chapter, chart: Chart) -> None:
+    """Every score at the top of the scale: bars reach the right edge, where a legend inside
+    the axes would sit on the last ones."""
+    top = _scores(chapter, *[10] * 8)
+    figure = chart(_frame("m03.skills", {"first-day": top, "last-day": top}), chapter, "m03.skills")
+    figure.draw_without_rendering()
+    legends = [*figure.legends, *filter(None, (a.get_legend() for a in figure.axes))]
+    bars = [p.get_window_extent() for p in figure.axes[0].patches]
+    assert bars and legends
+    for legend in legends:
+        assert not any(legend.get_window_extent().overlaps(bar) for bar in bars)
 
 
 def test_first_vs_last_writes_each_change(chapter: Chapter) -> None:
@@ -354,14 +365,15 @@ def test_a_groups_tied_means_name_no_lowest(
             _frame("m03.skills", {"first-day": _scores(chapter, *second)}, "bob"),
         ]
     )
-    ax = latest_scores(group, chapter, "m03.skills").axes[0]
+    figure = latest_scores(group, chapter, "m03.skills")
+    ax = figure.axes[0]
     hatched = {
         label.get_text() for bar, label in zip(ax.patches, ax.get_yticklabels(), strict=True)
         if bar.get_hatch()
     }  # fmt: skip
     names = {i.label: i.id for i in chapter.exercise("m03.skills").items}
     assert {names[h.replace("\n", " ")] for h in hatched} == marked
-    assert (ax.get_legend() is not None) == bool(marked)
+    assert len(figure.legends) == bool(marked)
     audit = pd.concat(
         _frame("hw3.audit", {"first-day": _audit(chapter, [3, 3, 3, 3, 3])}, learner)
         for learner in ("ada", "bob")

@@ -19,13 +19,16 @@ import pandas as pd
 import pypdf
 import pytest
 from markdown_it import MarkdownIt
+from matplotlib.figure import Figure
 from seed import COHORT, HOSTILE, HOSTILE_ID, LEARNER, Seeded, seed, snapshots_of
 
+from workbook.course.content import load_course
 from workbook.course.kinds import KINDS, fields_of
+from workbook.course.model import Chapter
 from workbook.errors import ExportError, NothingToExportError
 from workbook.export import FORMATS, Source, export, render_as
 from workbook.export.document import PARTS, Group, Scores, workbook
-from workbook.store import MemoryStore, ParquetStore
+from workbook.store import Event, MemoryStore, ParquetStore
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -239,6 +242,42 @@ def test_the_progress_charts_are_embedded_in_every_format(
     assert rendered["md"].decode().count(f"]({prefix}") == 7
     pdf = _squash(_pdf_text(rendered["pdf"]))  # the SVG's text is laid out as text: drawn
     assert all(_squash(c.description.split(": ")[-1]) in pdf for c in charts)
+
+
+def test_each_chart_is_drawn_once_for_the_same_answers_in_every_format(
+    seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard's buttons export HTML, Markdown and PDF one after the other: the charts
+    are drawn for the first and reused while the answers are the same."""
+    from workbook import charts
+    from workbook.charts import Chart
+    from workbook.export.figures import forget_charts
+
+    forget_charts()  # other tests drew these answers' charts already
+    drawn: list[str] = []
+    charts_for = charts.charts_for
+
+    def counted(draw: Chart) -> Chart:
+        def counting(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Figure:
+            drawn.append(f"{exercise_id} {draw.__name__}")
+            return draw(frame, chapter, exercise_id)
+
+        return counting
+
+    monkeypatch.setattr(
+        charts, "charts_for", lambda chapter: [(e, counted(d)) for e, d in charts_for(chapter)]
+    )
+    store = MemoryStore()
+    store.append(ParquetStore(seeded.root).history(COHORT, LEARNER))
+    for fmt in ("html", "md", "pdf"):  # each loading the course afresh, as export_current does
+        course = load_course()
+        export(store, course, COHORT, LEARNER, format=fmt, out=tmp_path, today=TODAY)
+    assert len(drawn) == len(set(drawn)) == 7
+    last = store.latest(COHORT, LEARNER)[("m03.skills", "first-day", "patience")]
+    score = 2 if last.value == 1 else 1
+    store.append([Event(COHORT, LEARNER, "m03.skills", "patience", "score", score, "first-day")])
+    export(store, seeded.course, COHORT, LEARNER, format="html", out=tmp_path, today=TODAY)
+    assert len(drawn) == 14  # a changed answer: drawn again
 
 
 def test_no_self_score_no_charts_section(seeded: Seeded) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from kernel import cell, code_cells, printed_json, run
+from seed import seed
 
 from workbook.cli import _parser
 
@@ -83,6 +84,15 @@ def test_workbook_validate_reads_the_course_only(tmp_path: Path) -> None:
     assert _loaded(_cli("validate"), HEAVY, tmp_path) == []
 
 
+# A learner saving: a text answer typed into module 3's second exercise, written at once.
+_SAVE = """
+import workbook.learner.session
+s = workbook.learner.session.current()
+s.set("m03.skill-actions", "lowest-1/action", "Ask a trainer", s.in_view(s.exercise("m03.skill-actions")))
+s.flush()
+"""
+
+
 @pytest.mark.kernel
 @pytest.mark.parametrize(
     "notebook",
@@ -91,15 +101,58 @@ def test_workbook_validate_reads_the_course_only(tmp_path: Path) -> None:
 def test_a_learners_notebook_imports_nothing_heavy(
     notebook: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A unit's cells (progress bar, exercises) in a real kernel.
-
-    pandas is not on the list here: pyarrow imports it itself the first time it turns a Python
-    value into Arrow (to recognise pandas' missing-value markers), as restores and saves do.
-    """
+    """A unit's cells (progress bar, exercises) in a real kernel, every answer restored from a
+    store a learner filled, then one more saved: pandas too stays out (pyarrow's pandas shim
+    would import it for any Python value turned into Arrow: store/columns.py)."""
     monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
-    denied = tuple(m for m in HEAVY if m != "pandas")
-    check = (
-        f"import json, sys; print(json.dumps(sorted(m for m in {denied!r} if m in sys.modules)))"
-    )
-    nb = run([*code_cells([notebook]), cell(check)])
+    monkeypatch.setenv("WORKBOOK_LEARNER", "ada")
+    seed(tmp_path, "ada", cohort="local")
+    check = f"import json, sys; print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    nb = run([*code_cells([notebook]), cell(_SAVE), cell(check)])
     assert printed_json(nb) == []
+
+
+_STORE = """
+import datetime as dt
+from workbook.store import Event, ParquetStore
+store = ParquetStore("store")
+day = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+for n in range(30):
+    store.append([Event("c", "ada", "m03.skills", "patience", "score", n % 5 + 1, saved_at=day),
+                  Event("c", "ada", "m04.gap", "text", "text", f"draft {n}", saved_at=day)])
+store.wait()
+store.compact("c", "ada")
+assert len(store.history("c", "ada")) == 60 and len(store.latest("c", "ada")) == 2
+"""
+
+
+def test_the_store_saves_compacts_and_restores_without_pandas(tmp_path: Path) -> None:
+    """What a learner's kernel does with the store, the background compaction included."""
+    assert _loaded(_STORE, HEAVY, tmp_path) == []
+
+
+def test_sync_with_nothing_new_reads_no_answers(tmp_path: Path) -> None:
+    """A second `workbook sync` lists the learner's folder, finds it as it was, and stops: no
+    Arrow to read the store, no course, no HTTP client."""
+    from workbook.store import Event, ParquetStore
+
+    ParquetStore(tmp_path / "home").append([Event("local", "me", "m03.skills", "x", "score", 5)])
+    folder = tmp_path / "cohort-x"
+    folder.mkdir()
+    sync = _cli("sync", "--folder", str(folder))
+    assert "pyarrow" in _loaded(sync, CLI, tmp_path)  # the first one reads and sends
+    assert _loaded(sync, CLI, tmp_path) == []
+
+
+def test_an_http_target_imports_its_client_when_it_sends(tmp_path: Path) -> None:
+    code = "from workbook.sync.client import HttpTarget\nHttpTarget('http://127.0.0.1:9/', 't').close()"
+    assert _loaded(code, CLI, tmp_path) == []
+
+
+def test_an_html_export_loads_no_pdf_or_calendar_library(tmp_path: Path) -> None:
+    from workbook.store import Event, ParquetStore
+
+    ParquetStore(tmp_path / "home").append([Event("local", "me", "m03.skills", "x", "score", 5)])
+    export = _cli("export", "--format", "html", "--out", str(tmp_path))
+    assert _loaded(export, ("weasyprint", "icalendar", "jinja2"), tmp_path) == ["jinja2"]
+    assert (tmp_path / "workbook-me.html").is_file()

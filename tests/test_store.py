@@ -518,3 +518,20 @@ def test_read_dataset_drops_duplicates_and_handles_empty(tmp_path: Path) -> None
     shutil.copy(p, p.with_name("copy.parquet"))  # as after a crash mid-compaction
     assert read_dataset(tmp_path).num_rows == 2
     assert len(s.history("c2026", "alice")) == 2
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_latest_is_the_newest_of_each_slot_among_many_saves(store: Store, seed: int) -> None:
+    """Saves in any order, several batches and slots (ties on saved_at included): the store's
+    current answers are exactly what `latest` picks from its history."""
+    rng = random.Random(seed)
+    slots = [(x, s, f) for x in ("m03.skills", "m04.gap") for s in ("", "first-day")
+             for f in ("patience", "a/b", "c")]  # fmt: skip
+    saved = [
+        ev("text", f"v{n}", exercise_id=x, snapshot=s, field=f, seconds=rng.randrange(40))
+        for n, (x, s, f) in enumerate(rng.choices(slots, k=60))
+    ]
+    rng.shuffle(saved)
+    for n in range(0, len(saved), 7):
+        store.append(saved[n : n + 7])
+    assert store.latest("c2026", "alice") == latest(saved)

@@ -13,7 +13,7 @@
  * - prompts, cell toolbars, "Click to add a cell" and Markdown editing are gone, the tab is
  *   titled from content, and closing the tab shuts its kernel down;
  * - a restart asks nothing: answers are saved as they are given, so no variable can be lost;
- * - only the few workbook notebooks looked at last keep a kernel (about 150 MB each); the
+ * - only the few workbook notebooks looked at last keep a kernel (about 115 MB each); the
  *   others sleep and wake, run again, when the learner comes back to them.
  */
 
@@ -148,9 +148,13 @@ class WorkbookNotebook {
     // left on this path (a reload, a reopened browser) goes: its kernel holds widget models
     // this page never received, and a tab not looked at should hold no kernel.
     this.pause(ASLEEP);
+    // The sessions as the manager fetched them when the page loaded, before any tab of this page
+    // started one: not `findByPath`, whose refresh for a path without one (every fresh open)
+    // held back the kernel's start by a round trip.
     this.kernelChange = this.kernelChange
-      .then(() => sessions.findByPath(context.path))
-      .then(async stale => {
+      .then(() => sessions.ready)
+      .then(async () => {
+        const stale = [...sessions.running()].find(m => m.path === context.path);
         if (stale && stale.id !== sessionContext.session?.id) {
           await sessions.shutdown(stale.id);
         }

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the frame helpers take pandas frames; text helpers need no pandas
+    import pandas as pd
 
-__all__ = ["for_spreadsheet", "for_terminal", "frame_for_spreadsheet", "frame_for_terminal"]
+__all__ = ["for_spreadsheet", "for_terminal", "frame_for_spreadsheet"]
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -34,6 +36,8 @@ def for_terminal(value: object) -> object:
 
 
 def _cells(frame: pd.DataFrame, clean: Callable[[object], object]) -> pd.DataFrame:
+    import pandas as pd
+
     out = frame.copy()
     for name in out.columns:
         if out[name].dtype == object or pd.api.types.is_string_dtype(out[name]):
@@ -44,11 +48,3 @@ def _cells(frame: pd.DataFrame, clean: Callable[[object], object]) -> pd.DataFra
 def frame_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with every text cell neutralised; number columns untouched."""
     return _cells(frame, for_spreadsheet)
-
-
-def frame_for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with control characters dropped from every text cell (and the index)."""
-    out = _cells(frame, for_terminal)
-    if out.index.dtype == object:
-        out.index = out.index.map(for_terminal)
-    return out

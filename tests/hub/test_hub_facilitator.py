@@ -13,7 +13,7 @@ import pytest
 from workbook.cli import main
 from workbook.course.content import load_course
 from workbook.hub.facilitator import CohortView, load_cohort
-from workbook.hub.room import distributions
+from workbook.hub.room import distributions, room
 from workbook.lab.install import MANIFEST, install
 from workbook.learner.session import Session
 from workbook.store import ParquetStore
@@ -40,11 +40,11 @@ def cohort_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_progress_is_per_learner(cohort_store: Path) -> None:
-    view = CohortView.of("cohort-a", folder=cohort_store)
-    progress = view.progress()
-    assert list(progress.index) == LEARNERS
-    assert set(progress["Module 3"]) == {"started"}  # skills scored, actions not written
-    assert set(progress["Module 8"]) == {""}
+    here = room(CohortView.of("cohort-a", folder=cohort_store), "cohort-a")
+    assert sorted(lr.name for lr in here.learners) == LEARNERS
+    column = {u.label: n for n, u in enumerate(here.units)}
+    assert {lr.states[column["Module 3"]] for lr in here.learners} == {"started"}  # no actions
+    assert {lr.states[column["Module 8"]] for lr in here.learners} == {""}
 
 
 @pytest.mark.parametrize(("min_group", "shown"), [(5, True), (6, True), (7, False)])
@@ -77,9 +77,8 @@ def test_only_shared_reflections_are_read(
     cohort_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the salt is made there
-    view = CohortView.of("cohort-a", folder=cohort_store)
-    reflections = view.reflections()
-    assert list(reflections["value"]) == ["secret of l0"]
+    here = room(CohortView.of("cohort-a", folder=cohort_store), "cohort-a")
+    assert [e.text for p in here.reflections for e in p.entries] == ["secret of l0"]
     texts = {
         e.value for e in load_cohort("cohort-a", folder=cohort_store) if e.value_type == "text"
     }

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -166,3 +169,57 @@ def test_the_open_view_offers_a_cohort_given_while_it_is_open(tmp_path: Path) ->
     view.update()
     assert view.picker.options == (COHORT, "cohort-b") and view.picker.value == COHORT
     assert "Live · checked" in view.status.value
+
+
+@pytest.mark.parametrize(
+    ("scored", "headline"),
+    [
+        (0, "Waiting for Last day scores"),
+        (5, "Last day 3.0 on average · scored on the last day only"),
+    ],
+)
+def test_a_score_first_taken_on_the_last_day_names_the_last_day(
+    tmp_path: Path, scored: int, headline: str
+) -> None:
+    """Homework 3's audit starts on the Last day (content: `first_snapshot: last-day`): its
+    section never waits for, nor offers a column for, a First day score."""
+    audit = load_course().chapters[0].exercise("hw3.audit")
+    assert audit.first_snapshot == "last-day"  # read from content, as the view reads it
+    store = ParquetStore(tmp_path)
+    for learner in LEARNERS[:scored]:
+        _save(store, learner, [("hw3.audit", f.key, 3, "last-day") for f in fields_of(audit)], AT)
+    _save(store, "l5", [("m04.gap", "text", "Hi", "")], AT)
+    here = _room(tmp_path)
+    (section,) = [s for s in here.scores if s.exercise == "hw3.audit"]
+    assert section.headline == headline
+    html = room_html(here)
+    part = html[html.index('data-exercise="hw3.audit"') :]
+    part = visible(part[: part.index("</section>")])
+    assert "First day" not in part and "first day" not in part, part
+    assert "Last day" in part or "last day" in part
+
+
+_ROOM_ONLY = """
+import datetime as dt, json, sys
+import workbook.hub.commands, workbook.hub.dashboard
+from workbook.course.content import load_course
+from workbook.hub.facilitator import CohortView
+from workbook.hub.layout import room_html
+from workbook.hub.room import room
+from workbook.store import Event
+chapter = load_course().chapters[0]
+events = [Event("cohort-a", f"l{n}", "m03.skills", i.id, "score", 3 + n, "first-day")
+          for n in range(6) for i in chapter.exercise("m03.skills").items]
+assert "Patience" in room_html(room(CohortView(events, chapter), "cohort-a"))
+print(json.dumps(sorted(m for m in ("pandas", "pyarrow", "numpy") if m in sys.modules)))
+"""
+
+
+def test_the_room_is_worked_out_without_pandas_or_pyarrow() -> None:
+    """The view opens, and `workbook cohort progress|reflections|report` answer, without
+    importing pandas (half a second of CPU) or pyarrow: a room is a few thousand events."""
+    done = subprocess.run(
+        [sys.executable, "-c", _ROOM_ONLY], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -87,6 +87,31 @@ def test_a_cohort_added_through_the_hub_api_works_without_a_restart(
     assert hub.process.pid == started and hub.process.poll() is None  # never restarted
 
 
+def test_the_older_cohort_calls_decide_who_reads_as_the_room_calls_do(hub: Hub) -> None:
+    """`api/cohorts` and `api/cohorts/<cohort>/events` answer a facilitator by group exactly as
+    `api/room` does: their own cohort, no other, and none once out of the group."""
+    hub.api("POST", "users/gil")
+    hub.api("POST", "groups/facilitators-cohort-b/users", json={"users": ["gil"]})  # gus is in
+    target = HttpTarget(hub.service_url, hub.token("carol"))
+    assert target.push([*events("carol", 2)]).cohort == "cohort-b"
+    target.close()
+    time.sleep(GROUPS_TTL)
+
+    def reads(cohort: str) -> int:
+        status: int = hub.service("GET", f"api/cohorts/{cohort}/events", "gil").status_code
+        return status
+
+    assert list(room(hub, "gil")) == ["cohort-b"]
+    assert (reads("cohort-b"), reads("cohort-a")) == (200, 403)
+    assert hub.service("GET", "api/cohorts", "gil").json()["cohorts"] == ["cohort-b"]
+    served = hub.service("GET", "api/cohorts/cohort-b/events", "gil").json()["events"]
+    assert {e["learner"] for e in served} == {"carol"}
+    hub.api("DELETE", "groups/facilitators-cohort-b/users", json={"users": ["gil"]})
+    time.sleep(GROUPS_TTL)
+    assert room(hub, "gil") == {} and reads("cohort-b") == 403
+    assert hub.service("GET", "api/cohorts", "gil").json()["cohorts"] == []
+
+
 def test_room_events_refuse_bad_learner_names(hub: Hub) -> None:
     reply = hub.service("GET", "api/room/cohort-a/events?learner=../x", "lead")
     assert reply.status_code == 400

@@ -13,7 +13,7 @@ import pytest
 from workbook.course.content import load_course
 from workbook.errors import OfflineError
 from workbook.learner.session import Session
-from workbook.store import Event, ParquetStore
+from workbook.store import Event, LazyParquetStore, ParquetStore
 from workbook.sync.client import BackgroundSync, status_line, sync
 from workbook.sync.folder import FolderTarget, read_folder
 
@@ -52,6 +52,32 @@ def test_queued_while_away_then_sent_as_one_current_file(tmp_path: Path) -> None
     assert len(after) == 15 and set(before) <= set(after)  # nothing deleted or rewritten
     line = status_line(local.root, "local", "me", target)
     assert re.fullmatch(r"Saved on this computer · synced to cohort-x \d\d:\d\d", line)
+
+
+def test_nothing_new_is_told_by_the_folder_listing_and_any_change_reads_again(
+    tmp_path: Path,
+) -> None:
+    local = ParquetStore(tmp_path / "home")
+    local.append(events(3))
+    folder = tmp_path / "shared" / "cohort-z"
+    folder.mkdir(parents=True)
+    target = FolderTarget(folder)
+
+    def synced() -> tuple[int, bool]:
+        lazy = LazyParquetStore(local.root)
+        sent = sync(lazy, local.root, "local", "me", target).sent
+        return sent, lazy._store is not None  # whether it opened the files
+
+    assert synced() == (3, True)
+    assert synced() == (0, False)
+    local.append(events(4, score=6))
+    assert synced() == (4, True)
+    local.compact("local", "me")  # the same events under a new file name: read, nothing new
+    assert synced() == (0, True)
+    assert synced() == (0, False)
+    assert read_folder(folder)["value_score"].to_pylist() == [6] * 4
+    line = status_line(local.root, "local", "me", target)
+    assert re.fullmatch(r"Saved on this computer · synced to cohort-z \d\d:\d\d", line)
 
 
 def wait_for(session: Session, text: str) -> str:

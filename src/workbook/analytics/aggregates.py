@@ -14,6 +14,7 @@ import pandas as pd
 from ..course.kinds import KINDS, Value, fields_of
 from ..course.model import Chapter
 from ..course.progress import unit_progress
+from .privacy import MIN_GROUP
 
 __all__ = [
     "MIN_GROUP",
@@ -29,7 +30,6 @@ __all__ = [
     "unit_progress_frame",
 ]
 
-MIN_GROUP = 5
 # The figures of every score summary, after its group columns.
 SUMMARY = ("learners", "mean", "median", "std", "min", "max")
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..errors import PrivacyError
 
-__all__ = ["SALT_ENV", "SALT_FILE_ENV", "installation_salt", "salt_path"]
+__all__ = ["MIN_GROUP", "SALT_ENV", "SALT_FILE_ENV", "installation_salt", "salt_path"]
 
+MIN_GROUP = 5  # the smallest group any figure about learners is given for (here, no pandas)
 SALT_ENV = "WORKBOOK_SALT"
 SALT_FILE_ENV = "WORKBOOK_SALT_FILE"
 

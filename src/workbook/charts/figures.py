@@ -153,11 +153,11 @@ def latest_scores(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) -> Fi
     assert exercise.scale is not None
     ax.set_xlim(0, exercise.scale.max + 0.5)
     ax.set_xlabel(_scale_label(exercise))
-    if lowest:
-        ax.legend(
+    if lowest:  # above the axes: a legend inside would cover the longest bars
+        figure.legend(
             handles=[Rectangle((0, 0), 1, 1, facecolor=VERMILLION, hatch="//", edgecolor="white")],
             labels=[label],
-            loc="lower right",
+            loc="outside upper right",
             frameon=False,
         )
     _footnote(figure, chapter, exercise, frame)
@@ -202,7 +202,7 @@ def across_snapshots(frame: pd.DataFrame, chapter: Chapter, exercise_id: str) ->
     assert exercise.scale is not None
     ax.set_xlim(0, exercise.scale.max + 0.5)
     ax.set_xlabel(_scale_label(exercise))
-    ax.legend(loc="lower right", frameon=False, reverse=False)
+    figure.legend(loc="outside upper right", frameon=False, ncols=2)  # as in latest_scores
     if len(snapshots) == 1:
         figure.supxlabel(
             f"Only {snapshot_label(snapshots[0])} so far: retake it as {snapshot_label(LAST)} "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import icalendar
 import pandas as pd
 
 from ..course.kinds import PLAN_FIELDS
@@ -42,6 +41,8 @@ def action_calendar(
     `frame` is the learner's latest tidy frame, `history` the same as history: each save of a
     row raises its SEQUENCE, the revision number calendars compare to take the newer event.
     """
+    import icalendar  # only for this format: HTML, Markdown and PDF exports do without
+
     calendar = icalendar.Calendar.new(
         prodid=f"-//workbook//{course.title}//EN",
         name=f"{course.title} · {chapter.title}",

@@ -24,15 +24,7 @@ from tornado.httpserver import HTTPServer
 from ..store.rules import course_rules
 from . import roster
 from .cohorts import CohortStores
-from .service import (
-    TOKEN_TTL,
-    CohortEventsHandler,
-    CohortsHandler,
-    EventsHandler,
-    MeHandler,
-    MyEventsHandler,
-    Service,
-)
+from .service import TOKEN_TTL, EventsHandler, MeHandler, MyEventsHandler, Service
 
 __all__ = ["main", "make_app"]
 
@@ -47,9 +39,7 @@ def make_app(service: Service, prefix: str = "/") -> web.Application:
             (prefix + "api/me", MeHandler, args),
             (prefix + "api/me/events", MyEventsHandler, args),
             (prefix + "api/events", EventsHandler, args),
-            (prefix + "api/cohorts", CohortsHandler, args),
-            (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),
-            *roster.routes(service, prefix),
+            *roster.routes(service, prefix),  # what facilitators read
         ]
     )
 

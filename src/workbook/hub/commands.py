@@ -4,64 +4,74 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ExportError
+
+if TYPE_CHECKING:
+    from .room import Room
 
 __all__ = ["add_commands"]
 
 
 def _cohort(args: argparse.Namespace) -> int:
-    from ..inert import frame_for_terminal
-    from ..sync.folder import make_cohort_folder
-    from .facilitator import CohortView, readable_cohorts
-
     if args.action == "list":
+        from .facilitator import readable_cohorts
+
         found = readable_cohorts(args.url, args.token, args.folder)
         print("\n".join(found) or "no cohorts you can read")
         return 0
     if args.action == "folder":
+        from ..sync.folder import make_cohort_folder
+
         path = make_cohort_folder(Path(args.cohort), args.group)
         print(f"made {path}: mode 3773, root:{args.group}; learners sync with --folder {path}")
         return 0
-    if args.action == "report":
-        return _report(args)
-    salt = None
-    if args.action == "export":
-        from ..analytics.export import check_output
-        from ..analytics.privacy import installation_salt
+    if args.action in ("progress", "reflections", "report"):
+        return _from_room(args)
+    if args.action in ("scores", "change"):
+        return _figures(args)
+    from ..analytics.export import check_output
+    from ..analytics.privacy import installation_salt
+    from .facilitator import CohortView
 
-        if args.out is None:
-            raise ExportError("name the file: workbook cohort export COHORT OUT.csv")
-        check_output(args.out)  # before reading the cohort
-        salt = None if args.raw_ids else installation_salt(args.salt_file)
+    if args.out is None:
+        raise ExportError("name the file: workbook cohort export COHORT OUT.csv")
+    check_output(args.out)  # before reading the cohort
+    salt = None if args.raw_ids else installation_salt(args.salt_file)
     view = CohortView.of(
         args.cohort, min_group=args.min_group, url=args.url, token=args.token, folder=args.folder
     )
-    if args.action == "export":
-        print(f"wrote {view.export(args.out, salt=salt)}")
-        return 0
-    frame = {
-        "progress": view.progress,
-        "scores": view.scores,
-        "change": view.change,
-        "reflections": view.reflections,
-    }[args.action]()
-    if frame.empty:
-        print(f"nothing to show yet (groups under {args.min_group} learners are not shown)")
-    else:
-        print(frame_for_terminal(frame).to_string())  # learner text: no control characters
+    print(f"wrote {view.export(args.out, salt=salt)}")
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
+def _figures(args: argparse.Namespace) -> int:
+    """scores and change: the analysts' figures (hub.figures), with no pandas to import."""
+    from ..course.content import load_course
+    from .facilitator import load_cohort
+    from .figures import as_text, change_figures, score_figures
+
+    events = load_cohort(args.cohort, url=args.url, token=args.token, folder=args.folder)
+    chapter = load_course().chapters[0]
+    figures = score_figures if args.action == "scores" else change_figures
+    table = figures(events, chapter, args.min_group)
+    if not table.rows:
+        print(f"nothing to show yet (groups under {args.min_group} learners are not shown)")
+    else:
+        print(as_text(table))
+    return 0
+
+
+def _from_room(args: argparse.Namespace) -> int:
+    """progress, reflections and the report: what the view shows, with no pandas to import."""
     from ..course.content import load_course
     from .facilitator import CohortView, connect
     from .feed import Feed, FolderFeed, ServiceFeed
-    from .layout import write_report
     from .room import room
 
     out = args.report_out or args.out
-    if out is None:
+    if args.action == "report" and out is None:
         raise ExportError("name the report: workbook cohort report COHORT --out report.pdf")
     feed: Feed = (
         FolderFeed(args.folder) if args.folder else ServiceFeed(connect(args.url, args.token))
@@ -72,9 +82,42 @@ def _report(args: argparse.Namespace) -> int:
         feed.close()
     course = load_course()
     view = CohortView(snapshot.events, course.chapters[0], args.min_group)
-    done = write_report(room(view, args.cohort, snapshot.expected), course.title, out)
-    print(f"wrote {done}")
+    here = room(view, args.cohort, snapshot.expected)
+    if args.action == "report":
+        from .layout import write_report
+
+        print(f"wrote {write_report(here, course.title, out)}")
+    elif args.action == "progress":
+        header = ["learner", *(u.label for u in here.units)]
+        rows = [[lr.name, *lr.states] for lr in here.learners]
+        print(_table(header, rows) if rows else "nobody in this cohort has synced yet")
+    else:
+        print(_reflections(here) or "nothing shared yet")
     return 0
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    from ..inert import for_terminal
+
+    cells = [header, *([str(for_terminal(c)) for c in row] for row in rows)]
+    widths = [max(len(row[n]) for row in cells) for n in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                     for row in cells)  # fmt: skip
+
+
+def _reflections(here: Room) -> str:
+    """Shared text by prompt, newest first; learner text without control characters."""
+    from ..inert import for_terminal
+
+    out = []
+    for p in here.reflections:
+        out.append(f"{p.title} · {p.unit}\n  {p.prompt}")
+        for e in p.entries:
+            where = f" · {e.field}" if e.field else ""
+            when = e.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            text = str(for_terminal(e.text)).replace("\n", "\n    ")
+            out.append(f"  {e.learner}{where} · {when}\n    {text}")
+    return "\n".join(out)
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

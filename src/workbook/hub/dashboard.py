@@ -18,7 +18,7 @@ import weakref
 
 import ipywidgets as w
 
-from ..analytics.aggregates import MIN_GROUP
+from ..analytics.privacy import MIN_GROUP
 from ..course.content import load_course
 from ..errors import WorkbookError
 from ..paths import exports_root, write_private

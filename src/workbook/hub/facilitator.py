@@ -1,4 +1,4 @@
-"""The facilitator's view of a cohort: who is where, scores, change, shared reflections.
+"""A cohort as a facilitator reads it: its redacted events, and the analysts' score tables.
 
 Reads a cohort from the service (a facilitator's hub token), a cohort folder or a store folder,
 always through :func:`workbook.store.sharing.redact`. Individual progress is shown per learner;
@@ -13,28 +13,19 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from ..analytics import (
-    MIN_GROUP,
-    change,
-    cohort_change,
-    pseudonym,
-    skill_scores,
-    summarise,
-    write_frame,
-)
-from ..analytics.aggregates import unit_progress_frame
+from ..analytics.privacy import MIN_GROUP
 from ..course.content import load_course
 from ..course.model import Chapter
 from ..errors import StoreNotFoundError, SyncError
-from ..store import Event, ParquetStore, StoreWarning
-from ..store.answers import answers_frame
+from ..store import Event, StoreWarning
 from ..store.rules import course_rules
-from ..store.sharing import PRIVATE, SHARE_FIELD, redact
+from ..store.sharing import SHARE_FIELD, redact
 from ..sync.client import HttpTarget
-from ..sync.folder import folder_events, is_drop_box
+
+if TYPE_CHECKING:  # the score tables need pandas; the room (hub.room) and the view do not
+    import pandas as pd
 
 __all__ = ["CohortView", "connect", "load_cohort", "readable_cohorts"]
 
@@ -53,6 +44,9 @@ def readable_cohorts(
     """The cohorts the caller facilitates, learners synced or not (hub groups included), or
     those in a store folder (a drop-box cohort folder is one cohort, named as the folder)."""
     if folder is not None:
+        from ..store import ParquetStore  # Parquet (pyarrow) only for a folder: not the service's
+        from ..sync.folder import is_drop_box
+
         if is_drop_box(folder):
             return [folder.name]
         if not (folder / "events").is_dir():
@@ -75,6 +69,9 @@ def load_cohort(
 ) -> list[Event]:
     """A cohort's events, redacted: from a store or cohort folder, else from the service."""
     if folder is not None:
+        from ..store import ParquetStore
+        from ..sync.folder import folder_events, is_drop_box
+
         if is_drop_box(folder):  # by its mode: a learner can't make a store of it by planting
             events = folder_events(folder, cohort)
         else:  # a store folder: the service's DATA/<cohort>, or any store
@@ -106,61 +103,37 @@ class CohortView:
 
     @functools.cached_property
     def latest(self) -> pd.DataFrame:  # every table starts here: built once per view
-        return answers_frame(e for e in self.events if e.field != SHARE_FIELD)
+        from ..store.answers import answers_frame
 
-    def progress(self) -> pd.DataFrame:
-        """Learner × unit: "done", "started" or "" (every learner is shown: it is their own)."""
-        units = unit_progress_frame(self.latest, self.chapter)
-        labels = {u.id: u.label for u in self.chapter.units}
-        if units.empty:
-            return pd.DataFrame(columns=list(labels.values()), index=pd.Index([], name="learner"))
-        state = (
-            units["done"]
-            .map({True: "done", False: ""})
-            .where(units["done"] | ~units["started"], "started")
-        )
-        table = units.assign(state=state, unit=units["unit"].map(labels)).pivot(
-            index="learner", columns="unit", values="state"
-        )
-        return table.reindex(columns=[u.label for u in self.chapter.units]).fillna("")
+        return answers_frame(e for e in self.events if e.field != SHARE_FIELD)
 
     def _scores(self) -> pd.DataFrame:
         latest = self.latest
         return latest[latest["value"].map(lambda v: isinstance(v, int) and not isinstance(v, bool))]
 
     def _skills(self) -> pd.DataFrame:
+        from ..analytics import skill_scores
+
         return skill_scores(self._scores(), self.chapter)
 
     def scores(self) -> pd.DataFrame:
         """Per skill or coordination area and snapshot: learners, mean, median, spread."""
+        from ..analytics import summarise
+
         by = ("cohort", "exercise", "label", "snapshot")
         return summarise(self._skills(), by, value="score", min_group=self.min_group)
 
     def change(self) -> pd.DataFrame:
         """First day → last day per skill: learners with both, and their change's summary."""
-        return cohort_change(change(self._skills()), min_group=self.min_group)
+        from ..analytics import change, cohort_change
 
-    def reflections(self) -> pd.DataFrame:
-        """The text answers learners shared, newest first (choices are item ids, not text)."""
-        exercises = {e.id: e for u in self.chapter.units for e in u.exercises}
-        columns = ["learner", "exercise", "title", "item", "value", "saved_at"]
-        latest = self.latest
-        rows = [
-            (learner, ex, exercises[ex].title, item, value, at)
-            for learner, ex, item, value, at in zip(
-                latest["learner"], latest["exercise"], latest["item"], latest["value"],
-                latest["saved_at"], strict=True,
-            )
-            if isinstance(value, str) and value not in ("", PRIVATE)
-            and ex in exercises and exercises[ex].kind != "choice"
-        ]  # fmt: skip
-        frame = pd.DataFrame(rows, columns=columns)
-        frame["saved_at"] = pd.to_datetime(frame["saved_at"], utc=True)
-        return frame.sort_values("saved_at", ascending=False).reset_index(drop=True)
+        return cohort_change(change(self._skills()), min_group=self.min_group)
 
     def export(self, path: Path, *, salt: str | None) -> Path:
         """The cohort's latest answers (redacted) as CSV or Parquet, by the file's suffix;
         learners pseudonymised with `salt` (None: their real ids)."""
+        from ..analytics import pseudonym, write_frame
+
         frame = self.latest.copy()
         if salt is not None:
             frame["learner"] = frame["learner"].map(lambda learner: pseudonym(learner, salt))

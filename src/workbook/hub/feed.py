@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..store import Event, ParquetStore, StoreWarning
+from ..store import Event, StoreWarning
 from ..store.rules import course_rules
 from ..store.sharing import redact
 from ..sync import wire
 from ..sync.client import HttpTarget
-from ..sync.folder import folder_events, is_drop_box
 
 __all__ = ["Feed", "FolderFeed", "ServiceFeed", "Snapshot"]
 
@@ -108,17 +107,23 @@ class FolderFeed:
     folder, read by a facilitator; events that break the course's rules are left out."""
 
     def __init__(self, folder: Path, expected: Sequence[str] = ()) -> None:
+        from ..store import ParquetStore  # pyarrow: only a folder's reader pays for it
+
         self.folder = Path(folder)
         self.store = ParquetStore(folder)
         self.expected = tuple(expected)
         self._caches: dict[str, _Cache] = {}
 
     def cohorts(self) -> list[str]:
+        from ..sync.folder import is_drop_box
+
         if is_drop_box(self.folder):
             return [self.folder.name]
         return sorted({c for c, _ in self.store.learners()})
 
     def read(self, cohort: str) -> Snapshot:
+        from ..sync.folder import folder_events, is_drop_box
+
         if is_drop_box(self.folder):  # by its mode: what a learner planted inside is no store
             cache = _Cache(expected=self.expected)
             for e in redact(folder_events(self.folder, cohort)):

@@ -11,18 +11,22 @@ figures exist only for snapshots at least `min_group` learners completed. Templa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from ..analytics.aggregates import unit_progress_frame
-from ..charts.data import taken
-from ..course.kinds import KINDS, fields_of
+from ..course.kinds import KINDS, Value, fields_of, is_complete
 from ..course.model import Chapter, Exercise
-from ..course.snapshots import FIRST, LAST, ordered
-from ..store.sharing import PRIVATE
-from .facilitator import CohortView
+from ..course.progress import unit_progress
+from ..course.scores import item_scores
+from ..course.snapshots import FIRST, LAST, ordered, snapshot_label
+from ..store import Event, latest
+from ..store.sharing import PRIVATE, SHARE_FIELD
+
+if TYPE_CHECKING:
+    from .facilitator import CohortView
 
 __all__ = ["STUCK_MINUTES", "Learner", "Prompt", "Room", "Scores", "Skill", "Unit", "room"]
 
@@ -77,6 +81,11 @@ class Scores:
     last_learners: int
     both: int  # learners with both days: whose change is counted
     skills: tuple[Skill, ...]
+    first_snapshot: str = FIRST  # content's: homework 3's audit is first scored on the Last day
+
+    @property
+    def last_day_only(self) -> bool:
+        return self.first_snapshot == LAST
 
     @property
     def headline(self) -> str:
@@ -84,8 +93,12 @@ class Scores:
         firsts = [s.first_mean for s in self.skills if s.first_mean is not None]
         lasts = [s.last_mean for s in self.skills if s.last_mean is not None]
         changes = [s.change for s in self.skills if s.change is not None]
-        if not firsts:
-            return "Waiting for First day scores"
+        if not (lasts if self.last_day_only else firsts):
+            return f"Waiting for {snapshot_label(self.first_snapshot)} scores"
+        if self.last_day_only:
+            return (
+                f"Last day {sum(lasts) / len(lasts):.1f} on average · scored on the last day only"
+            )
         before = sum(firsts) / len(firsts)
         if not lasts:
             return f"First day {before:.1f} on average · Last day not scored yet"
@@ -139,31 +152,46 @@ def _signed(x: float) -> str:
     return "±0" if round(x, 1) == 0 else f"{x:+.1f}"
 
 
+Answers = Mapping[str, Sequence[Event]]  # per learner: their current answers
+
+
+def current(events: Iterable[Event]) -> dict[str, list[Event]]:
+    """Each learner's current answers (latest per exercise × snapshot × field, cleared ones
+    and share flags left out), in plain Python: a room of 50 learners costs milliseconds, and
+    the view and the `workbook cohort` commands never wait for pandas."""
+    mine: dict[str, list[Event]] = {}
+    for e in events:
+        if e.field != SHARE_FIELD:
+            mine.setdefault(e.learner, []).append(e)
+    return {
+        learner: [e for e in latest(found).values() if e.value is not None]
+        for learner, found in sorted(mine.items())
+    }
+
+
 def _progress(
-    view: CohortView, expected: Iterable[str], now: dt.datetime, stuck: dt.timedelta
-) -> tuple[list[Learner], list[Unit]]:
-    chapter = view.chapter
-    frame = unit_progress_frame(view.latest, chapter)
+    answers: Answers, chapter: Chapter, expected: Iterable[str], now: dt.datetime,
+    stuck: dt.timedelta,
+) -> tuple[list[Learner], list[Unit]]:  # fmt: skip
+    unit_of = {ex.id: unit.id for unit in chapter.units for ex in unit.exercises}
     label_of = {u.id: u.label for u in chapter.units}
-    rows: dict[str, list[tuple[str, bool, bool, dt.datetime | None]]] = {}
-    for learner, unit, started, done, saved in zip(
-        frame["learner"],
-        frame["unit"],
-        frame["started"],
-        frame["done"],
-        frame["last_saved"],
-        strict=True,
-    ):  # plain tuples: a pandas filter per learner costs more than the whole walk
-        rows.setdefault(str(learner), []).append(
-            (unit, bool(started), bool(done), None if pd.isna(saved) else saved.to_pydatetime())
-        )
     found: dict[str, Learner] = {}
-    for name, mine in rows.items():
-        states = tuple(DONE if d else STARTED if st else NOT_STARTED for _, st, d, _ in mine)
-        last = max((at for *_, at in mine if at is not None), default=None)
+    for name, mine in answers.items():
+        merged: dict[str, dict[str, Value]] = {}  # snapshots merged, the newest value winning
+        last_of: dict[str, dt.datetime] = {}
+        for e in sorted(mine, key=lambda e: e.saved_at):
+            merged.setdefault(e.exercise_id, {})[e.field] = e.value
+            if e.exercise_id in unit_of:
+                last_of[unit_of[e.exercise_id]] = e.saved_at
+        done = {u.id: unit_progress(u, merged).done for u in chapter.units}
+        states = tuple(
+            DONE if done[u.id] else STARTED if u.id in last_of else NOT_STARTED
+            for u in chapter.units
+        )
+        last = max(last_of.values(), default=None)
         stuck_in = ""
         if last is not None and now - last >= stuck:
-            open_units = [(at, unit) for unit, st, d, at in mine if st and not d and at]
+            open_units = [(at, u) for u, at in last_of.items() if not done[u]]
             if open_units:
                 stuck_in = label_of[max(open_units)[1]]
         found[name] = Learner(name, states, last, stuck_in)
@@ -192,75 +220,100 @@ def _list_title(chapter: Chapter, exercise: Exercise) -> str:
     return exercise.title
 
 
-def _scores(view: CohortView, exercise: Exercise) -> Scores:
+def taken(answers: Answers, exercise: Exercise) -> list[tuple[str, str, str, float]]:
+    """(learner, snapshot, item, score) per complete snapshot and scored item: a matrix's
+    column is its rows' average (as :func:`workbook.charts.data.taken`, without pandas)."""
+    out = []
+    for learner, mine in answers.items():
+        by_snapshot: dict[str, dict[str, Value]] = {}
+        for e in mine:
+            if e.exercise_id == exercise.id:
+                by_snapshot.setdefault(e.snapshot, {})[e.field] = e.value
+        for snapshot in sorted(by_snapshot):
+            if is_complete(exercise, by_snapshot[snapshot]):
+                out += [(learner, snapshot, i.id, s)
+                        for i, s in item_scores(exercise, by_snapshot[snapshot])]  # fmt: skip
+    return out
+
+
+def _scores(answers: Answers, chapter: Chapter, exercise: Exercise, min_group: int) -> Scores:
     scale = exercise.scale
     assert scale is not None
     points = tuple(scale.points())
-    done = taken(view.latest, exercise)
-    days = done[done["snapshot"].isin([FIRST, LAST])]
-    learners = days.groupby("snapshot")["learner"].nunique()
-    shown = {s for s in (FIRST, LAST) if learners.get(s, 0) >= view.min_group}
-    days = days[days["snapshot"].isin(shown)]
-    counts = days.groupby(["snapshot", "item", days["score"].round().astype("int64")]).size()
-    means = days.groupby(["snapshot", "item"])["score"].mean()
+    rows = taken(answers, exercise)
+    learners = {s: len({lr for lr, snap, _, _ in rows if snap == s}) for s in (FIRST, LAST)}
+    shown = {s for s in (FIRST, LAST) if learners[s] >= min_group}
+    days = [row for row in rows if row[1] in shown]
+    count_of = Counter((snap, item, round(score)) for _, snap, item, score in days)
+    scored: dict[tuple[str, str], list[float]] = {}
+    by_learner: dict[tuple[str, str], dict[str, float]] = {}
+    for learner, snap, item, score in days:
+        scored.setdefault((snap, item), []).append(score)
+        by_learner.setdefault((learner, item), {})[snap] = score
+    mean_of = {k: statistics.fmean(v) for k, v in scored.items()}
+    both = {k: v for k, v in by_learner.items() if len(v) == 2}  # shown on both days
+    n_both = len({learner for learner, _ in both})
     moved: dict[str, float] = {}
-    n_both = 0
-    if shown == {FIRST, LAST}:
-        wide = days.pivot_table(index=["learner", "item"], columns="snapshot", values="score")
-        wide = wide.dropna()
-        n_both = wide.index.get_level_values("learner").nunique()
-        if n_both >= view.min_group:
-            change = (wide[LAST] - wide[FIRST]).groupby(level="item").mean()
-            moved = {str(k): float(v) for k, v in change.items()}
-        else:
-            n_both = 0
-    count_of = {k: int(v) for k, v in counts.items()}
-    mean_of = {k: float(v) for k, v in means.items()}
+    if n_both >= min_group:
+        changes: dict[str, list[float]] = {}
+        for (_, item), days_of in both.items():
+            changes.setdefault(item, []).append(days_of[LAST] - days_of[FIRST])
+        moved = {item: statistics.fmean(v) for item, v in changes.items()}
+    else:
+        n_both = 0
 
     def per_point(snapshot: str, item: str) -> tuple[int, ...]:
         if snapshot not in shown:
             return ()
         return tuple(count_of.get((snapshot, item, p), 0) for p in points)
 
-    scored = exercise.items if exercise.kind == "score_scale" else exercise.columns
+    items = exercise.items if exercise.kind == "score_scale" else exercise.columns
     skills = tuple(
         Skill(item.label, per_point(FIRST, item.id), per_point(LAST, item.id),
               mean_of.get((FIRST, item.id)), mean_of.get((LAST, item.id)),
               moved.get(item.id))
-        for item in scored
+        for item in items
     )  # fmt: skip
-    unit = view.chapter.unit_of(exercise.id)
+    unit = chapter.unit_of(exercise.id)
     return Scores(
         exercise.id,
-        _list_title(view.chapter, exercise),
+        _list_title(chapter, exercise),
         f"{unit.label} · {unit.title}",
         points,
         scale.anchors,
-        int(learners.get(FIRST, 0)),
-        int(learners.get(LAST, 0)),
+        learners[FIRST],
+        learners[LAST],
         n_both,
         skills,
+        exercise.first_snapshot,
     )
 
 
-def _reflections(view: CohortView) -> list[Prompt]:
-    frame = view.reflections()
+def _reflections(answers: Answers, chapter: Chapter) -> list[Prompt]:
+    """Shared text answers grouped by prompt, newest first (choices are item ids, not text)."""
+    exercises = {e.id: e for u in chapter.units for e in u.exercises}
+    texts = sorted(
+        (e for mine in answers.values() for e in mine
+         if isinstance(e.value, str) and e.value not in ("", PRIVATE)
+         and e.exercise_id in exercises and exercises[e.exercise_id].kind != "choice"),
+        key=lambda e: e.saved_at, reverse=True,
+    )  # fmt: skip
+    by_prompt: dict[str, list[Event]] = {}
+    for e in texts:
+        by_prompt.setdefault(e.exercise_id, []).append(e)
     prompts = []
-    for exercise_id, mine in frame.groupby("exercise", sort=False):
-        exercise = view.chapter.exercise(str(exercise_id))
+    for exercise_id, mine in by_prompt.items():  # the prompt shared into most recently first
+        exercise = exercises[exercise_id]
         labels = {f.key: f.label for f in fields_of(exercise)}
         entries = tuple(
-            Entry(str(lr), labels.get(str(item), "") if len(labels) > 1 else "", str(text),
-                  at.to_pydatetime())
-            for lr, item, text, at in zip(
-                mine["learner"], mine["item"], mine["value"], mine["saved_at"], strict=True
-            )
-            if text != PRIVATE
+            Entry(e.learner, labels.get(e.field, "") if len(labels) > 1 else "", str(e.value),
+                  e.saved_at)
+            for e in mine
         )  # fmt: skip
-        unit = view.chapter.unit_of(exercise.id)
+        unit = chapter.unit_of(exercise.id)
         prompts.append(Prompt(f"{unit.label} · {unit.title}", exercise.title, exercise.prompt,
                               entries))  # fmt: skip
-    return prompts  # the frame is newest first, so is the order of first appearance
+    return prompts
 
 
 def room(
@@ -273,17 +326,19 @@ def room(
 ) -> Room:
     """The room of `cohort` from its events and the learners its hub group names."""
     now = now or dt.datetime.now(dt.UTC)
-    learners, units = _progress(view, expected, now, dt.timedelta(minutes=stuck_minutes))
+    chapter, answers = view.chapter, current(view.events)
+    stuck = dt.timedelta(minutes=stuck_minutes)
+    learners, units = _progress(answers, chapter, expected, now, stuck)
     scores = tuple(
-        _scores(view, e)
-        for u in view.chapter.units
+        _scores(answers, chapter, e, view.min_group)
+        for u in chapter.units
         for e in u.exercises
         if KINDS[e.kind].self_score
     )
     newest = max((e.saved_at for e in view.events), default=None)
     return Room(
-        cohort, tuple(learners), tuple(units), scores, tuple(_reflections(view)), newest, now,
-        view.min_group, stuck_minutes,
+        cohort, tuple(learners), tuple(units), scores, tuple(_reflections(answers, chapter)),
+        newest, now, view.min_group, stuck_minutes,
     )  # fmt: skip
 
 
@@ -291,23 +346,25 @@ def distributions(view: CohortView) -> list[dict[str, object]]:
     """The cohort's anonymised score distributions a learner may see beside their own: per
     self-score and snapshot that at least `min_group` learners completed, learners per scale
     point of each item (a matrix: each column's average over its rows, rounded). Counts only."""
+    answers = current(view.events)
     out: list[dict[str, object]] = []
     for unit in view.chapter.units:
         for exercise in unit.exercises:
             if not KINDS[exercise.kind].self_score or exercise.scale is None:
                 continue
-            done = taken(view.latest, exercise)
+            rows = taken(answers, exercise)
             points = list(exercise.scale.points())
-            for snapshot in ordered(done["snapshot"]):  # course order, not alphabetical
-                mine = done[done["snapshot"] == snapshot]
-                learners = mine["learner"].nunique()
+            for snapshot in ordered(snap for _, snap, _, _ in rows):  # course order
+                mine = [row for row in rows if row[1] == snapshot]
+                learners = len({lr for lr, _, _, _ in mine})
                 if learners < view.min_group:
                     continue
-                rounded = mine["score"].round().astype("int64")
+                counts = Counter((item, round(score)) for _, _, item, score in mine)
                 items = {
-                    str(item): [int(c) for c in counts.value_counts().reindex(points).fillna(0)]
-                    for item, counts in rounded.groupby(mine["item"], sort=False)
+                    i.id: [counts.get((i.id, p), 0) for p in points]
+                    for i in exercise.items or exercise.columns
+                    if any(item == i.id for _, _, item, _ in mine)
                 }
-                out.append({"exercise": exercise.id, "snapshot": str(snapshot),
-                            "learners": int(learners), "points": points, "items": items})  # fmt: skip
+                out.append({"exercise": exercise.id, "snapshot": snapshot,
+                            "learners": learners, "points": points, "items": items})  # fmt: skip
     return out

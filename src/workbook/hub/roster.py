@@ -9,12 +9,15 @@ service at once, with no restart:
 
 A facilitator's role with ``custom:workbook:read!group=<cohort>`` works as before.
 
+Every call below decides who may read a cohort the same way (:func:`facilitates`).
 ``GET api/room`` gives each cohort the caller facilitates with its expected learners and one
 fingerprint per learner who synced (changes exactly when their events may have);
 ``GET api/room/<cohort>/events?learner=a&learner=b`` gives those learners' events, redacted.
 ``GET api/room/mine`` gives a learner their own cohort's score distributions, counts only, for
 snapshots at least the minimum group of learners completed (My progress shows them).
 A live view polls the first every few seconds and fetches only the learners that changed.
+``GET api/cohorts`` lists the synced cohorts the caller runs, ``GET api/cohorts/<cohort>/events``
+gives every learner's events at once, redacted (the first calls of the service).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from .service import Handler, Refusal, Service
 
 __all__ = [
     "FACILITATORS",
+    "CohortEventsHandler",
+    "CohortsHandler",
     "MineHandler",
     "RoomEventsHandler",
     "RoomHandler",
@@ -130,16 +135,46 @@ class RoomHandler(Handler):
         self.finish({"cohorts": out})
 
 
-class RoomEventsHandler(Handler):
-    async def get(self, cohort: str) -> None:
-        groups = await hub_groups(self.service)
-        if not facilitates(self.service, self.caller, cohort, groups):
-            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin")
+class Reader(Handler):
+    async def runs(self, cohort: str) -> None:
+        """Refuse unless the caller facilitates `cohort` (a valid cohort id)."""
         try:
             check_id(cohort, "cohort")
+        except WorkbookError as err:
+            raise Refusal(400, str(err)) from None
+        if not facilitates(self.service, self.caller, cohort, await hub_groups(self.service)):
+            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin")
+
+
+class RoomEventsHandler(Reader):
+    async def get(self, cohort: str) -> None:
+        await self.runs(cohort)
+        try:
             learners = [check_id(lr, "learner") for lr in self.get_arguments("learner")]
         except WorkbookError as err:
             raise Refusal(400, str(err)) from None
+        events = await self.run(_dumped, self.service, cohort, learners)
+        self.finish({"cohort": cohort, "events": events})
+
+
+class CohortsHandler(Handler):
+    async def get(self) -> None:
+        groups = await hub_groups(self.service)
+        stored = await self.run(self.service.stores.cohorts)
+        runs = [c for c in stored if facilitates(self.service, self.caller, c, groups)]
+        self.finish({"cohorts": runs})
+
+
+def _synced(service: Service, cohort: str) -> list[str]:
+    return [lr for c, lr in service.stores.store(cohort).learners() if c == cohort]
+
+
+class CohortEventsHandler(Reader):
+    """Every learner's current answers in one call (the room's calls fetch what changed)."""
+
+    async def get(self, cohort: str) -> None:
+        await self.runs(cohort)
+        learners = await self.run(_synced, self.service, cohort)
         events = await self.run(_dumped, self.service, cohort, learners)
         self.finish({"cohort": cohort, "events": events})
 
@@ -161,7 +196,7 @@ _shares: dict[tuple[int, str], tuple[object, list[dict[str, object]]]] = {}
 
 def _distributions(service: Service, cohort: str) -> list[dict[str, object]]:
     """The cohort's distributions, worked out again only when some learner's files changed."""
-    from ..analytics.aggregates import MIN_GROUP
+    from ..analytics.privacy import MIN_GROUP
     from ..course.content import load_course
     from .facilitator import CohortView
     from .room import distributions
@@ -182,6 +217,8 @@ def _distributions(service: Service, cohort: str) -> list[dict[str, object]]:
 def routes(service: Service, prefix: str) -> list[tuple[str, type[Handler], dict[str, Any]]]:
     args = {"service": service}
     return [
+        (prefix + "api/cohorts", CohortsHandler, args),
+        (prefix + r"api/cohorts/([^/]+)/events", CohortEventsHandler, args),
         (prefix + "api/room", RoomHandler, args),
         (prefix + "api/room/mine", MineHandler, args),
         (prefix + r"api/room/([^/]+)/events", RoomEventsHandler, args),

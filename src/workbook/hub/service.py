@@ -2,10 +2,8 @@
 
 Every call carries a hub token (``Authorization: token …``). The caller is the token's hub user,
 never a name from the request. Learners post their own events (``POST api/events``); their
-cohort is the one hub group of theirs named ``<cohort prefix>…``. Facilitators read a cohort
-(``GET api/cohorts/<cohort>/events``) when their token holds ``custom:<service>:read``, filtered
-``!group=<cohort>`` through a hub role: each sees only the cohorts they run. See the README,
-"Workshops on JupyterHub".
+cohort is the one hub group of theirs named ``<cohort prefix>…``. What facilitators read, and
+who is one, is in :mod:`workbook.hub.roster`. See the README, "Workshops on JupyterHub".
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from tornado import httpclient, web
 from ..errors import AnswerError, QuotaError, WorkbookError
 from ..store import Event, check_id, store_id
 from ..store.rules import Rules
-from ..store.sharing import redact
 from ..sync import wire
 from .cohorts import CohortStores
 
@@ -214,22 +211,3 @@ def _events_of(body: bytes) -> list[Any]:
     if not isinstance(items, list):
         raise Refusal(400, 'send JSON {"events": [...]}')
     return items
-
-
-class CohortsHandler(Handler):
-    async def get(self) -> None:
-        stored = await self.run(self.service.stores.cohorts)
-        self.finish({"cohorts": [c for c in stored if self.service.can_read(self.caller, c)]})
-
-
-class CohortEventsHandler(Handler):
-    async def get(self, cohort: str) -> None:
-        try:
-            check_id(cohort, "cohort")
-        except WorkbookError as err:
-            raise Refusal(400, str(err)) from None
-        if not self.service.can_read(self.caller, cohort):
-            raise Refusal(403, f"you do not facilitate {cohort}: ask the hub admin for its role")
-        stored = await self.run(self.service.stores.events, cohort)
-        events = redact(self.service.checked(stored, cohort))
-        self.finish({"cohort": cohort, "events": wire.dump(events, learner=True)})

@@ -2,10 +2,12 @@
 
 One concern per module: ``ids`` (what may name a folder, exercise, field or event), ``events``
 (the event, its value rules and the stored schema), ``checks`` (the same rules over Arrow
-rows), ``memory`` (the interface and its in-memory twin), ``files`` (writing and reading one
-Parquet file), ``reader`` (a learner folder read back, corrupt files set aside), ``newest``
-(current answers found in Arrow), ``parquet`` (the engine: folders, background compaction),
-``dataset`` (the whole store for analysts), ``doctor`` and ``commands`` (`workbook doctor`).
+rows), ``memory`` (the interface and its in-memory twin), ``folders`` (the default root, a
+learner folder's listing: no Arrow), ``lazy`` (a ParquetStore opened on first read),
+``files`` (writing and reading one Parquet file), ``reader`` (a learner folder read back,
+corrupt files set aside), ``newest`` (current answers found in Arrow), ``parquet`` (the engine:
+folders, background compaction), ``dataset`` (the whole store for analysts), ``doctor`` and
+``commands`` (`workbook doctor`).
 """
 
 import lazy_loader

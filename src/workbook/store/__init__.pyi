@@ -2,8 +2,10 @@
 from .dataset import PARTITIONING_SCHEMA, read_dataset
 from .doctor import Checkup, Problem, doctor
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event, latest
+from .folders import default_root
 from .ids import check_id, identity, store_id
-from .memory import MemoryStore, Store, StoreWarning, default_root
+from .lazy import LazyParquetStore
+from .memory import MemoryStore, Store, StoreWarning
 from .parquet import COMPACT_AFTER, ParquetStore
 
 __all__ = [
@@ -14,6 +16,7 @@ __all__ = [
     "VALUE_TYPES",
     "Checkup",
     "Event",
+    "LazyParquetStore",
     "MemoryStore",
     "ParquetStore",
     "Problem",

@@ -55,7 +55,10 @@ def _from_events(events: Iterable[Event]) -> pd.DataFrame:
         )
         for e in events
     ]
-    return pd.DataFrame.from_records(rows, columns=[*COLUMNS, "event_id"])
+    frame = pd.DataFrame.from_records(rows, columns=[*COLUMNS, "event_id"])
+    # As the answers were: ints beside None (a cleared score) would be read as floats.
+    frame["value"] = pd.Series([row[5] for row in rows], dtype=object)
+    return frame
 
 
 def _from_table(table: pa.Table) -> pd.DataFrame:

@@ -12,18 +12,27 @@ import functools
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .columns import column, scalar
 from .events import MAX_TEXT, SAVED_AT_RANGE, SCHEMA_VERSION, VALUE_TYPES
 from .ids import EVENT_ID, EXERCISE_ID, FIELD
 
 __all__ = ["bad_rows"]
 
-_TYPES = pa.array(VALUE_TYPES, pa.string())
+_TYPES = column(VALUE_TYPES, pa.string())
+# Compute operands as Arrow scalars: a Python literal would import pandas (see columns.py).
+_TYPE = {t: scalar(t, pa.string()) for t in VALUE_TYPES}
+_EMPTY = scalar("", pa.string())
+_TRUE = scalar(True, pa.bool_())
 _REQUIRED = ("event_id", "exercise_id", "field", "snapshot", "value_type", "saved_at",
              "content_version", "schema_version")  # fmt: skip
 # datetime.date's range, in days since 1970-01-01: a date outside it cannot become a Python date.
 _DAYS = (-719_162, 2_932_896)
 _STRINGS = ("event_id", "exercise_id", "field", "snapshot", "value_type", "value_text",
             "content_version")  # fmt: skip
+
+
+def _int32(n: int) -> pa.Scalar:
+    return scalar(n, pa.int32())
 
 
 def _full(pattern: str) -> str:
@@ -51,7 +60,7 @@ def _utf8_ok(table: pa.Table) -> pa.Array | None:
                     raw.decode("utf-8")
                 except UnicodeDecodeError:
                     ok[i] = False
-    return pa.array(ok)
+    return column(ok, pa.bool_())
 
 
 def bad_rows(table: pa.Table) -> pa.Array | None:
@@ -79,7 +88,7 @@ def _all_good(table: pa.Table) -> bool:
     for name, pattern in (("exercise_id", EXERCISE_ID), ("field", FIELD), ("snapshot", None)):
         values = pc.unique(table[name])
         if pattern is None:  # a snapshot is "" or an exercise-id-like name
-            values, pattern = values.filter(pc.not_equal(values, "")), EXERCISE_ID
+            values, pattern = values.filter(pc.not_equal(values, _EMPTY)), EXERCISE_ID
         if pc.all(_key_ok(values, pattern.pattern)).as_py() not in (True, None):
             return False
     if not pc.all(pc.is_in(pc.unique(table["value_type"]), value_set=_TYPES)).as_py():
@@ -88,8 +97,8 @@ def _all_good(table: pa.Table) -> bool:
     if not pc.all(event_ids).as_py():  # no '.' is allowed, so no '..' to look for
         return False
     lengths = ((pc.unique(table["content_version"]), 200), (table["value_text"], MAX_TEXT))
-    for column, most in lengths:
-        longest = pc.max(pc.utf8_length(column)).as_py()
+    for values, most in lengths:
+        longest = pc.max(pc.utf8_length(values)).as_py()
         if longest is not None and longest > most:
             return False
     low, high = (int(t.timestamp() * 1_000_000) for t in SAVED_AT_RANGE)
@@ -99,7 +108,7 @@ def _all_good(table: pa.Table) -> bool:
         return False
     for t in VALUE_TYPES:  # a value in another type's column
         if pc.any(
-            pc.and_(pc.is_valid(table[f"value_{t}"]), pc.not_equal(table["value_type"], t))
+            pc.and_(pc.is_valid(table[f"value_{t}"]), pc.not_equal(table["value_type"], _TYPE[t]))
         ).as_py():
             return False
     return _utf8_ok(table) is None
@@ -111,26 +120,30 @@ def _row_mask(table: pa.Table) -> pa.Array | None:
         _key_ok(table["event_id"], EVENT_ID.pattern),
         _key_ok(table["exercise_id"], EXERCISE_ID.pattern),
         _key_ok(table["field"], FIELD.pattern),
-        pc.or_(pc.equal(table["snapshot"], ""), _key_ok(table["snapshot"], EXERCISE_ID.pattern)),
+        pc.or_(
+            pc.equal(table["snapshot"], _EMPTY), _key_ok(table["snapshot"], EXERCISE_ID.pattern)
+        ),
         pc.is_in(table["value_type"], value_set=_TYPES),
-        pc.less_equal(pc.utf8_length(table["value_text"]), MAX_TEXT),
-        pc.less_equal(pc.utf8_length(table["content_version"]), 200),
+        pc.less_equal(pc.utf8_length(table["value_text"]), _int32(MAX_TEXT)),
+        pc.less_equal(pc.utf8_length(table["content_version"]), _int32(200)),
         pc.and_(
-            pc.greater_equal(table["schema_version"], 1),
-            pc.less_equal(table["schema_version"], SCHEMA_VERSION),
+            pc.greater_equal(table["schema_version"], _int32(1)),
+            pc.less_equal(table["schema_version"], _int32(SCHEMA_VERSION)),
         ),
     ]
-    low, high = (pa.scalar(t, pa.timestamp("us", tz="UTC")) for t in SAVED_AT_RANGE)
+    low, high = (scalar(t, pa.timestamp("us", tz="UTC")) for t in SAVED_AT_RANGE)
     saved = table["saved_at"]
     checks.append(pc.and_(pc.greater_equal(saved, low), pc.less(saved, high)))
     days = table["value_date"].cast(pa.int32())
-    checks.append(pc.and_(pc.greater_equal(days, _DAYS[0]), pc.less_equal(days, _DAYS[1])))
+    checks.append(
+        pc.and_(pc.greater_equal(days, _int32(_DAYS[0])), pc.less_equal(days, _int32(_DAYS[1])))
+    )
     # Only the value column of the row's own type may hold a value.
     for t in VALUE_TYPES:
-        mine = pc.equal(table["value_type"], t)
+        mine = pc.equal(table["value_type"], _TYPE[t])
         checks.append(pc.or_(mine, pc.is_null(table[f"value_{t}"])))
     # A null in an optional column passes its check; required columns were checked above.
-    ok = functools.reduce(pc.and_, [pc.fill_null(c, True) for c in checks])
+    ok = functools.reduce(pc.and_, [pc.fill_null(c, _TRUE) for c in checks])
     if (utf8 := _utf8_ok(table)) is not None:
         ok = pc.and_(ok, utf8)
     if pc.all(ok).as_py():

@@ -11,7 +11,7 @@ __all__ = ["add_commands"]
 
 def _doctor(args: argparse.Namespace) -> int:
     from .doctor import doctor
-    from .memory import default_root
+    from .folders import default_root
 
     root = args.store or args.root or default_root()
     checkup = doctor(root, repair=args.repair)

@@ -9,32 +9,48 @@ import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from ..course.kinds import Value, ValueType
 from ..errors import AnswerError
 from .ids import EXERCISE_ID, FIELD, check_event_id, check_id, check_key, show
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "VALUE_TYPES", "Event", "latest"]
 
 SCHEMA_VERSION = 1
-SCHEMA: pa.Schema = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("exercise_id", pa.string()),
-        ("field", pa.string()),
-        ("snapshot", pa.string()),
-        ("value_type", pa.string()),
-        ("value_text", pa.string()),
-        ("value_score", pa.int32()),
-        ("value_flag", pa.bool_()),
-        ("value_date", pa.date32()),
-        ("saved_at", pa.timestamp("us", tz="UTC")),
-        ("content_version", pa.string()),
-        ("schema_version", pa.int32()),
-    ]
-)
+SCHEMA: pa.Schema  # built by __getattr__ on first use
+
+
+def __getattr__(name: str) -> pa.Schema:
+    """SCHEMA, built on first use: an Event (a kernel's, a facilitator's command) needs no
+    pyarrow until it is written or read as Parquet."""
+    if name != "SCHEMA":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import pyarrow as pa
+
+    schema = pa.schema(
+        [
+            ("event_id", pa.string()),
+            ("exercise_id", pa.string()),
+            ("field", pa.string()),
+            ("snapshot", pa.string()),
+            ("value_type", pa.string()),
+            ("value_text", pa.string()),
+            ("value_score", pa.int32()),
+            ("value_flag", pa.bool_()),
+            ("value_date", pa.date32()),
+            ("saved_at", pa.timestamp("us", tz="UTC")),
+            ("content_version", pa.string()),
+            ("schema_version", pa.int32()),
+        ]
+    )
+    globals()["SCHEMA"] = schema  # built once
+    return schema
+
+
 VALUE_TYPES: tuple[ValueType, ...] = ("text", "score", "flag", "date")
 MAX_TEXT = 1_000_000
 # Any real save falls inside; a flipped byte in a timestamp almost never does.

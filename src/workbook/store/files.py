@@ -17,7 +17,9 @@ import pyarrow.parquet as pq
 
 from ..course.kinds import Value
 from ..errors import StoreError
+from .columns import column, scalar
 from .events import SCHEMA, SCHEMA_VERSION, VALUE_TYPES, Event
+from .folders import event_files  # the listing, kept Arrow-free for callers that only list
 
 __all__ = [
     "BIG",
@@ -53,6 +55,7 @@ SMALL: dict[str, Any] = dict(
 BIG: dict[str, Any] = dict(compression="zstd", store_schema=False, write_page_checksum=True)
 _VERIFY: dict[str, Any] = dict(page_checksum_verification=True)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_VERSION = scalar(SCHEMA_VERSION, pa.int32())
 
 
 def to_table(events: Sequence[Event]) -> pa.Table:
@@ -65,7 +68,7 @@ def to_table(events: Sequence[Event]) -> pa.Table:
     cols = [attr(n) for n in ("event_id", "exercise_id", "field", "snapshot", "value_type")]
     cols += [values(t) for t in VALUE_TYPES]
     cols += [attr("saved_at"), attr("content_version"), [SCHEMA_VERSION] * len(events)]
-    arrays = [pa.array(c, type=f.type) for c, f in zip(cols, SCHEMA, strict=True)]
+    arrays = [column(c, f.type) for c, f in zip(cols, SCHEMA, strict=True)]
     return pa.Table.from_arrays(arrays, schema=SCHEMA)
 
 
@@ -183,7 +186,7 @@ def parse(data: bytes) -> pa.Table:
 
 def newer_rows(table: pa.Table) -> int:
     """How many rows a newer workbook wrote (schema_version above ours)."""
-    return int(pc.sum(pc.greater(table["schema_version"], SCHEMA_VERSION)).as_py() or 0)
+    return int(pc.sum(pc.greater(table["schema_version"], _VERSION)).as_py() or 0)
 
 
 def sorted_unique(table: pa.Table) -> pa.Table:
@@ -198,7 +201,7 @@ def sorted_unique(table: pa.Table) -> pa.Table:
     for i in ids:
         keep.append(i not in seen)
         seen.add(i)
-    return table.filter(pa.array(keep))
+    return table.filter(column(keep, pa.bool_()))
 
 
 def to_events(cohort: str, learner: str, table: pa.Table) -> list[Event]:
@@ -223,23 +226,6 @@ def to_events(cohort: str, learner: str, table: pa.Table) -> list[Event]:
     cols += [types, values, table["snapshot"].to_pylist(), saved]
     cols += [table[n].to_pylist() for n in ("content_version", "event_id")]
     return list(map(make, *cols))
-
-
-def event_files(d: Path) -> list[str]:
-    """A learner folder's event files as sorted relative paths, as DuckDB's `**/*.parquet` sees
-    them: folders below are searched too (Spark writes `x.parquet/part-0.parquet`); a name
-    starting with "." or "_" is not data (temp files, `_SUCCESS`), as for pyarrow and Spark.
-    """
-    found: list[str] = []
-    with os.scandir(d) as it:
-        for e in it:
-            if e.name.startswith((".", "_")):
-                continue
-            if e.is_dir(follow_symlinks=False):
-                found += [f"{e.name}/{n}" for n in event_files(Path(e.path))]
-            elif e.name.endswith(".parquet") and e.is_file():
-                found.append(e.name)
-    return sorted(found)
 
 
 def count_small(d: Path) -> int:

@@ -1,17 +1,15 @@
-"""The store's one small interface, its in-memory twin, and where the store lives by default."""
+"""The store's one small interface and its in-memory twin."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Hashable, Sequence
-from pathlib import Path
 from typing import Protocol
 
 from .events import Event, latest
 from .ids import check_id
 
-__all__ = ["MemoryStore", "Store", "StoreWarning", "default_root"]
+__all__ = ["MemoryStore", "Store", "StoreWarning"]
 
 
 class StoreWarning(UserWarning):
@@ -69,12 +67,3 @@ class MemoryStore:
     def fingerprint(self, cohort: str, learner: str) -> Hashable:
         with self._lock:
             return len(self._events.get((cohort, learner), ()))  # events are only ever added
-
-
-def default_root() -> Path:
-    """$WORKBOOK_HOME if set, else the platform's per-user data folder."""
-    if home := os.environ.get("WORKBOOK_HOME"):
-        return Path(home).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("workbook"))

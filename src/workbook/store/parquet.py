@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from ..errors import AnswerError, IdError, StoreError
 from .checks import bad_rows
+from .columns import scalar
 from .events import SCHEMA, SCHEMA_VERSION, Event
 from .files import (
     BIG,
@@ -42,7 +43,7 @@ from .files import (
     to_table,
     write_atomic,
 )
-from .ids import check_id
+from .folders import fingerprint, learner_folder
 from .memory import StoreWarning
 from .newest import latest_rows
 from .reader import Report, read_folder
@@ -78,8 +79,7 @@ class ParquetStore:
         return f"ParquetStore({str(self.root)!r})"
 
     def _dir(self, cohort: str, learner: str) -> Path:
-        cohort, learner = check_id(cohort, "cohort"), check_id(learner, "learner")
-        return self.root / "events" / f"cohort={cohort}" / f"learner={learner}"
+        return learner_folder(self.root, cohort, learner)
 
     # saving ----------------------------------------------------------------------------------
 
@@ -101,7 +101,9 @@ class ParquetStore:
             table = rows.select(SCHEMA.names).cast(SCHEMA)
         except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
             raise AnswerError(f"{where} do not fit the store schema: {err}") from err
-        if pc.any(pc.not_equal(table["schema_version"], SCHEMA_VERSION)).as_py():
+        if pc.any(
+            pc.not_equal(table["schema_version"], scalar(SCHEMA_VERSION, pa.int32()))
+        ).as_py():
             raise AnswerError(f"{where}: schema_version must be {SCHEMA_VERSION}")
         if (bad := bad_rows(table)) is not None:
             raise AnswerError(f"{where}: {pc.sum(bad).as_py()} rows break the event rules")
@@ -238,16 +240,7 @@ class ParquetStore:
         return {(e.exercise_id, e.snapshot, e.field): e for e in events}
 
     def fingerprint(self, cohort: str, learner: str) -> Hashable:
-        # Files are never modified, only added (a save) or merged under a new name (compaction):
-        # the folder's file names change exactly when its events may have. One scandir, ~20 µs.
-        try:
-            return tuple(event_files(self._dir(cohort, learner)))
-        except FileNotFoundError:
-            return ()
-        except OSError as err:
-            raise StoreError(
-                f"could not list answers in {self._dir(cohort, learner)}: {err}"
-            ) from err
+        return fingerprint(self.root, cohort, learner)
 
     def learners(self) -> list[tuple[str, str]]:
         pairs = []

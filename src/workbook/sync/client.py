@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import stat
@@ -20,13 +21,15 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import OfflineError, SyncError
-from ..store import Event, Store
-from ..store.sharing import redact
-from . import wire
 from .target import Delivery, Target, target_key
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..store import Event, Store
 
 __all__ = [
     "BackgroundSync",
@@ -74,17 +77,21 @@ class HttpTarget:
         self.url = url.rstrip("/") + "/"
         self.key = target_key("service", self.url)
         self.label = "the cohort service"
-        import httpx
-
-        self._client = httpx.Client(
-            headers={"Authorization": f"token {token}"}, timeout=timeout, trust_env=False
-        )
+        self._token, self._timeout = token, timeout
+        self._client: httpx.Client | None = None  # made on the first request: a sync with
+        # nothing to send never imports httpx
 
     whole = False
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         import httpx
 
+        if self._client is None:
+            self._client = httpx.Client(
+                headers={"Authorization": f"token {self._token}"},
+                timeout=self._timeout,
+                trust_env=False,
+            )
         try:
             reply = self._client.request(method, self.url + path, **kwargs)
         except httpx.HTTPError as err:
@@ -105,6 +112,8 @@ class HttpTarget:
         return body
 
     def push(self, events: Sequence[Event], replaces: str = "") -> Delivery:
+        from . import wire
+
         data = json.dumps({"events": wire.dump(events)}, ensure_ascii=False).encode()
         if len(data) > BODY_LIMIT and len(events) > 1:  # long texts: in halves, each acked whole
             half = len(events) // 2
@@ -115,7 +124,8 @@ class HttpTarget:
         return Delivery(str(body["cohort"]), int(body.get("new", 0)))
 
     def close(self) -> None:
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
 
 
 class _AckLog:
@@ -202,11 +212,20 @@ def sync(
     (OfflineError when it is worth retrying later) with what was sent so far kept."""
     log = _AckLog(root, cohort, learner, target)
     with log.locked():
+        # Taken before the read: a save landing in between changes the next sync's mark.
+        mark = _mark(store, cohort, learner)
+        status = log.read_status()
+        name, file = str(status.get("cohort", "")), str(status.get("file", ""))
+        if status.get("mark") == mark and "synced_at" in status:
+            # Nothing saved since a complete sync: no need to read the store (nor import Arrow).
+            at = dt.datetime.now(dt.UTC)
+            log.write_status(status | {"synced_at": at.isoformat()})
+            return SyncResult(name, 0, 0, at)
         acked = log.acked()
         history = store.history(cohort, learner)
         todo = [e for e in history if e.event_id not in acked]
-        status = log.read_status()
-        name, file = str(status.get("cohort", "")), str(status.get("file", ""))
+        from ..store.sharing import redact  # the course rules: only with something to read
+
         sent = stored = 0
         try:
             # A drop box gets the current answers, shared text only, whenever anything changed.
@@ -226,8 +245,15 @@ def sync(
         at = dt.datetime.now(dt.UTC)
         if not todo and not name:  # nothing to send yet: the cohort is named on the first send
             name = target.label
-        log.write_status({"cohort": name, "file": file, "synced_at": at.isoformat(), "pending": 0})
+        log.write_status(
+            {"cohort": name, "file": file, "synced_at": at.isoformat(), "pending": 0, "mark": mark}
+        )
         return SyncResult(name, sent, 0, at, stored)
+
+
+def _mark(store: Store, cohort: str, learner: str) -> str:
+    """The store's fingerprint of the learner's events, as the status file keeps it."""
+    return hashlib.sha256(repr(store.fingerprint(cohort, learner)).encode()).hexdigest()[:32]
 
 
 def status_line(root: Path, cohort: str, learner: str, target: Target) -> str:

@@ -36,14 +36,16 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from ..store import ParquetStore, default_root, identity
+    from ..store.folders import default_root
+    from ..store.ids import identity
+    from ..store.lazy import LazyParquetStore
     from .client import sync
 
     cohort, learner = identity()
     root = default_root()
     target = _target(args)
-    try:
-        result = sync(ParquetStore(root), root, cohort, learner, target)
+    try:  # the store lists the learner's folder, and imports Arrow only if it changed
+        result = sync(LazyParquetStore(root), root, cohort, learner, target)
     except OfflineError as err:
         print(f"Saved on this computer · not synced yet: {err}", file=sys.stderr)
         print("Your answers are safe here; run `workbook sync` again later.", file=sys.stderr)
@@ -54,7 +56,9 @@ def _sync(args: argparse.Namespace) -> int:
     finally:
         target.close()
     print(result.line)
-    if target.whole:
+    if not result.sent:
+        print(f"nothing new to send: {result.cohort} has every answer change you saved")
+    elif target.whole:
         print(f"sent {result.sent} new answer change(s): {result.cohort} holds your current"
               f" {result.stored} answer(s), text only where you shared it")  # fmt: skip
     else:

@@ -28,17 +28,19 @@ import uuid
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from ..errors import OfflineError, StoreError, SyncError
-from ..store import SCHEMA, Event, StoreWarning, check_id, store_id
-from ..store.checks import bad_rows
-from ..store.files import to_events, to_table
-from ..store.rules import course_rules
+from ..store.ids import check_id, store_id
 from .target import Delivery, target_key
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ..store import Event
+
+# Arrow, the store's checks and the course's rules are imported where a file is written or read:
+# `workbook sync` makes a FolderTarget whether or not it has anything to drop.
 
 __all__ = [
     "FILE_MODE",
@@ -93,6 +95,10 @@ class FolderTarget:
     def push(self, events: Sequence[Event], replaces: str = "") -> Delivery:
         if not self.folder.is_dir():
             raise OfflineError(f"{self.label} is not there (is the shared volume mounted?)")
+        import pyarrow.parquet as pq
+
+        from ..store.files import to_table
+
         owner = store_id(pwd.getpwuid(os.geteuid()).pw_name)
         name = f"{owner}-{uuid.uuid4().hex}.parquet"
         tmp = self.folder / f".{name}.tmp"
@@ -128,6 +134,8 @@ class FolderTarget:
 
 def _open_file(folder: Path, name: str) -> tuple[int, os.stat_result] | None:
     """A descriptor of a regular file with one link, never through a link; else None."""
+    from ..store import StoreWarning
+
     try:
         fd = os.open(folder / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
@@ -155,6 +163,10 @@ def read_folder(folder: Path) -> pa.Table:
     """Each learner's newest file in a cohort folder, rows that break the store's rules left
     out, as one table with `cohort` and `learner` columns (the shape of
     :func:`workbook.store.read_dataset`); run as a facilitator or root."""
+    import pyarrow as pa
+
+    from ..store import SCHEMA, StoreWarning
+
     folder = Path(folder)
     cohort = check_id(folder.name, "cohort")
     try:
@@ -194,6 +206,13 @@ def read_folder(folder: Path) -> pa.Table:
 
 
 def _read(path: Path, fd: int, cohort: str, learner: str) -> pa.Table | None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from ..store import SCHEMA, StoreWarning
+    from ..store.checks import bad_rows
+
     try:
         with os.fdopen(os.dup(fd), "rb") as f:
             table = pq.read_table(f).select(SCHEMA.names).cast(SCHEMA)
@@ -212,6 +231,12 @@ def _read(path: Path, fd: int, cohort: str, learner: str) -> pa.Table | None:
 
 def folder_events(folder: Path, cohort: str) -> list[Event]:
     """The events of a cohort folder that keep the course's rules (see :func:`read_folder`)."""
+    import pyarrow.compute as pc
+
+    from ..store import StoreWarning
+    from ..store.files import to_events
+    from ..store.rules import course_rules
+
     table = read_folder(folder)
     events = []
     for learner in sorted(set(table["learner"].to_pylist())):

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..store import Event
+if TYPE_CHECKING:
+    from ..store import Event
 
 __all__ = ["Delivery", "Target", "target_key"]
 

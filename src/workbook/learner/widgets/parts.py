@@ -6,12 +6,14 @@ restore and save every kind the same way.
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ...course.kinds import Value
 from ...course.model import Exercise, Item
@@ -43,15 +45,25 @@ def full() -> w.Layout:
     return w.Layout(width="100%")
 
 
+@functools.cache  # shared by every label beside a control: never changed
 def _label() -> w.Layout:
     # A fixed width keeps a scale's controls in one column whatever the label's length.
     return w.Layout(width="18em", flex="0 0 18em")
 
 
+@functools.cache
+def _shared() -> tuple[w.Layout, HTMLStyle]:
+    """One default layout and style for every text widget of the kernel: each widget's own would
+    be two more models (comm messages) to send and build for every label (a page has 30–60)."""
+    return w.Layout(), HTMLStyle()
+
+
 def html_widget(
     text: str, tag: str = "div", cls: str = "", layout: w.Layout | None = None
 ) -> w.HTML:
-    widget = w.HTML(f"<{tag}>{html.escape(text)}</{tag}>", layout=layout or w.Layout())
+    """Text: `layout` must not change later if it is the shared default (give it its own)."""
+    default, style = _shared()
+    widget = w.HTML(f"<{tag}>{html.escape(text)}</{tag}>", layout=layout or default, style=style)
     if cls:
         widget.add_class(cls)
     return widget
@@ -65,7 +77,12 @@ def beside(label: str, widget: w.Widget, *after: w.Widget) -> w.HBox:
 
 def earlier() -> w.HTML:
     """Where a retake shows the earlier snapshot's score of the control before it."""
-    return html_widget("", "small", "wb-earlier", w.Layout(margin="0 0 0 1em"))
+    return html_widget("", "small", "wb-earlier", _margin())
+
+
+@functools.cache  # shared by every earlier score: never changed
+def _margin() -> w.Layout:
+    return w.Layout(margin="0 0 0 1em")
 
 
 def under(label: str, widget: w.Widget) -> w.VBox:

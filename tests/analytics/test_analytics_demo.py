@@ -12,6 +12,7 @@ from workbook.analytics import answers, change, scores, skill_scores, write_demo
 from workbook.course.content import load_course
 from workbook.course.kinds import fields_of
 from workbook.store import Event, ParquetStore, doctor, read_dataset
+from workbook.store.rules import course_rules
 
 CHAPTER = load_course().chapters[0]
 
@@ -41,6 +42,17 @@ def test_demo_answers_fit_the_content(demo_store: Path) -> None:
     snaps = set(frame["snapshot"])
     assert {"", "first-day", "last-day"} <= snaps
     assert all(s in {"", "first-day", "last-day"} or s.startswith("check-in-2026-") for s in snaps)
+
+
+def test_every_demo_event_passes_the_course_rules(demo_store: Path) -> None:
+    # The rule book every reader checks with: a demo answer it refuses (a recall mark written as
+    # prose) is skipped with a warning by the facilitator's and analysts' readers alike.
+    store = ParquetStore(demo_store)
+    events = [e for c, learner in store.learners() for e in store.history(c, learner)]
+    kept, problems = course_rules().checked(events)
+    assert problems == [] and len(kept) == len(events)
+    marks = {e.value for e in events if e.exercise_id == "m05.recall" and e.field != "recall"}
+    assert marks - {None, False, True} <= {"got-it", "wrong", "missed"}
 
 
 def test_demo_scores_move_up_from_first_day_to_last_day(demo_store: Path) -> None:

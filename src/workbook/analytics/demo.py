@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..course.content import load_course
-from ..course.kinds import fields_of
+from ..course.kinds import fields_of, options_of
 from ..course.model import Chapter, Course
 from ..errors import AnswerError, StoreError
 from ..store import SCHEMA, SCHEMA_VERSION, check_id
@@ -102,8 +102,8 @@ def _fields(chapter: Chapter) -> _Fields:
     for n, unit in enumerate(chapter.units):
         for ex in unit.exercises:
             lo, hi = (ex.scale.min, ex.scale.max) if ex.scale else (0, 0)
-            choices = tuple(i.id for i in ex.items) if ex.kind == "choice" else ()
             for f in fields_of(ex):
+                choices = options_of(ex, f)  # a pick (a choice, a recall mark): one of these
                 rows.append((n, ex.id, f.key, f.type, ex.required, ex.snapshots, lo, hi, choices))
     starts: list[int] = []
     pool: list[str] = []

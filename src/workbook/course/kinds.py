@@ -29,6 +29,7 @@ __all__ = [
     "filled",
     "hidden_while_recalling",
     "is_complete",
+    "options_of",
     "score_of",
 ]
 
@@ -145,7 +146,11 @@ def _in_scale(e: Exercise, f: Field, v: Value) -> str | None:
     return None
 
 
-def _one_of(options: Callable[[Exercise, Field], tuple[Item, ...]]) -> Check:
+# A pick kind's options: the values one of its fields may hold (empty: that field is free).
+Options = Callable[[Exercise, Field], tuple[Item, ...]]
+
+
+def _one_of(options: Options) -> Check:
     def check(e: Exercise, f: Field, v: Value) -> str | None:
         ids = [i.id for i in options(e, f)]
         # isinstance first: a list or dict is unhashable and must be refused, not raise TypeError.
@@ -167,7 +172,8 @@ class Kind:
 
     `needs` names the Exercise attributes content must fill; `fields` lists the stored slots;
     `complete` is the completion rule progress counts; `check` says what is wrong with a value
-    for one of its fields; `self_score` kinds keep snapshots and are charted.
+    for one of its fields; `options` are the values a field may hold when it is a pick (none: any
+    value of its type); `self_score` kinds keep snapshots and are charted.
     """
 
     name: str
@@ -177,6 +183,7 @@ class Kind:
     complete: Callable[[Exercise, Mapping[str, Value]], bool]
     check: Check = _any_value
     self_score: bool = False
+    options: Options | None = None
 
 
 def _kind(
@@ -187,8 +194,11 @@ def _kind(
     complete: Callable[[Exercise, Mapping[str, Value]], bool],
     check: Check = _any_value,
     self_score: bool = False,
+    options: Options | None = None,
 ) -> Kind:
-    return Kind(name, description, frozenset(needs), fields, complete, check, self_score)
+    if options is not None:
+        check = _one_of(options)
+    return Kind(name, description, frozenset(needs), fields, complete, check, self_score, options)
 
 
 KINDS: Mapping[str, Kind] = {
@@ -239,7 +249,7 @@ KINDS: Mapping[str, Kind] = {
             {"items"},
             lambda e: (Field("choice", "text", e.title or "Choice"),),
             _all(lambda e: ("choice",)),
-            _one_of(lambda e, f: e.items),
+            options=lambda e, f: e.items,
         ),
         _kind(
             "action_plan",
@@ -260,7 +270,7 @@ KINDS: Mapping[str, Kind] = {
                 *_per_item("text")(e),
             ),
             _all(lambda e: ("recall", "revealed", *(i.id for i in e.items))),
-            _one_of(_recall_marks),
+            options=_recall_marks,
         ),
         _kind(
             "document",
@@ -275,6 +285,12 @@ KINDS: Mapping[str, Kind] = {
 
 def fields_of(exercise: Exercise) -> tuple[Field, ...]:
     return KINDS[exercise.kind].fields(exercise)
+
+
+def options_of(exercise: Exercise, field: Field) -> tuple[str, ...]:
+    """The ids a field may hold when it is a pick (a choice, a recall mark); () when it is free."""
+    options = KINDS[exercise.kind].options
+    return () if options is None else tuple(i.id for i in options(exercise, field))
 
 
 def is_complete(exercise: Exercise, answers: Mapping[str, Value]) -> bool:

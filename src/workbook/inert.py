@@ -3,8 +3,8 @@
 A cell a spreadsheet opens that begins with ``=``, ``+``, ``-``, ``@``, tab or CR runs as a
 formula (OWASP "CSV injection"): such text gets a leading ``'``; a plain number stays as it is.
 A terminal obeys control characters (ESC sequences move the cursor, rewrite the title, write
-the clipboard with OSC 52): printed learner text keeps only printable characters, newlines and
-tabs.
+the clipboard with OSC 52): printed learner text keeps only printable characters and newlines,
+a tab becoming a space (it would also break the columns of a printed table).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def for_spreadsheet(value: object) -> object:
 def for_terminal(value: object) -> object:
     if not isinstance(value, str):
         return value
-    return "".join(c for c in value if c in "\n\t" or not unicodedata.category(c).startswith("C"))
+    text = value.replace("\t", " ")
+    return "".join(c for c in text if c == "\n" or not unicodedata.category(c).startswith("C"))
 
 
 def _cells(frame: pd.DataFrame, clean: Callable[[object], object]) -> pd.DataFrame:

@@ -87,9 +87,9 @@ class ProgressView:
         return not self._drawing.is_alive()
 
     def _first_draw(self) -> None:
+        self.take_away.children = self._buttons()  # they cost nothing: the child does the work
         try:
             self._draw()
-            self.take_away.children = self._buttons()
         except WorkbookError as error:
             self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
 

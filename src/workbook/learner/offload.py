@@ -29,6 +29,9 @@ from .session import Session
 __all__ = ["chart_lines", "export_file", "main", "save_charts"]
 
 
+_WHAT = {"draw": "draw your charts", "save": "save your charts", "export": "write your export"}
+
+
 def _run(job: list[str], request: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The child's results as they come; raises WorkbookError if it failed."""
     # Agg: the kernel's MPLBACKEND (matplotlib-inline) would import IPython into the child.
@@ -57,8 +60,8 @@ def _run(job: list[str], request: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 errors.seek(0)
                 last = (errors.read().strip().splitlines() or ["no message"])[-1]
                 raise WorkbookError(
-                    f"Could not {job[0]} ({last}); try again, and if it fails again run "
-                    "`workbook doctor` in a terminal"
+                    f"Could not {_WHAT[job[0]]} ({last}). Try again; if it fails again, show "
+                    "these words to your facilitator"
                 )
 
 

@@ -94,8 +94,10 @@ s.flush()
 
 
 # …and what a learner's kernel holds without as well: charts and exports are drawn in a child
-# process (learner/offload.py), and pyarrow is loaded without NumPy (learner/__init__.py).
-KERNEL = (*HEAVY, "numpy", "PIL", "weasyprint", "icalendar", "pyarrow._s3fs")
+# process (learner/offload.py),
+# pyarrow is loaded without NumPy (learner/__init__.py); the learner's kernel starts without its
+# debugger (lab/kernel.py).
+KERNEL = (*HEAVY, "numpy", "PIL", "weasyprint", "icalendar", "pyarrow._s3fs", "debugpy")
 
 # My progress: its charts drawn and shown (they come on a thread, after the cell has run).
 _DRAWN = """
@@ -125,8 +127,9 @@ def test_a_learners_notebook_imports_nothing_heavy(
     monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
     monkeypatch.setenv("WORKBOOK_LEARNER", "ada")
     seed(tmp_path, "ada", cohort="local")
-    check = (
-        f"import json, sys; print(json.dumps(sorted(m for m in {KERNEL!r} if m in sys.modules)))"
+    check = (  # a None in sys.modules is a module made unimportable
+        "import json, sys\n"
+        f"print(json.dumps(sorted(m for m in {KERNEL!r} if sys.modules.get(m) is not None)))"
     )
     nb = run([*code_cells([notebook]), cell(after), cell(check)])
     assert printed_json(nb) == []

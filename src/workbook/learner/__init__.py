@@ -12,7 +12,14 @@ import sys
 __all__ = ["lean_arrow"]
 
 # Optional to pyarrow, and not needed by a learner's kernel (see lean_arrow).
-_OPTIONAL = ("numpy", "pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs")
+_OPTIONAL = (
+    "numpy",
+    "cloudpickle",
+    "pyarrow._s3fs",
+    "pyarrow._gcsfs",
+    "pyarrow._azurefs",
+    "pyarrow._hdfs",
+)
 
 
 def lean_arrow() -> None:

@@ -87,11 +87,13 @@ class ProgressView:
         return not self._drawing.is_alive()
 
     def _first_draw(self) -> None:
-        self.take_away.children = self._buttons()  # they cost nothing: the child does the work
         try:
             self._draw()
         except WorkbookError as error:
             self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+        # Last, below the charts drawn (or not): the Course menu's Export scrolls to them once
+        # they exist, and charts laid out after would push them out of view.
+        self.take_away.children = self._buttons()
 
     def _lay_out_charts(self, layout: list[dict[str, str]]) -> None:
         """One view per chart (the child names them), under its unit's heading."""

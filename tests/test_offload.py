@@ -4,12 +4,14 @@ and what a failure in the child says."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from seed import COHORT, LEARNER, seeded_session
 
 from workbook.errors import WorkbookError
+from workbook.learner.dashboard import REDRAW_SECONDS, ProgressView
 from workbook.learner.offload import chart_lines, export_file, save_charts
 from workbook.learner.session import Session
 from workbook.store import MemoryStore, ParquetStore
@@ -79,3 +81,21 @@ def test_a_crash_in_the_child_is_a_workbook_error_naming_it(
         WorkbookError, match=r"Could not save your charts \(NotADirectoryError: .*\)\. Try again"
     ):
         save_charts(everything)
+
+
+def test_my_progress_redraws_its_charts_only_when_a_self_score_changes(
+    everything: Session,
+) -> None:
+    """Each drawing is a child process: a reflection saved (here or seen by the live watcher)
+    changes what is next, not the charts."""
+    session = Session(everything.course, MemoryStore(), COHORT, LEARNER, debounce=60)
+    view = ProgressView(session)
+    assert view.ready(120) and view.drawings == 1
+    session.set("m04.gap", "text", "A reflection, typed elsewhere")
+    time.sleep(REDRAW_SECONDS * 3)
+    assert view.drawings == 1
+    session.set("m03.skills", "patience", 7, "first-day")
+    deadline = time.monotonic() + 60
+    while view.drawings < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert view.drawings == 2

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from ..course.kinds import KINDS
 from ..course.progress import progress
 from ..course.snapshots import LAST, states
 from ..errors import WorkbookError
@@ -77,6 +78,8 @@ class ProgressView:
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
         self._draw_lock = threading.Lock()
+        self._stale = False  # a charted answer changed since the last drawing
+        self.drawings = 0  # how many times the charts were drawn (tests)
         self._drawing = threading.Thread(target=self._first_draw, daemon=True)
         self._drawing.start()
         session.on_change("dashboard", self._changed)
@@ -151,8 +154,9 @@ class ProgressView:
 
         return write
 
-    def _changed(self, _: str) -> None:
+    def _changed(self, exercise_id: str) -> None:
         with self._timer_lock:
+            self._stale = self._stale or _charted(self.session, exercise_id)
             if self._timer is not None:
                 self._timer.cancel()
             self._timer = threading.Timer(REDRAW_SECONDS, self._redraw_quietly)
@@ -160,23 +164,30 @@ class ProgressView:
             self._timer.start()
 
     def _redraw_quietly(self) -> None:
+        with self._timer_lock:
+            charts, self._stale = self._stale, False
         try:
-            self.refresh(reread=False)  # whoever notified has the session up to date
+            # Whoever notified has the session up to date; charts only if a self-score changed:
+            # each drawing is a child process (a second or two of CPU), a reflection typed in
+            # another notebook changes only what is next.
+            self.refresh(reread=False, charts=charts)
         except WorkbookError as error:
             self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
 
-    def refresh(self, reread: bool = True) -> None:
-        """Re-read the store (other notebooks' saves) and redraw everything."""
+    def refresh(self, reread: bool = True, charts: bool = True) -> None:
+        """Re-read the store (other notebooks' saves) and redraw everything (`charts`: them too)."""
         if reread:
             self.session.refresh()
         self.next.value = _next_html(self.session)
-        self.ready()  # the first drawing laid the charts out
-        self._draw()
+        if charts:
+            self.ready()  # the first drawing laid the charts out
+            self._draw()
 
     def _draw(self) -> None:
         """Each chart as the child process draws it, then the cohort beside the learner (its
         network call is the child's too; nothing without a cohort service)."""
         with self._draw_lock:  # one drawing at a time: the last one shows the last answers
+            self.drawings += 1
             for line in chart_lines(self.session):
                 if "layout" in line:
                     if not self.charts:
@@ -190,6 +201,14 @@ class ProgressView:
                     )
                 elif "compare" in line:
                     self.cohort.value = line["compare"]
+
+
+def _charted(session: Session, exercise_id: str) -> bool:
+    """Whether the charts draw this exercise's answers: self-scores only."""
+    try:
+        return KINDS[session.exercise(exercise_id).kind].self_score
+    except (KeyError, WorkbookError):
+        return True  # not in this course: redraw rather than miss a change
 
 
 def _next_html(session: Session) -> str:

@@ -18,6 +18,9 @@ kernel's memory once its cells are done (psutil `memory_full_info`):
   modules 3 and 6 and My progress (its charts drawn), learner's kernels all alive at once,
   summed; against three bare (stock) kernels.
 
+Last, My progress in a learner's kernel: seconds from running its cells to its charts shown
+(drawn by a child process), and for a redraw (its ratio column is 1: there is no bare one).
+
 Prints min / median / max of `--runs` runs and the medians' ratios to the bare kernel's.
 Targets (issue 19): module 3's RSS ≤ 1.6× bare; three kept ≤ 300 MB. The machine is shared:
 compare within a run.
@@ -123,6 +126,28 @@ def together(notebooks: list[list[str]], env: dict[str, str], learners: bool = F
         return total
 
 
+# Seconds from the cells' end to My progress's charts shown, then for a redraw (Redraw button).
+_TIMED = """
+import time
+from workbook.learner.dashboard import _shown
+t = time.perf_counter(); _shown[0].ready(120); first = time.perf_counter() - t
+t = time.perf_counter(); _shown[0].refresh(); print(first, time.perf_counter() - t)
+"""
+
+
+def charts(env: dict[str, str]) -> tuple[float, float]:
+    """My progress in a learner's kernel: seconds to its charts shown (cells run, then drawn in a
+    child process), and to a redraw."""
+    with kernel(env, learners=True) as (_, client):
+        seconds = run(client, cells(KEPT[2])[:-1])
+        said: list[str] = []
+        client.execute_interactive(
+            _TIMED, timeout=300, output_hook=lambda m: said.append(m["content"].get("text", ""))
+        )
+        first, redraw = map(float, "".join(said).split())
+        return seconds + first, redraw
+
+
 def row(name: str, values: list[float], bare: float, unit: str) -> str:
     median = statistics.median(values)
     return (
@@ -145,6 +170,7 @@ def main() -> None:
         env = os.environ | {"WORKBOOK_HOME": tmp, "WORKBOOK_LEARNER": "me"}
         env.pop("JUPYTERHUB_USER", None)
         seed(Path(tmp), "me", cohort="local")
+        drawn: list[tuple[float, float]] = []
         for _ in range(options.runs):  # interleaved: the machine's load hits each alike
             results["bare"].append(one(BARE, env))
             results["learner's bare"].append(one(BARE, env, learners=True))
@@ -152,6 +178,7 @@ def main() -> None:
             results["module 3"].append(one(module, env, learners=True))
             results["three bare"].append((0.0, together([BARE] * 3, env)))
             results["three kept"].append((0.0, together(kept, env, learners=True)))
+            drawn.append(charts(env))
     bare = results["bare"]
     print(f"{'':36} {'min':>8} {'median':>8} {'max':>8}     ratio to bare ({options.runs} runs)")
     bare_s = statistics.median(t for t, _ in bare)
@@ -166,6 +193,8 @@ def main() -> None:
         for name in ("three bare", "three kept"):
             values = [getattr(m, kind) for _, m in results[name]]
             print(row(f"{name}: {kind.upper()} summed", values, base3, "MB"))
+    for name, values in zip(("charts shown", "a redraw"), zip(*drawn, strict=True), strict=True):
+        print(row(f"My progress: {name}", list(values), statistics.median(values), "s"))
 
 
 if __name__ == "__main__":

@@ -19,12 +19,14 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbookError
 from ..paths import exports_root
 from ..sync.wire import dump, from_json
-from .session import Session
+
+if TYPE_CHECKING:  # the child process does without the session's imports (sync, rules)
+    from .session import Session
 
 __all__ = ["chart_lines", "export_file", "main", "save_charts"]
 

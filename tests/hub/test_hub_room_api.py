@@ -168,6 +168,6 @@ def test_the_view_opening_asks_for_the_room_once(hub: Hub) -> None:
     service.calls = []
     view = facilitator_dashboard(poll=3600, feed=ServiceFeed(service))
     assert service.calls.count("api/room") == 1, service.calls
-    assert "cohort-b" in str(view.children[0].children[0].options)  # type: ignore[attr-defined]
+    assert "cohort-b" in str(view.children[0].children[0].options)
     view.close()
     service.close()

@@ -10,11 +10,10 @@ from .figures import (
     latest_scores,
     save_all,
 )
-from .output import PRINT_DPI, describe, print_png, save, to_bytes
+from .output import describe, save, to_bytes
 
 __all__ = [
     "CHARTS",
-    "PRINT_DPI",
     "Chart",
     "across_snapshots",
     "audit_heatmap",
@@ -23,7 +22,6 @@ __all__ = [
     "describe",
     "first_vs_last",
     "latest_scores",
-    "print_png",
     "save",
     "save_all",
     "to_bytes",

@@ -1,5 +1,4 @@
-"""Figures to bytes and files: PNG, and SVG whose bytes depend only on what is drawn; an
-opaque PNG at print resolution for a PDF."""
+"""Figures to bytes and files: PNG, and SVG whose bytes depend only on what is drawn."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from matplotlib.figure import Figure
 from ..errors import WorkbookError
 from ..paths import write_private
 
-__all__ = ["PRINT_DPI", "Format", "describe", "print_png", "save", "to_bytes"]
+__all__ = ["Format", "describe", "save", "to_bytes"]
 
 Format = Literal["png", "svg"]
 
@@ -34,29 +33,6 @@ def to_bytes(figure: Figure, format: Format = "svg", dpi: int = 110) -> bytes:
     with mpl.rc_context(_RC):  # type: ignore[arg-type]
         figure.savefig(buffer, format=format, dpi=dpi, metadata=_METADATA[format])
     return buffer.getvalue()
-
-
-# Pixels per inch of a chart printed at its own width (WIDTH, 8 in). A4 between 16 mm margins is
-# 7 in wide, so a chart shrunk to fit prints at 8 / 7 × this: ~200 dpi, sharp text on paper.
-PRINT_DPI = 175
-
-
-def print_png(figure: Figure, dpi: int = PRINT_DPI) -> bytes:
-    """The figure as an opaque RGB PNG, for a PDF: drawn by Agg (C++), where SVG would leave a
-    PDF writer (WeasyPrint) to lay out every label of the chart itself.
-
-    matplotlib writes RGBA; the alpha channel (opaque: the figure is white) is dropped so a PDF
-    writer stores one image, not an image and a mask. Its PNG is written uncompressed and the
-    RGB one fast: the PDF writer decodes and compresses the pixels again anyway.
-    """
-    from PIL import Image
-
-    rgba = io.BytesIO()
-    figure.savefig(rgba, format="png", dpi=dpi, pil_kwargs={"compress_level": 0})
-    out = io.BytesIO()
-    with Image.open(rgba) as image:
-        image.convert("RGB").save(out, format="png", dpi=(dpi, dpi), compress_level=1)
-    return out.getvalue()
 
 
 def describe(figure: Figure) -> str:

@@ -7,7 +7,6 @@ new row, not a branch.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
@@ -24,7 +23,7 @@ from ..store.answers import answers_frame
 from . import render
 from .calendar import action_calendar
 from .document import Workbook, by_exercise, workbook
-from .figures import Image, embedded_charts
+from .figures import embedded_charts
 from .standard import Standard, standard
 
 __all__ = [
@@ -67,19 +66,18 @@ class Source:
             exported,
         )
 
-    def workbook(self, image: Image = "svg") -> Workbook:
-        """The whole workbook, its charts as `image`s (kept: charts take a second to draw)."""
-        charts = embedded_charts(self.chapter, self.frame, image)
-        return dataclasses.replace(self._workbook, charts=charts)
+    def workbook(self) -> Workbook:
+        return self._workbook
 
     @functools.cached_property
-    def _workbook(self) -> Workbook:
+    def _workbook(self) -> Workbook:  # charts take seconds to draw: once per source
         return workbook(
             self.course,
             self.frame,
             cohort=self.cohort,
             learner=self.learner,
             exported=self.exported,
+            charts=embedded_charts(self.chapter, self.frame),
             chapter=self.chapter,
         )
 
@@ -101,11 +99,8 @@ class Format:
     standard: Renderer | None = None  # None: the Handover Standard is not offered in it
 
 
-def _laid_out(
-    lay_out: Callable[[Workbook | Standard], bytes], image: Image = "svg"
-) -> tuple[Renderer, Renderer]:
-    """The workbook and the Handover Standard laid out, the charts embedded as `image`s."""
-    return (lambda s: lay_out(s.workbook(image))), (lambda s: lay_out(s.standard()))
+def _laid_out(lay_out: Callable[[Workbook | Standard], bytes]) -> tuple[Renderer, Renderer]:
+    return (lambda s: lay_out(s.workbook())), (lambda s: lay_out(s.standard()))
 
 
 def _ics(s: Source) -> bytes:
@@ -124,12 +119,7 @@ FORMATS: Mapping[str, Format] = {
             *_laid_out(render.html),
         ),
         Format("md", ".md", "Markdown, charts as embedded images", *_laid_out(render.markdown)),
-        Format(
-            "pdf",
-            ".pdf",
-            "a printable PDF of the HTML page",
-            *_laid_out(render.pdf, "png"),  # print PNGs: WeasyPrint draws an SVG in Python
-        ),
+        Format("pdf", ".pdf", "a printable PDF of the HTML page", *_laid_out(render.pdf)),
         Format("ics", ".ics", "the dated actions of the action plans, one event each", _ics),
     )
 }

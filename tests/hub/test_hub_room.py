@@ -11,8 +11,8 @@ import re
 import subprocess
 import sys
 from collections.abc import Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -233,7 +233,9 @@ def big_room(tmp_path_factory: pytest.TempPathFactory) -> Room:
     store = ParquetStore(root)
     names = [f"learner{n:02}" for n in range(50)]
     for n, learner in enumerate(names[:44]):
-        answers = [("m01.journey-map", "sales/going-well", f"note {n}", "")]
+        answers: list[tuple[str, str, Value, str]] = [
+            ("m01.journey-map", "sales/going-well", f"note {n}", "")
+        ]
         if n < 40:
             answers += [("m01.journey-map", SHARE_FIELD, False, "")]
         _save(store, learner, answers, AT)

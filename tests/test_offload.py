@@ -14,7 +14,7 @@ from workbook.errors import WorkbookError
 from workbook.learner.dashboard import REDRAW_SECONDS, ProgressView
 from workbook.learner.offload import chart_lines, export_file, save_charts
 from workbook.learner.session import Session
-from workbook.store import MemoryStore, ParquetStore
+from workbook.store import Event, MemoryStore, ParquetStore
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,8 @@ def test_the_layout_comes_first_then_each_chart_drawn_from_the_sessions_answers(
         "m03-skills-first-vs-last",
     ]
     assert layout[0]["heading"].startswith("Module 3 · ")
-    charts = lines[1:]
+    assert set(lines[1]) == {"answers"}  # the answers drawn: an export checks it draws the same
+    charts = lines[2:]
     assert [c["index"] for c in charts] == list(range(len(layout)))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", charts[0]["svg"])
     assert "Latest scores · Last day" in texts  # the seeded learner took the Last day
@@ -60,6 +61,69 @@ def test_an_export_is_written_by_the_child(
     monkeypatch.setenv("WORKBOOK_EXPORTS", str(tmp_path))
     (path,) = export_file("md")
     assert path == tmp_path / f"workbook-{LEARNER}.md" and path.read_text().startswith("#")
+
+
+@pytest.fixture
+def exporting(everything: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The environment a learner's kernel exports in: the seeded store, a fresh exports folder."""
+    assert isinstance(everything.store, ParquetStore)
+    monkeypatch.setenv("WORKBOOK_HOME", str(everything.store.root))
+    monkeypatch.setenv("WORKBOOK_COHORT", COHORT)
+    monkeypatch.setenv("WORKBOOK_LEARNER", LEARNER)
+    monkeypatch.setenv("WORKBOOK_EXPORTS", str(tmp_path))
+    return tmp_path
+
+
+def _no_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Child processes started from here fail on drawing: matplotlib cannot be imported."""
+    blocker = tmp_path / "blocked" / "matplotlib"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('drawing is blocked in this test')")
+    monkeypatch.setenv("PYTHONPATH", str(blocker.parent))
+
+
+def _shown(session: Session) -> dict[str, object]:
+    view = ProgressView(session)
+    assert view.ready(120)
+    assert view.shown_charts is not None
+    return view.shown_charts
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_an_export_after_the_charts_are_shown_is_the_same_file_drawing_none(
+    everything: Session, exporting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """The take-away buttons hand the export child the charts My progress shows: it embeds
+    them (never importing matplotlib) and writes byte for byte the file it would have drawn."""
+    (drawing,) = export_file(fmt)
+    drawn = drawing.read_bytes()
+    shown = _shown(everything)
+    _no_matplotlib(tmp_path, monkeypatch)
+    with pytest.raises(WorkbookError, match="drawing is blocked"):
+        export_file(fmt)  # the block holds: without the charts shown, the child must draw
+    (path,) = export_file(fmt, shown)
+    assert b"data:image/svg+xml;base64," in drawn or b"![" in drawn
+    assert path.read_bytes() == drawn
+
+
+def test_charts_shown_of_other_answers_are_not_embedded(
+    everything: Session, exporting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A self-score saved since the charts were drawn (by another notebook, unseen by this
+    dashboard): the export child draws the store's answers, not the stale charts."""
+    root = tmp_path / "store"
+    store = ParquetStore(root)
+    assert isinstance(everything.store, ParquetStore)
+    store.append(everything.store.history(COHORT, LEARNER))
+    monkeypatch.setenv("WORKBOOK_HOME", str(root))
+    stale = _shown(Session(everything.course, store, COHORT, LEARNER))
+    last = store.latest(COHORT, LEARNER)[("m03.skills", "last-day", "patience")]
+    score = 2 if last.value == 1 else 1
+    store.append([Event(COHORT, LEARNER, "m03.skills", "patience", "score", score, "last-day")])
+    (fresh,) = export_file("html")
+    drawn = fresh.read_bytes()
+    (path,) = export_file("html", stale)
+    assert path.read_bytes() == drawn
 
 
 def test_the_childs_workbook_error_comes_back_with_its_words(

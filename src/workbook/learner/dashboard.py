@@ -19,6 +19,7 @@ import html
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
@@ -79,6 +80,9 @@ class ProgressView:
         self._timer_lock = threading.Lock()
         self._draw_lock = threading.Lock()
         self._stale = False  # a charted answer changed since the last drawing
+        # The charts shown, as an export embeds them, while they are current: the take-away
+        # buttons hand them to the export child, which then need not draw them again.
+        self.shown_charts: dict[str, Any] | None = None
         self.drawings = 0  # how many times the charts were drawn (tests)
         self._drawing = threading.Thread(target=self._first_draw, daemon=True)
         self._drawing.start()
@@ -115,7 +119,8 @@ class ProgressView:
 
     def _buttons(self) -> list[w.Button]:
         def export(name: str) -> Callable[[], list[Path]]:
-            return lambda: export_file(name)  # the learner's exports folder
+            # the learner's exports folder
+            return lambda: export_file(name, self.shown_charts)
 
         actions: list[tuple[str, str, Callable[[], list[Path]]]] = [
             (f"Export {name.upper()}", holds, export(name)) for name, holds in HOLDS.items()
@@ -157,6 +162,8 @@ class ProgressView:
     def _changed(self, exercise_id: str) -> None:
         with self._timer_lock:
             self._stale = self._stale or _charted(self.session, exercise_id)
+            if self._stale:
+                self.shown_charts = None  # the export child would not use them
             if self._timer is not None:
                 self._timer.cancel()
             self._timer = threading.Timer(REDRAW_SECONDS, self._redraw_quietly)
@@ -188,12 +195,18 @@ class ProgressView:
         network call is the child's too; nothing without a cohort service)."""
         with self._draw_lock:  # one drawing at a time: the last one shows the last answers
             self.drawings += 1
+            self.shown_charts = None
+            shown: dict[str, Any] = {"charts": {}}
             for line in chart_lines(self.session):
                 if "layout" in line:
                     if not self.charts:
                         self._lay_out_charts(line["layout"])
+                elif "answers" in line:
+                    shown["answers"] = line["answers"]
                 elif "index" in line:
                     svg: str = line["svg"]
+                    embed = line["embed"]
+                    shown["charts"].setdefault(embed["exercise"], []).append(embed | {"svg": svg})
                     # An image to a screen reader, named by its titles (its text is paths).
                     self.charts[line["index"]][1].value = (
                         f'{_STYLE}<div role="img" aria-label="{html.escape(line["label"])}">'
@@ -201,6 +214,9 @@ class ProgressView:
                     )
                 elif "compare" in line:
                     self.cohort.value = line["compare"]
+            with self._timer_lock:
+                if not self._stale:  # a self-score changed while drawing: a redraw is due
+                    self.shown_charts = shown
 
 
 def _charted(session: Session, exercise_id: str) -> bool:

@@ -5,7 +5,10 @@ The charts are matplotlib drawings of a pandas frame, the exports Jinja2 and Wea
 three). `python -m workbook.learner.offload JOB` does one job and exits. The kernel sends it a
 JSON request on stdin (for charts: the session's current answers, edits not yet written
 included, as wire JSON) and reads one JSON line per result, so each chart shows as soon as it
-is drawn. A :class:`~workbook.errors.WorkbookError` in the child comes back as one, with its
+is drawn. Each chart line also carries what an export embeds of that chart
+(`export.figures.embedded_chart`): the kernel hands the charts it shows back with an export
+request, and the export child embeds them instead of drawing them again, if they were drawn
+from the very answers it reads (their `answers_key` says so). A :class:`~workbook.errors.WorkbookError` in the child comes back as one, with its
 message; any other failure as a WorkbookError naming the child's last words.
 """
 
@@ -69,8 +72,10 @@ def _run(job: list[str], request: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def chart_lines(session: Session, *, compare: bool = True) -> Iterator[dict[str, Any]]:
     """My progress's charts from the session's answers: first ``{"layout": [...]}`` (one entry
-    per chart: its exercise, its unit's heading, its name), then ``{"index", "svg", "label"}``
-    per chart as drawn, then ``{"compare": html}`` (the cohort beside the learner) if asked."""
+    per chart: its exercise, its unit's heading, its name), then ``{"answers": key}`` (the
+    answers drawn, for :func:`export_file`), then ``{"index", "svg", "label", "embed"}`` per
+    chart as drawn (`embed`: the export's title and description of it), then
+    ``{"compare": html}`` (the cohort beside the learner) if asked."""
     request = {
         "cohort": session.cohort,
         "learner": session.learner,
@@ -90,9 +95,11 @@ def save_charts(session: Session) -> list[Path]:
     return [Path(p) for r in _run(["save"], request) for p in r["paths"]]
 
 
-def export_file(format: str) -> list[Path]:
-    """The learner's export in one format (`workbook export`), read from the store."""
-    return [Path(p) for r in _run(["export", format], {}) for p in r["paths"]]
+def export_file(format: str, drawn: dict[str, Any] | None = None) -> list[Path]:
+    """The learner's export in one format (`workbook export`), read from the store. `drawn`:
+    charts already drawn, ``{"answers": key, "charts": {exercise: [embed + "svg", ...]}}``
+    from :func:`chart_lines`; the child draws only those not drawn from the answers it reads."""
+    return [Path(p) for r in _run(["export", format], drawn or {}) for p in r["paths"]]
 
 
 # the child ------------------------------------------------------------------------------------
@@ -110,8 +117,9 @@ def _frame(request: dict[str, Any]) -> Any:
 
 
 def _draw(request: dict[str, Any]) -> None:
-    from ..charts import chart_name, charts_for, describe, to_bytes
+    from ..charts import chart_name, charts_for, describe
     from ..course.content import load_course
+    from ..export.figures import answers_key, embedded_chart
 
     course = load_course()
     pairs = [(c, e, chart) for c in course.chapters for e, chart in charts_for(c)]
@@ -127,10 +135,23 @@ def _draw(request: dict[str, Any]) -> None:
         )
     _send({"layout": layout})
     frame = _frame(request)
+    _send({"answers": answers_key(frame)})
     for index, (chapter, exercise, chart) in enumerate(pairs):
         figure = chart(frame, chapter, exercise.id)
-        svg = to_bytes(figure, "svg").decode("utf-8")
-        _send({"index": index, "svg": svg, "label": describe(figure)})
+        embed = embedded_chart(chapter, exercise, figure)
+        _send(
+            {
+                "index": index,
+                "svg": embed.data.decode("utf-8"),
+                "label": describe(figure),
+                "embed": {
+                    "exercise": exercise.id,
+                    "title": embed.title,
+                    "description": embed.description,
+                    "media_type": embed.media_type,
+                },
+            }
+        )
     if request.get("compare"):
         from ..hub.compare import cohort_scores, compare_html
 
@@ -147,6 +168,23 @@ def _save(request: dict[str, Any]) -> None:
     _send({"paths": [str(p) for p in paths]})
 
 
+def _offer(request: dict[str, Any]) -> None:
+    """The charts the kernel was shown, offered to the export (used if drawn from its answers)."""
+    if "answers" not in request:
+        return
+    from ..export.document import Chart
+    from ..export.figures import offer_charts
+
+    charts = {
+        exercise: [
+            Chart(c["title"], c["description"], c["media_type"], c["svg"].encode("utf-8"))
+            for c in drawn
+        ]
+        for exercise, drawn in request["charts"].items()
+    }
+    offer_charts(request["answers"], charts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workbook.learner.offload")
     parser.add_argument("job", choices=["draw", "save", "export"])
@@ -161,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from ..export import export_current
 
+            _offer(request)
             _send({"paths": [str(export_current(args.format).path)]})
     except WorkbookError as error:
         _send({"error": str(error)})

@@ -19,7 +19,9 @@ kernel's memory once its cells are done (psutil `memory_full_info`):
   summed; against three bare (stock) kernels.
 
 Last, My progress in a learner's kernel: seconds from running its cells to its charts shown
-(drawn by a child process), and for a redraw (its ratio column is 1: there is no bare one).
+(drawn by a child process), for a redraw, and for its Export HTML button pressed twice (the
+export child embeds the charts shown), against that export drawing its charts again as it did
+before (its ratio column: to that). `--progress-only` times these rows alone.
 
 Prints min / median / max of `--runs` runs and the medians' ratios to the bare kernel's.
 Targets (issue 19): module 3's RSS ≤ 1.6× bare; three kept ≤ 300 MB. The machine is shared:
@@ -126,32 +128,50 @@ def together(notebooks: list[list[str]], env: dict[str, str], learners: bool = F
         return total
 
 
-# Seconds from the cells' end to My progress's charts shown, then for a redraw (Redraw button).
+# Seconds from the cells' end to My progress's charts shown, then for a redraw (Redraw button),
+# an export drawing its charts (as before the charts shown were handed over), the Export HTML
+# button, and the button again.
 _TIMED = """
 import time
 from workbook.learner.dashboard import _shown
-t = time.perf_counter(); _shown[0].ready(120); first = time.perf_counter() - t
-t = time.perf_counter(); _shown[0].refresh(); print(first, time.perf_counter() - t)
+from workbook.learner.offload import export_file
+view = _shown[0]
+t = time.perf_counter(); view.ready(120); first = time.perf_counter() - t
+t = time.perf_counter(); view.refresh(); redraw = time.perf_counter() - t
+t = time.perf_counter(); view.session.flush(); export_file("html"); drawing = time.perf_counter() - t
+button = view.take_away.children[0]
+assert button.description == "Export HTML" and view.shown_charts
+t = time.perf_counter(); button.click(); pressed = time.perf_counter() - t
+assert view.written.value.startswith("✓"), view.written.value
+t = time.perf_counter(); button.click(); again = time.perf_counter() - t
+print(first, redraw, drawing, pressed, again)
 """
+_PROGRESS = (
+    "charts shown",
+    "a redraw",
+    "export HTML, child draws (before)",
+    "export from My progress (child process)",
+    "  the same again",
+)
 
 
-def charts(env: dict[str, str]) -> tuple[float, float]:
+def charts(env: dict[str, str]) -> tuple[float, ...]:
     """My progress in a learner's kernel: seconds to its charts shown (cells run, then drawn in a
-    child process), and to a redraw."""
+    child process), to a redraw, and to the exports above."""
     with kernel(env, learners=True) as (_, client):
         seconds = run(client, cells(KEPT[2])[:-1])
         said: list[str] = []
         client.execute_interactive(
             _TIMED, timeout=300, output_hook=lambda m: said.append(m["content"].get("text", ""))
         )
-        first, redraw = map(float, "".join(said).split())
-        return seconds + first, redraw
+        first, *rest = map(float, "".join(said).split())
+        return (seconds + first, *rest)
 
 
 def row(name: str, values: list[float], bare: float, unit: str) -> str:
     median = statistics.median(values)
     return (
-        f"{name:36} {min(values):8.2f} {median:8.2f} {max(values):8.2f} {unit:3} "
+        f"{name:50} {min(values):8.2f} {median:8.2f} {max(values):8.2f} {unit:3} "
         f"{median / bare:5.2f}×"
     )
 
@@ -159,6 +179,7 @@ def row(name: str, values: list[float], bare: float, unit: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--progress-only", action="store_true", help="My progress's rows alone")
     options = parser.parse_args()
     module = cells(KEPT[0])
     kept = [cells(n) for n in KEPT]
@@ -168,9 +189,13 @@ def main() -> None:
     }  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         env = os.environ | {"WORKBOOK_HOME": tmp, "WORKBOOK_LEARNER": "me"}
+        env |= {"WORKBOOK_EXPORTS": str(Path(tmp) / "exports")}
         env.pop("JUPYTERHUB_USER", None)
         seed(Path(tmp), "me", cohort="local")
-        drawn: list[tuple[float, float]] = []
+        drawn: list[tuple[float, ...]] = []
+        if options.progress_only:
+            drawn = [charts(env) for _ in range(options.runs)]
+            return progress(drawn, options.runs)
         for _ in range(options.runs):  # interleaved: the machine's load hits each alike
             results["bare"].append(one(BARE, env))
             results["learner's bare"].append(one(BARE, env, learners=True))
@@ -180,7 +205,7 @@ def main() -> None:
             results["three kept"].append((0.0, together(kept, env, learners=True)))
             drawn.append(charts(env))
     bare = results["bare"]
-    print(f"{'':36} {'min':>8} {'median':>8} {'max':>8}     ratio to bare ({options.runs} runs)")
+    print(f"{'':50} {'min':>8} {'median':>8} {'max':>8}     ratio to bare ({options.runs} runs)")
     bare_s = statistics.median(t for t, _ in bare)
     for name in ("bare", "learner's bare", "floor", "module 3"):
         print(row(f"{name}: cells run", [t for t, _ in results[name]], bare_s, "s"))
@@ -193,8 +218,16 @@ def main() -> None:
         for name in ("three bare", "three kept"):
             values = [getattr(m, kind) for _, m in results[name]]
             print(row(f"{name}: {kind.upper()} summed", values, base3, "MB"))
-    for name, values in zip(("charts shown", "a redraw"), zip(*drawn, strict=True), strict=True):
-        print(row(f"My progress: {name}", list(values), statistics.median(values), "s"))
+    progress(drawn, options.runs)
+
+
+def progress(drawn: list[tuple[float, ...]], runs: int) -> None:
+    print(f"{'':50} {'min':>8} {'median':>8} {'max':>8}     ({runs} runs)")
+    columns = dict(zip(_PROGRESS, map(list, zip(*drawn, strict=True)), strict=True))
+    before = statistics.median(columns[_PROGRESS[2]])
+    for name, values in columns.items():
+        base = before if "export" in name or "again" in name else statistics.median(values)
+        print(row(f"My progress: {name}", values, base, "s"))
 
 
 if __name__ == "__main__":

@@ -186,3 +186,50 @@ def test_take_away_buttons_write_the_export_and_the_charts(
     modes = {oct(p.stat().st_mode & 0o777) for p in written if p.is_file()}
     assert modes == {"0o600"}
     assert {oct(p.stat().st_mode & 0o777) for p in written if p.is_dir()} == {"0o700"}
+
+
+# The charts are shown; then drawing is made impossible for the children the kernel starts.
+EXPORT_SHOWN = """
+import json, os
+from workbook.errors import WorkbookError
+from workbook.learner.dashboard import _shown
+from workbook.learner.offload import export_file
+view = _shown[0]
+assert view.ready(60)
+(path,) = export_file("html")  # drawn by the export child, as before the charts were handed over
+drawn = path.read_bytes()
+path.unlink()
+os.environ["PYTHONPATH"] = os.environ["WORKBOOK_BLOCKED"]
+try:
+    export_file("html")
+    blocked = False
+except WorkbookError:
+    blocked = True
+button = view.take_away.children[0]
+button.click()
+print(json.dumps({
+    "button": button.description, "said": view.written.value, "blocked": blocked,
+    "same": path.exists() and path.read_bytes() == drawn,
+}))
+"""
+
+
+def test_the_export_button_embeds_the_charts_shown_drawing_none(
+    seeded: Chapter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export HTML after the charts are shown: its child cannot import matplotlib, yet writes
+    the very file an export drawing every chart writes."""
+    blocked = tmp_path / "blocked" / "matplotlib"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text("raise ImportError('drawing is blocked in this test')")
+    monkeypatch.setenv("WORKBOOK_BLOCKED", str(blocked.parent))
+    monkeypatch.setenv("WORKBOOK_EXPORTS", str(tmp_path / "exports"))
+    said = printed_json(run([*code_cells(["my-progress.ipynb"]), cell(EXPORT_SHOWN)]))
+    assert isinstance(said, dict)
+    assert said["said"].startswith("✓ Wrote 1 file"), said["said"]
+    assert said == {
+        "button": "Export HTML",
+        "said": said["said"],
+        "blocked": True,  # the block holds: an export not handed the charts fails
+        "same": True,
+    }

@@ -8,8 +8,9 @@ included, as wire JSON) and reads one JSON line per result, so each chart shows 
 is drawn. Each chart line also carries what an export embeds of that chart
 (`export.figures.embedded_chart`): the kernel hands the charts it shows back with an export
 request, and the export child embeds them instead of drawing them again, if they were drawn
-from the very answers it reads (their `answers_key` says so). A :class:`~workbook.errors.WorkbookError` in the child comes back as one, with its
-message; any other failure as a WorkbookError naming the child's last words.
+from the very answers it reads (their `answers_key` says so). A
+:class:`~workbook.errors.WorkbookError` in the child comes back as one, with its message; any
+other failure as a WorkbookError naming the child's last words.
 """
 
 from __future__ import annotations

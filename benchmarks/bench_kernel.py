@@ -171,7 +171,7 @@ def charts(env: dict[str, str]) -> tuple[float, ...]:
 def row(name: str, values: list[float], bare: float, unit: str) -> str:
     median = statistics.median(values)
     return (
-        f"{name:50} {min(values):8.2f} {median:8.2f} {max(values):8.2f} {unit:3} "
+        f"{name:54} {min(values):8.2f} {median:8.2f} {max(values):8.2f} {unit:3} "
         f"{median / bare:5.2f}×"
     )
 
@@ -205,7 +205,7 @@ def main() -> None:
             results["three kept"].append((0.0, together(kept, env, learners=True)))
             drawn.append(charts(env))
     bare = results["bare"]
-    print(f"{'':50} {'min':>8} {'median':>8} {'max':>8}     ratio to bare ({options.runs} runs)")
+    print(f"{'':54} {'min':>8} {'median':>8} {'max':>8}     ratio to bare ({options.runs} runs)")
     bare_s = statistics.median(t for t, _ in bare)
     for name in ("bare", "learner's bare", "floor", "module 3"):
         print(row(f"{name}: cells run", [t for t, _ in results[name]], bare_s, "s"))
@@ -222,7 +222,7 @@ def main() -> None:
 
 
 def progress(drawn: list[tuple[float, ...]], runs: int) -> None:
-    print(f"{'':50} {'min':>8} {'median':>8} {'max':>8}     ({runs} runs)")
+    print(f"{'':54} {'min':>8} {'median':>8} {'max':>8}     ({runs} runs)")
     columns = dict(zip(_PROGRESS, map(list, zip(*drawn, strict=True)), strict=True))
     before = statistics.median(columns[_PROGRESS[2]])
     for name, values in columns.items():

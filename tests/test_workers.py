@@ -62,8 +62,8 @@ def test_a_folder_grouped_by_one_worker_runs_on_one_worker(
                 kind = kind.rstrip("_0123456789")
         elif line.startswith("ran-on "):
             workers.setdefault(kind, set()).add(line.split()[1])
-    grouped = {k: v for k, v in workers.items() if k != "free"}
-    assert len(grouped) == (3 if per_module else 1), done.stdout
-    for ran in grouped.values():
+    groups = {k: v for k, v in workers.items() if k != "free"}
+    assert len(groups) == (3 if per_module else 1), done.stdout
+    for ran in groups.values():
         assert len(ran) == 1, done.stdout  # one worker ran the whole folder, or module
     assert workers["free"], done.stdout

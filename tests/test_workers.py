@@ -66,4 +66,6 @@ def test_a_folder_grouped_by_one_worker_runs_on_one_worker(
     assert len(groups) == (3 if per_module else 1), done.stdout
     for ran in groups.values():
         assert len(ran) == 1, done.stdout  # one worker ran the whole folder, or module
+    if per_module:  # the largest groups go out first, one to each worker: modules side by side
+        assert len(set().union(*groups.values())) == 2, done.stdout
     assert workers["free"], done.stdout

@@ -15,7 +15,8 @@ import nbformat
 import pytest
 from lab_server import lab_contents
 
-# One worker builds the module's venv once (split over two workers, each built its own).
+# One worker builds the module's venv once (split over two workers, each built its own); it
+# runs test_setup.py too.
 pytestmark = [pytest.mark.install, pytest.mark.xdist_group("install")]
 
 REPO = Path(__file__).resolve().parents[1]

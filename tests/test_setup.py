@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 from lab_server import lab_contents
 
-pytestmark = pytest.mark.install
+# With test_install.py on one worker: xdist hands out the largest groups first, so the two
+# slowest non-browser tests (pip and npm at work) start at once, not last with the other worker
+# idle (in a `-m "not browser"` run this test ended the run 23 s after the other worker).
+pytestmark = [pytest.mark.install, pytest.mark.xdist_group("install")]
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,13 +12,15 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parent
 
 CONFTEST = """
 from workers import one_worker
 
 def pytest_collection_modifyitems(items):
-    one_worker(items, __file__, "together")
+    one_worker(items, __file__, "together", per_module={per_module})
 """
 # Each test says which worker ran it; a short sleep keeps the other worker busy meanwhile.
 MODULE = """
@@ -30,10 +32,14 @@ def test_{name}_{n}():
 """
 
 
-def test_a_folder_grouped_by_one_worker_runs_on_one_worker(tmp_path: Path) -> None:
+@pytest.mark.parametrize("per_module", [False, True], ids=["folder", "module"])
+def test_a_folder_grouped_by_one_worker_runs_on_one_worker(
+    tmp_path: Path, per_module: bool
+) -> None:
+    """The hub folder on one worker; each browser module on one worker."""
     grouped = tmp_path / "grouped"
     grouped.mkdir()
-    (grouped / "conftest.py").write_text(CONFTEST)
+    (grouped / "conftest.py").write_text(CONFTEST.format(per_module=per_module))
     for name, folder in (("grouped", grouped), ("free", tmp_path)):
         for file in range(3):
             tests = "".join(MODULE.format(name=name, n=f"{file}_{n}") for n in range(2))
@@ -46,12 +52,20 @@ def test_a_folder_grouped_by_one_worker_runs_on_one_worker(tmp_path: Path) -> No
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     # -rA prints each passed test's captured output under its name.
-    workers: dict[str, set[str]] = {"grouped": set(), "free": set()}
+    workers: dict[str, set[str]] = {}
     kind = ""
     for line in done.stdout.splitlines():
-        if line.startswith("_") and " test_" in line:
-            kind = "grouped" if "test_grouped_" in line else "free"
+        if line.startswith("_") and " test_" in line:  # e.g. "___ test_grouped_1_0 ___"
+            name = line.strip("_ ").removeprefix("test_")
+            kind = name.rsplit("_", 1)[0] if name.startswith("grouped") else "free"
+            if not per_module:
+                kind = kind.rstrip("_0123456789")
         elif line.startswith("ran-on "):
-            workers[kind].add(line.split()[1])
-    assert len(workers["grouped"]) == 1, done.stdout  # one worker ran the whole folder
+            workers.setdefault(kind, set()).add(line.split()[1])
+    groups = {k: v for k, v in workers.items() if k != "free"}
+    assert len(groups) == (3 if per_module else 1), done.stdout
+    for ran in groups.values():
+        assert len(ran) == 1, done.stdout  # one worker ran the whole folder, or module
+    if per_module:  # the largest groups go out first, one to each worker: modules side by side
+        assert len(set().union(*groups.values())) == 2, done.stdout
     assert workers["free"], done.stdout

@@ -1,6 +1,8 @@
-"""`./scripts/test` runs pytest on two xdist workers (`--dist loadgroup`): the tests of a folder
-that share one session's servers (a JupyterLab and Chromium, a JupyterHub) go to one worker,
-which starts them once; every other test goes wherever a worker is free."""
+"""`./scripts/test` runs pytest on two xdist workers (`--dist loadgroup`): tests that share
+servers go to one worker, which starts them once; every other test goes wherever a worker is
+free. The hub tests share one session's JupyterHub, so their folder goes to one worker; a browser
+module shares its JupyterLab (a module is one learner's story), so each browser module goes to
+one worker, and the two workers run browser modules side by side (one Chromium each)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,13 @@ from pathlib import Path
 import pytest
 
 
-def one_worker(items: list[pytest.Item], conftest: str, group: str) -> None:
-    """Send the collected tests under `conftest`'s folder to one worker."""
+def one_worker(
+    items: list[pytest.Item], conftest: str, group: str, per_module: bool = False
+) -> None:
+    """Send the collected tests under `conftest`'s folder to one worker, or with `per_module`
+    each module's tests to one worker (`group`-`module name`)."""
     folder = Path(conftest).parent
     for item in items:
         if item.path.is_relative_to(folder):
-            item.add_marker(pytest.mark.xdist_group(group))
+            name = f"{group}-{item.path.stem}" if per_module else group
+            item.add_marker(pytest.mark.xdist_group(name))

@@ -529,4 +529,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    one_worker(items, __file__, "browser")
+    one_worker(items, __file__, "browser", per_module=True)

@@ -24,6 +24,7 @@ __all__ = ["LRS_PASSWORD_ENV", "LRS_USER_ENV", "Pushed", "credentials", "push"]
 LRS_USER_ENV = "WORKBOOK_LRS_USER"
 LRS_PASSWORD_ENV = "WORKBOOK_LRS_PASSWORD"
 _RETRIES = 4  # a busy or restarting LRS: 0.5 + 1 + 2 + 4 s before giving up
+_BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
 _REASON = 300  # characters of an LRS's reason kept per rejected statement
 _CONFLICT = (
     "the LRS holds a different statement with this id: the same answer sent before with"
@@ -130,7 +131,7 @@ def _post(client: Any, endpoint: str, batch: list[dict[str, Any]], done: Pushed)
     why = ""
     for attempt in range(_RETRIES + 1):
         if attempt:
-            time.sleep(0.5 * 2 ** (attempt - 1))
+            time.sleep(_BACKOFF * 2 ** (attempt - 1))
         try:
             response = client.post(endpoint, json=batch)
         except httpx.HTTPError as err:

@@ -1,7 +1,7 @@
 """A learner's JupyterLab, timed: opening each notebook to its widgets with answers, and what
 visiting all of them leaves running.
 
-    python benchmarks/bench_lab.py [--rounds 5]
+    python benchmarks/bench_lab.py [--rounds 5] [--jupyter-arg=OPTION ...]
 
 A real `jupyter lab` (the browser tests' harness) with the workbook extension, in Debian's
 Chromium. The learner has answered every exercise (tests/seed.py). In one page, each of the
@@ -10,14 +10,19 @@ open); timed in the page from the open command to the widgets shown with the sav
 extension has run the cells and, where the notebook has text areas, one shows a saved answer).
 
 Baseline in the same run: stock Jupyter doing the least that shows one restored widget: a plain
-notebook (no workbook marker, so the extension leaves it alone) whose one cell makes an
-`ipywidgets.Textarea` holding a value, opened and then Run All, timed to that text shown. The
-ratio is ours over it: what reading the store and building a whole page of widgets adds to a
-kernel start.
+notebook (no workbook marker, so the extension leaves it alone and the server starts it a
+stock kernel, not its warm spare) whose one cell makes an `ipywidgets.Textarea` holding a
+value, opened and then Run All, timed to that text shown. The ratio is ours over it.
 
-Then the kernels left running after all thirteen visits and their memory (RSS and USS of the
-kernel processes), against what thirteen tabs left open would hold without the extension's
-limit (thirteen workbook kernels of the measured size). Last, coming back to the first module, which was resting: the
+The server is the learner's: it keeps one warm spare kernel (lab/kernels.py) and hands it to
+the next workbook notebook; `--jupyter-arg=--SpareKernelManager.spare=False` measures without
+it. Notebooks here are opened one right after another, faster than anyone reads, so some find
+the next spare still starting.
+
+Then the kernels left running after all thirteen visits, once the spare is warm again, and
+their memory (RSS and USS of the kernel processes, the spare's included), against what
+thirteen tabs left open would hold without the extension's limit (thirteen workbook kernels
+of the measured size). Last, coming back to the first module, which was resting: the
 time until it shows its answers again.
 """
 

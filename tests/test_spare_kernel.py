@@ -25,7 +25,7 @@ from jupyter_client.blocking.client import BlockingKernelClient
 from servers import free_port
 
 from workbook.lab.install import learner_notebooks
-from workbook.lab.jupyter import lab_command
+from workbook.lab.jupyter import app_command, lab_command
 
 pytestmark = pytest.mark.kernel
 
@@ -132,7 +132,7 @@ def start(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     on teardown stop it with SIGTERM, as a closed terminal does, and check no kernel is left."""
     started: list[Server] = []
 
-    def run(*options: str) -> Server:
+    def run(*options: str, app: bool = False) -> Server:
         base = tmp_path / f"server-{len(started)}"
         notebooks = base / "notebooks"
         notebooks.mkdir(parents=True)
@@ -149,7 +149,7 @@ def start(tmp_path: Path) -> Iterator[Callable[..., Server]]:
             "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
             "JUPYTER_CONFIG_DIR": str(base / "config"),
         }
-        command = lab_command(
+        command = (app_command if app else lab_command)(
             notebooks,
             "--no-browser",
             "--ip=127.0.0.1",
@@ -256,3 +256,13 @@ def test_no_spare_when_turned_off_or_when_the_kernels_are_at_the_limit(
     kept = limited.open("module-04-account-management-team.ipynb")
     time.sleep(2)
     assert len(limited.kernel_processes()) == 2 and kept in limited.kernel_processes()
+
+
+def test_an_app_page_runs_on_the_spare(start: Callable[..., Server]) -> None:
+    """`workbook app` (Voilà) starts a kernel per page load: the spare is one of them."""
+    server = start(app=True)
+    spare, _ = server.spare()
+    url = f"http://127.0.0.1:{server.port}/voila/render/index.ipynb?token={TOKEN}"
+    with urllib.request.urlopen(url, timeout=60) as page:
+        assert "Customer Onboarding" in page.read().decode()
+    assert spare in server.listed()

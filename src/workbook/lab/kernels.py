@@ -16,7 +16,8 @@ extension keeps three, so a learner's server holds at most four). Turn it off wi
 The spare is nobody's kernel until it is handed out: `/api/kernels` does not list it, the
 idle culler skips it (culling it would only start another), and shutting the server down stops
 it with the others. Only a session on a workbook notebook (the generator's marker) in the
-spare's folder with the spare's kernelspec gets it, with the session's environment variables
+spare's folder with the spare's kernelspec gets it (a Lab session, or a Voilà page of
+`workbook app`), with the session's environment variables
 set in it as a fresh kernel would have them; any other start is a stock one. A handed-out
 kernel is an ordinary kernel: a restart starts a plain fresh one.
 """
@@ -24,12 +25,14 @@ kernel is an ordinary kernel: a restart starts a plain fresh one.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -45,10 +48,21 @@ WARM_UP = "import workbook.learner.widgets, workbook.learner.session"
 
 
 def _set_environment(changed: dict[str, str]) -> str:
-    """Code that gives a running kernel the variables a fresh one would have been started with."""
-    code = f"import os as _os\n_os.environ.update({changed!r})\ndel _os\n"
+    """Code that gives a running kernel the variables a fresh one would have been started with.
+
+    The values travel base64-encoded: IPython rewrites a cell's text before running it (a `?`
+    in a Voilà page's URL read as a help request made it a syntax error).
+    """
+    values = base64.b64encode(json.dumps(changed).encode()).decode()
+    code = (
+        "import base64 as _b, json as _j, os as _os\n"
+        f"_os.environ.update(_j.loads(_b.b64decode('{values}')))\n"
+        "del _b, _j, _os\n"
+    )
     if "JPY_SESSION_NAME" in changed:  # ipykernel sets this at start from the variable
-        code += f"get_ipython().user_ns['__session__'] = {changed['JPY_SESSION_NAME']!r}\n"
+        code += (
+            "get_ipython().user_ns['__session__'] = __import__('os').environ['JPY_SESSION_NAME']\n"
+        )
     return code
 
 
@@ -150,13 +164,23 @@ class SpareKernelManager(AsyncMappingKernelManager):
             and (self._spare_id or self._warming)
             and name == self.spare_kernel_name
             and self.cwd_for_path(path or "") == self.cwd_for_path(ApiPath(""))
-            and is_workbook_notebook(env.get("JPY_SESSION_NAME"))
+            and is_workbook_notebook(self._notebook_of(env))
         ):
             spare = await self._take_spare(env)
             if spare is not None:
                 return spare
         started: str = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         return started
+
+    def _notebook_of(self, env: dict[str, str]) -> str | None:
+        """The notebook file a kernel is asked for: a Lab session names it; a Voilà page
+        (`workbook app`) has it in its request path."""
+        if session := env.get("JPY_SESSION_NAME"):
+            return session
+        page = env.get("SCRIPT_NAME", "")
+        if "VOILA_BASE_URL" in env and "/voila/render/" in page:
+            return os.path.join(self.root_dir, unquote(page.split("/voila/render/", 1)[1]))
+        return None
 
     async def _settled_spare(self) -> str | None:
         """The spare once it is started and warm (or failed to), if there is one."""
@@ -178,7 +202,12 @@ class SpareKernelManager(AsyncMappingKernelManager):
         changed = {k: v for k, v in env.items() if launched.get(k) != v}
         if changed:
             kernel.update_env(env=changed)  # a restart starts with the session's variables
-            await self._execute(kernel_id, _set_environment(changed))
+            try:
+                await self._execute(kernel_id, _set_environment(changed))
+            except Exception as error:  # never the learner's problem: a stock start instead
+                self.log.warning("The spare kernel %s refused its session: %s", kernel_id, error)
+                await super().shutdown_kernel(kernel_id, now=True)
+                return None
         self._kernel_connections[kernel_id] = 0
         kernel.last_activity = utcnow()  # idle from now, not from when it was warmed
         self.log.info("Kernel %s: the spare, handed out", kernel_id)

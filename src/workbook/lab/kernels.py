@@ -37,6 +37,7 @@ from urllib.parse import unquote
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import ApiPath
+from tornado import web
 from tornado.ioloop import IOLoop
 from traitlets import Bool, Float, Integer, Unicode
 
@@ -104,6 +105,7 @@ class SpareKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._spare_id: str | None = None  # started, warming or warm; not listed
+        self._handing_out: set[str] = set()  # taken, its session's variables being set
         self._warming: asyncio.Task[str | None] | None = None
         self._closing = False
         self._wanted = asyncio.Event()
@@ -121,16 +123,23 @@ class SpareKernelManager(AsyncMappingKernelManager):
         return [k for k in super().list_kernel_ids() if k != self._spare_id]
 
     def list_kernels(self) -> list[dict[str, Any]]:
-        models: list[dict[str, Any]] = super().list_kernels()
-        return [m for m in models if m["id"] != self._spare_id]
+        # Not the listed models filtered: jupyter_server's lists every kernel, and the model of
+        # one still starting (the spare, often) fails on its missing last_activity.
+        models = []
+        for kernel_id in self.list_kernel_ids():
+            with contextlib.suppress(web.HTTPError, KeyError):  # gone meanwhile, as upstream
+                models.append(self.kernel_model(kernel_id))
+        return models
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
-        if kernel_id != self._spare_id:
+        if kernel_id != self._spare_id and kernel_id not in self._handing_out:
             await super().cull_kernel_if_idle(kernel_id)
 
     async def shutdown_kernel(  # type: ignore[override]  # the async one, as jupyter_server's
         self, kernel_id: str, now: bool = False, restart: bool = False
     ) -> None:
+        if kernel_id == self._spare_id:  # asked for by its id: whoever asked knows best
+            self._spare_id = None
         await super().shutdown_kernel(kernel_id, now=now, restart=restart)
         self._wanted.set()  # fewer kernels: maybe room for a spare again
 
@@ -191,27 +200,36 @@ class SpareKernelManager(AsyncMappingKernelManager):
 
     async def _take_spare(self, env: dict[str, str]) -> str | None:
         kernel_id = await self._settled_spare()
-        self._spare_id = None
+        self._spare_id = None  # taken: no other start can have it
         if kernel_id is None or kernel_id not in self:
             return None
+        self._handing_out.add(kernel_id)  # listed from now, but not to be culled yet
+        try:
+            return await self._hand_out(kernel_id, env)
+        finally:
+            self._handing_out.discard(kernel_id)
+            self._wanted.set()
+
+    async def _hand_out(self, kernel_id: str, env: dict[str, str]) -> str | None:
         kernel: Any = self.get_kernel(kernel_id)  # a ServerKernelManager: async, with activity
-        if not await kernel.is_alive():
-            await super().shutdown_kernel(kernel_id, now=True)
-            return None
         launched: dict[str, str] = (kernel._launch_args or {}).get("env") or {}  # what it got
         changed = {k: v for k, v in env.items() if launched.get(k) != v}
-        if changed:
-            kernel.update_env(env=changed)  # a restart starts with the session's variables
-            try:
-                await self._execute(kernel_id, _set_environment(changed))
-            except Exception as error:  # never the learner's problem: a stock start instead
-                self.log.warning("The spare kernel %s refused its session: %s", kernel_id, error)
-                await super().shutdown_kernel(kernel_id, now=True)
-                return None
+        try:
+            if not await kernel.is_alive():
+                raise RuntimeError("it has stopped")
+            if changed:
+                kernel.update_env(env=changed)  # a restart starts with the session's variables
+                # Waited for by an open: not a minute, a stock start is better by then.
+                await self._execute(kernel_id, _set_environment(changed), timeout=10)
+        except Exception as error:  # never the learner's problem: a stock start instead
+            self.log.warning("The spare kernel %s could not be handed out: %s", kernel_id, error)
+            if kernel_id in self:
+                with contextlib.suppress(Exception):
+                    await super().shutdown_kernel(kernel_id, now=True)
+            return None
         self._kernel_connections[kernel_id] = 0
         kernel.last_activity = utcnow()  # idle from now, not from when it was warmed
         self.log.info("Kernel %s: the spare, handed out", kernel_id)
-        self._wanted.set()
         return kernel_id
 
     # ---- keeping one ---------------------------------------------------------------------------
@@ -252,14 +270,20 @@ class SpareKernelManager(AsyncMappingKernelManager):
             await asyncio.sleep(max(quiet - idle, timedelta(seconds=0.2)).total_seconds())
 
     async def _start_spare(self) -> str | None:
+        # Its id is known before it starts, so it is hidden from the API and the culler while
+        # it starts too.
+        kernel_id = self._spare_id = self.new_kernel_id()
         try:
-            kernel_id: str = await super().start_kernel(
-                kernel_name=self.spare_kernel_name, path=ApiPath(""), env=dict(os.environ)
+            await super().start_kernel(
+                kernel_id=kernel_id,
+                kernel_name=self.spare_kernel_name,
+                path=ApiPath(""),
+                env=dict(os.environ),
             )
         except Exception:
             self.log.exception("Could not start a spare kernel")
+            self._spare_id = None
             return None
-        self._spare_id = kernel_id
         try:
             await asyncio.wait_for(self._execute(kernel_id, WARM_UP), self.spare_timeout)
         except Exception as error:  # still a started kernel, only a colder one
@@ -267,7 +291,7 @@ class SpareKernelManager(AsyncMappingKernelManager):
         self.log.info("Kernel %s: a spare, warm", kernel_id)
         return kernel_id
 
-    async def _execute(self, kernel_id: str, code: str) -> None:
+    async def _execute(self, kernel_id: str, code: str, timeout: float | None = None) -> None:
         """Run `code` quietly in a kernel no front end is connected to yet.
 
         The shell channel alone: its request waits in ZeroMQ until a just-launched kernel
@@ -279,7 +303,7 @@ class SpareKernelManager(AsyncMappingKernelManager):
         try:
             request = client.execute(code, silent=True, store_history=False)
             while True:
-                reply = await client.get_shell_msg(timeout=self.spare_timeout)
+                reply = await client.get_shell_msg(timeout=timeout or self.spare_timeout)
                 if reply["parent_header"].get("msg_id") == request:
                     break
             if reply["content"]["status"] != "ok":

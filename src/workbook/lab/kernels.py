@@ -151,10 +151,10 @@ class SpareKernelManager(AsyncMappingKernelManager):
 
     async def shutdown_all(self, now: bool = False) -> None:  # type: ignore[override]
         """Stop the spare (and what keeps it) with every other kernel."""
-        self._closing = True
+        self._closing = True  # no spare starts from now
+        spare = await self._settled_spare()  # one starting finishes, so it can be stopped
         if self._keeper is not None:
             self._keeper.cancel()
-        spare = await self._settled_spare()
         self._spare_id = None
         if spare is not None and spare in self:
             await super().shutdown_kernel(spare, now=now)

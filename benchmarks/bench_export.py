@@ -16,7 +16,8 @@ reads the learner's Parquet files (no events, no frames), then
 and the bytes are written to a file. "read" compares the reading step alone.
 
 Each export row draws the charts in every run (answers not exported yet); the "charts already
-drawn" rows export the same answers again, as the dashboard's second format button does. The
+drawn" rows export the same answers again, as the dashboard's second format button does; "the
+charts alone" is the drawing those rows skip (matplotlib, the figures and their SVG). The
 CPU column is this process's CPU time, which the shared machine's load inflates far less than
 wall time.
 
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from seed import COHORT, LEARNER, seed
 
 from workbook.export import Source, export
-from workbook.export.figures import forget_charts
+from workbook.export.figures import embedded_charts, forget_charts
 from workbook.store import ParquetStore
 
 
@@ -146,6 +147,11 @@ def main() -> None:
         run("md")()  # the charts of these answers drawn once, untimed
         for fmt in ("html", "pdf"):  # the same answers in another format: charts kept
             print(timed(run(fmt), args.repeat).row(f"  {fmt}, charts already drawn"))
+        # what a first export adds to those: drawing the charts (matplotlib, SVG)
+        drawn = timed(
+            lambda: embedded_charts(source.chapter, source.frame), args.repeat, forget_charts
+        )
+        print(drawn.row(f"  the {len(source.workbook().charts)} charts alone"))
         standard = timed(run("pdf", handover_standard=True), args.repeat)
         print(standard.row("--handover-standard pdf"))
 

@@ -9,6 +9,9 @@ learner's autosave meets it) versus writing the same one-row table with bare pya
 verified, every row checked, current answers found in Arrow), versus pq.read_table on the same
 files + concat_tables. Warm page cache. Targets: save p50 <= 1.3x and p99 <= 2x bare; restore
 <= 1.5x bare, <= 10 ms at 1,000 and <= 25 ms at 10,000 events.
+
+`--kernel` loads pyarrow as a learner's kernel does (`workbook.learner.lean_arrow`: no NumPy,
+malloc instead of jemalloc), for both sides.
 """
 
 from __future__ import annotations
@@ -18,11 +21,17 @@ import datetime as dt
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+if "--kernel" in sys.argv:  # before pyarrow is imported: see the module's doc
+    from workbook.learner import lean_arrow
+
+    lean_arrow()
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -113,6 +122,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--saves", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--kernel", action="store_true", help="pyarrow as a learner's kernel has it"
+    )
     args = parser.parse_args()
     rng = random.Random(20261125)
     rows: list[tuple[str, str, str, str, str]] = []

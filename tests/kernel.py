@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from traitlets.config import Config
+
+from workbook.lab.jupyter import learner_environment
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -35,7 +38,8 @@ def code_cells(names: Iterable[str]) -> list[NotebookNode]:
 
 
 def run(cells: list[NotebookNode], timeout: int = 120) -> NotebookNode:
-    """Execute cells in a fresh kernel started in notebooks/; errors raise CellExecutionError."""
+    """Execute cells in a fresh kernel started in notebooks/, the kernel a learner's Lab starts
+    (`learner_environment`: no debugger); errors raise CellExecutionError."""
     nb: NotebookNode = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -44,7 +48,8 @@ def run(cells: list[NotebookNode], timeout: int = 120) -> NotebookNode:
     }
     # Over Unix sockets in a folder of its own, not TCP: a TCP kernel is handed five free ports
     # that it binds only once started, and another worker's kernel or server took one meanwhile.
-    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+    learner = learner_environment(os.environ)["JUPYTER_PATH"]
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets, _env("JUPYTER_PATH", learner):
         ipc = Config(KernelManager={"transport": "ipc", "ip": f"{sockets}/ipc"})
         NotebookClient(
             nb,
@@ -54,6 +59,14 @@ def run(cells: list[NotebookNode], timeout: int = 120) -> NotebookNode:
             resources={"metadata": {"path": str(NOTEBOOKS)}},
         ).execute()
     return nb
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    """`name` set in this process (where nbclient finds the kernelspec) while inside."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(name, value)
+        yield
 
 
 def cell(source: str) -> NotebookNode:

@@ -95,3 +95,11 @@ def seed(root: Path, learner: str = LEARNER, drafts: int = 0, cohort: str = COHO
                     session.set(e.id, f.key, value, snapshot)
                 session.flush()
     return seeded
+
+
+def seeded_session(root: Path) -> Session:
+    """A session of the learner `seed` answered everything for, read from its store."""
+    seeded = seed(root)
+    session = Session(seeded.course, ParquetStore(seeded.root), COHORT, LEARNER, debounce=60)
+    session.refresh()
+    return session

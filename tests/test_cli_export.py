@@ -11,7 +11,7 @@ from seed import COHORT, LEARNER, Seeded, seed
 
 from workbook.cli import main
 from workbook.export import FORMATS
-from workbook.export.commands import EXPORT_FORMATS
+from workbook.export.names import EXPORT_FORMATS
 
 
 @pytest.fixture(scope="module")

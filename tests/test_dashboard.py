@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from seed import COHORT, LEARNER, seed
+from seed import COHORT, LEARNER, seeded_session
 
 from workbook.course.kinds import fields_of
 from workbook.learner.dashboard import _next_html
 from workbook.learner.session import Session
-from workbook.store import MemoryStore, ParquetStore
+from workbook.store import MemoryStore
 
 
 @pytest.fixture(scope="module")
 def everything(tmp_path_factory: pytest.TempPathFactory) -> Session:
     """Every exercise answered, self-scores as First day and Last day."""
-    seeded = seed(tmp_path_factory.mktemp("store"))
-    session = Session(seeded.course, ParquetStore(seeded.root), COHORT, LEARNER, debounce=60)
-    session.refresh()
-    return session
+    return seeded_session(tmp_path_factory.mktemp("store"))
 
 
 def _without(session: Session, snapshot: str) -> Session:

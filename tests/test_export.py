@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pypdf
@@ -242,6 +243,36 @@ def test_the_progress_charts_are_embedded_in_every_format(
     assert rendered["md"].decode().count(f"]({prefix}") == 7
     pdf = _squash(_pdf_text(rendered["pdf"]))  # the SVG's text is laid out as text: drawn
     assert all(_squash(c.description.split(": ")[-1]) in pdf for c in charts)
+
+
+def _figure_alts(data: bytes) -> list[str]:
+    """The text alternative of each Figure in a tagged PDF's structure tree, in order."""
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                alts.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    root: Any = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
+    walk(root["/StructTreeRoot"])
+    return alts
+
+
+def test_each_chart_in_the_pdf_is_a_figure_a_screen_reader_names(
+    source: Source, rendered: dict[str, bytes]
+) -> None:
+    """The charts' text is drawn in the PDF, but a screen reader reads a chart by its
+    Figure's /Alt: the exercise and what the chart shows (its `alt` in the HTML)."""
+    charts = source.workbook().charts
+    assert _figure_alts(rendered["pdf"]) == [c.description for c in charts]
+    assert all(": " in c.description for c in charts)
 
 
 def test_each_chart_is_drawn_once_for_the_same_answers_in_every_format(

@@ -93,22 +93,45 @@ s.flush()
 """
 
 
+# …and what a learner's kernel holds without as well: charts and exports are drawn in a child
+# process (learner/offload.py),
+# pyarrow is loaded without NumPy (learner/__init__.py); the learner's kernel starts without its
+# debugger (lab/kernel.py).
+KERNEL = (*HEAVY, "numpy", "PIL", "weasyprint", "icalendar", "pyarrow._s3fs", "debugpy")
+
+# My progress: its charts drawn and shown (they come on a thread, after the cell has run).
+_DRAWN = """
+from workbook.learner.dashboard import _shown
+assert _shown[0].ready(120) and "<svg" in _shown[0].charts[0][1].value
+"""
+
+
 @pytest.mark.kernel
 @pytest.mark.parametrize(
-    "notebook",
-    ["module-03-onboarding-team.ipynb", "index.ipynb", "homework-2-handover-standard.ipynb"],
+    ("notebook", "after"),
+    [
+        ("module-03-onboarding-team.ipynb", _SAVE),
+        ("index.ipynb", _SAVE),
+        ("homework-2-handover-standard.ipynb", _SAVE),
+        ("my-progress.ipynb", _DRAWN),
+    ],
+    ids=["module-3", "index", "homework-2", "my-progress"],
 )
 def test_a_learners_notebook_imports_nothing_heavy(
-    notebook: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    notebook: str, after: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A unit's cells (progress bar, exercises) in a real kernel, every answer restored from a
-    store a learner filled, then one more saved: pandas too stays out (pyarrow's pandas shim
-    would import it for any Python value turned into Arrow: store/columns.py)."""
+    store a learner filled, then one more saved; My progress with every chart drawn: pandas
+    too stays out (pyarrow's pandas shim would import it for any Python value turned into
+    Arrow: store/columns.py), and NumPy."""
     monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
     monkeypatch.setenv("WORKBOOK_LEARNER", "ada")
     seed(tmp_path, "ada", cohort="local")
-    check = f"import json, sys; print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
-    nb = run([*code_cells([notebook]), cell(_SAVE), cell(check)])
+    check = (  # a None in sys.modules is a module made unimportable
+        "import json, sys\n"
+        f"print(json.dumps(sorted(m for m in {KERNEL!r} if sys.modules.get(m) is not None)))"
+    )
+    nb = run([*code_cells([notebook]), cell(after), cell(check)])
     assert printed_json(nb) == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from workbook.store import (
     StoreWarning,
     check_id,
     default_root,
+    doctor,
     latest,
     read_dataset,
 )
@@ -535,3 +538,33 @@ def test_latest_is_the_newest_of_each_slot_among_many_saves(store: Store, seed: 
     for n in range(0, len(saved), 7):
         store.append(saved[n : n + 7])
     assert store.latest("c2026", "alice") == latest(saved)
+
+
+@pytest.mark.parametrize("who", ["compaction", "doctor"])
+def test_a_save_finishing_while_its_folder_is_listed_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, who: str
+) -> None:
+    """A save renames its temp file without a lock, so it may go between listing and stat."""
+    s = ParquetStore(tmp_path)
+    events = [ev(value=i, seconds=i) for i in range(3)]
+    for e in events:
+        s.append([e])
+    learner_dir = parquet_files(tmp_path)[0].parent
+    live = learner_dir / ".live-save.tmp"
+    live.write_bytes(b"half")
+    real_scandir = os.scandir
+
+    @contextlib.contextmanager
+    def listed_then_renamed(path: Any) -> Iterator[list[os.DirEntry[str]]]:
+        with real_scandir(path) as it:
+            entries = list(it)
+        if Path(path) == learner_dir and live.exists():  # the save ends just after the listing
+            live.rename(learner_dir / "zz-finished.parquet.gone")
+        yield entries
+
+    monkeypatch.setattr(os, "scandir", listed_then_renamed)
+    if who == "compaction":
+        s.compact("c2026", "alice")
+        assert s.history("c2026", "alice") == events
+    else:
+        assert not [p for p in doctor(tmp_path).problems if ".live-save" in str(p.path)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from hubharness import Hub, events
 from workbook.cli import main
 from workbook.course.content import load_course
 from workbook.hub.compare import cohort_scores, compare_html
+from workbook.hub.dashboard import facilitator_dashboard
 from workbook.hub.feed import ServiceFeed
 from workbook.hub.roster import GROUPS_TTL
 from workbook.store import Event
@@ -146,3 +148,26 @@ def test_a_learner_sees_the_cohort_distribution_only_for_a_big_enough_group(hub:
     small = cohort_scores(HttpTarget(hub.service_url, hub.token("small0")))
     assert small == {"cohort": "cohort-small", "scores": []}
     assert compare_html(small, answers_frame([]), load_course().chapters[0]) == ""
+
+
+class _Counted(HttpTarget):
+    """The real service, with the calls made to it written down."""
+
+    calls: list[str]
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        self.calls.append(path)
+        return super().request(method, path, **kwargs)
+
+
+def test_the_view_opening_asks_for_the_room_once(hub: Hub) -> None:
+    hub.api("POST", "users/gwen")
+    hub.api("POST", "groups/facilitators-cohort-b/users", json={"users": ["gwen"]})
+    time.sleep(GROUPS_TTL)
+    service = _Counted(hub.service_url, hub.token("gwen"))
+    service.calls = []
+    view = facilitator_dashboard(poll=3600, feed=ServiceFeed(service))
+    assert service.calls.count("api/room") == 1, service.calls
+    assert "cohort-b" in str(view.children[0].children[0].options)
+    view.close()
+    service.close()

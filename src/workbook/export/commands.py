@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-__all__ = ["add_commands"]
+from .names import EXPORT_FORMATS
 
-# The names of workbook.export.FORMATS, kept here so `--help` does not import the exporters.
-EXPORT_FORMATS = ("html", "md", "pdf", "ics")
+__all__ = ["add_commands"]
 
 
 def _export(args: argparse.Namespace) -> int:

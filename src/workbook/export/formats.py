@@ -24,6 +24,7 @@ from . import render
 from .calendar import action_calendar
 from .document import Workbook, by_exercise, workbook
 from .figures import embedded_charts
+from .names import HOLDS
 from .standard import Standard, standard
 
 __all__ = [
@@ -112,15 +113,10 @@ def _ics(s: Source) -> bytes:
 FORMATS: Mapping[str, Format] = {
     f.name: f
     for f in (
-        Format(
-            "html",
-            ".html",
-            "one self-contained page: styles and charts inside",
-            *_laid_out(render.html),
-        ),
-        Format("md", ".md", "Markdown, charts as embedded images", *_laid_out(render.markdown)),
-        Format("pdf", ".pdf", "a printable PDF of the HTML page", *_laid_out(render.pdf)),
-        Format("ics", ".ics", "the dated actions of the action plans, one event each", _ics),
+        Format("html", ".html", HOLDS["html"], *_laid_out(render.html)),
+        Format("md", ".md", HOLDS["md"], *_laid_out(render.markdown)),
+        Format("pdf", ".pdf", HOLDS["pdf"], *_laid_out(render.pdf)),
+        Format("ics", ".ics", HOLDS["ics"], _ics),
     )
 }
 

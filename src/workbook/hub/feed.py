@@ -62,15 +62,18 @@ class ServiceFeed:
     def __init__(self, service: HttpTarget) -> None:
         self.service = service
         self._caches: dict[str, _Cache] = {}
+        # The room that `cohorts` asked for, kept for the next `read`: a view opening asks once.
+        self._asked: dict[str, dict[str, object]] | None = None
 
     def _room(self) -> dict[str, dict[str, object]]:
         return dict(self.service.request("GET", "api/room")["cohorts"])
 
     def cohorts(self) -> list[str]:
-        return sorted(self._room())
+        self._asked = self._room()
+        return sorted(self._asked)
 
     def read(self, cohort: str) -> Snapshot:
-        rooms = self._room()
+        rooms, self._asked = self._asked or self._room(), None
         room = rooms.get(cohort)
         if room is None:
             from ..errors import SyncError

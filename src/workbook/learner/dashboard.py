@@ -2,13 +2,15 @@
 
 Charts are inline SVG in an HTML widget: crisp at any zoom, shown by JupyterLab and Voilà
 alike with no image files, and their text stays text. The view shows at once what is next;
-the charts (matplotlib) and the take-away buttons (WeasyPrint) come on a thread, each chart as it
-is drawn, so the first paint does not wait for them. `refresh()` redraws every dashboard in
-the kernel from the store: the re-run of the cell and its Redraw button call it. The view also
-listens to the session (`Session.on_change`): a live-progress watcher that re-reads the store
-and notifies the session's listeners redraws it, a burst of saves once. The buttons at the end write the learner's export (each format of
-`workbook.export`) or every chart as PNG and SVG into the learner's exports folder (never the served notebooks
-folder: they hold personal reflections), and say where.
+the charts come on a thread, each as it is drawn, so the first paint does not wait for them.
+They are drawn, and the take-away files written, by a child process (`offload`): the kernel
+never imports matplotlib, pandas or WeasyPrint, and stays as small as a module's. `refresh()`
+redraws every dashboard in the kernel from the store: the re-run of the cell and its Redraw
+button call it. The view also listens to the session (`Session.on_change`): a live-progress
+watcher that re-reads the store and notifies the session's listeners redraws it, a burst of
+saves once. The buttons at the end write the learner's export (each format of
+`workbook.export`) or every chart as PNG and SVG into the learner's exports folder (never the
+served notebooks folder: they hold personal reflections), and say where.
 """
 
 from __future__ import annotations
@@ -17,22 +19,17 @@ import html
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from ..course.kinds import KINDS
 from ..course.progress import progress
 from ..course.snapshots import LAST, states
 from ..errors import WorkbookError
-from ..paths import exports_root
+from ..export.names import HOLDS
+from .offload import chart_lines, export_file, save_charts
 from .session import Session, current
 from .widgets.style import problem
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..charts import Chart
-    from ..course.model import Chapter, Exercise
 
 __all__ = ["ProgressView", "my_progress", "refresh"]
 
@@ -68,7 +65,6 @@ class ProgressView:
         redraw.add_class("wb-redraw")
         redraw.on_click(lambda _: self.refresh())
         self.charts: list[tuple[str, w.HTML]] = []
-        self._pairs: list[tuple[Chapter, Exercise, Chart]] = []
         self.chart_box = w.VBox([w.HTML("<p><i>Drawing your charts…</i></p>")])
         self.cohort = w.HTML()  # beside the cohort: filled in when a cohort service answers
         self.cohort.add_class("wb-cohort-compare")
@@ -81,6 +77,9 @@ class ProgressView:
         self.box.add_class("wb-my-progress")
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
+        self._draw_lock = threading.Lock()
+        self._stale = False  # a charted answer changed since the last drawing
+        self.drawings = 0  # how many times the charts were drawn (tests)
         self._drawing = threading.Thread(target=self._first_draw, daemon=True)
         self._drawing.start()
         session.on_change("dashboard", self._changed)
@@ -92,43 +91,42 @@ class ProgressView:
 
     def _first_draw(self) -> None:
         try:
-            self._lay_out_charts()
-            self._draw(self._frame())
-            self.take_away.children = self._buttons()
+            self._draw()
         except WorkbookError as error:
             self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
+        # Last, below the charts drawn (or not): the Course menu's Export scrolls to them once
+        # they exist, and charts laid out after would push them out of view.
+        self.take_away.children = self._buttons()
 
-    def _lay_out_charts(self) -> None:
-        from ..charts import chart_name, charts_for
-
-        # Every chapter's self-score charts, each drawn against its own chapter.
-        pairs = [(c, e, chart) for c in self.session.course.chapters for e, chart in charts_for(c)]
+    def _lay_out_charts(self, layout: list[dict[str, str]]) -> None:
+        """One view per chart (the child names them), under its unit's heading."""
         parts: list[w.Widget] = []
         heading = ""
-        for chapter, exercise, chart in pairs:
-            unit = chapter.unit_of(exercise.id)
-            title = f"{unit.label} · {unit.title}"
-            if title != heading:
-                parts.append(w.HTML(f"<h3>{html.escape(title)}</h3>"))
-                heading = title
+        for chart in layout:
+            if chart["heading"] != heading:
+                heading = chart["heading"]
+                parts.append(w.HTML(f"<h3>{html.escape(heading)}</h3>"))
             view = w.HTML("<p><i>Drawing…</i></p>")
             view.add_class("wb-chart")
-            view.add_class(f"wb-chart-{chart_name(exercise, chart)}")
-            self.charts.append((exercise.id, view))
+            view.add_class(f"wb-chart-{chart['name']}")
+            self.charts.append((chart["exercise"], view))
             parts.append(view)
-        self._pairs = pairs
         self.chart_box.children = parts
 
     def _buttons(self) -> list[w.Button]:
-        from ..export import FORMATS, export_current  # weasyprint and friends: off the first paint
-
         def export(name: str) -> Callable[[], list[Path]]:
-            return lambda: [export_current(name).path]  # the learner's exports folder
+            return lambda: export_file(name)  # the learner's exports folder
 
         actions: list[tuple[str, str, Callable[[], list[Path]]]] = [
-            (f"Export {f.name.upper()}", f.holds, export(f.name)) for f in FORMATS.values()
+            (f"Export {name.upper()}", holds, export(name)) for name, holds in HOLDS.items()
         ]
-        actions.append(("Save my charts", "every chart above as PNG and SVG", self._save_charts))
+        actions.append(
+            (
+                "Save my charts",
+                "every chart above as PNG and SVG",
+                lambda: save_charts(self.session),
+            )
+        )
         buttons = []
         for label, tooltip, action in actions:
             button = w.Button(description=label, tooltip=tooltip, layout=w.Layout(width="auto"))
@@ -136,13 +134,6 @@ class ProgressView:
             button.on_click(self._writer(action))
             buttons.append(button)
         return buttons
-
-    def _save_charts(self) -> list[Path]:
-        from ..charts import save_all
-
-        frame = self._frame()
-        folder = exports_root() / "my-charts"
-        return [p for c in self.session.course.chapters for p in save_all(frame, c, folder)]
 
     def _writer(self, action: Callable[[], list[Path]]) -> Callable[[w.Button], None]:
         def write(_: w.Button) -> None:
@@ -163,8 +154,9 @@ class ProgressView:
 
         return write
 
-    def _changed(self, _: str) -> None:
+    def _changed(self, exercise_id: str) -> None:
         with self._timer_lock:
+            self._stale = self._stale or _charted(self.session, exercise_id)
             if self._timer is not None:
                 self._timer.cancel()
             self._timer = threading.Timer(REDRAW_SECONDS, self._redraw_quietly)
@@ -172,44 +164,51 @@ class ProgressView:
             self._timer.start()
 
     def _redraw_quietly(self) -> None:
+        with self._timer_lock:
+            charts, self._stale = self._stale, False
         try:
-            self.refresh(reread=False)  # whoever notified has the session up to date
+            # Whoever notified has the session up to date; charts only if a self-score changed:
+            # each drawing is a child process (a second or two of CPU), a reflection typed in
+            # another notebook changes only what is next.
+            self.refresh(reread=False, charts=charts)
         except WorkbookError as error:
             self.next.value = f'<div style="color:#b00020">⚠ {html.escape(str(error))}</div>'
 
-    def refresh(self, reread: bool = True) -> None:
-        """Re-read the store (other notebooks' saves) and redraw everything."""
+    def refresh(self, reread: bool = True, charts: bool = True) -> None:
+        """Re-read the store (other notebooks' saves) and redraw everything (`charts`: them too)."""
         if reread:
             self.session.refresh()
         self.next.value = _next_html(self.session)
-        self.ready()  # the first drawing laid the charts out
-        self._draw(self._frame())
+        if charts:
+            self.ready()  # the first drawing laid the charts out
+            self._draw()
 
-    def _frame(self) -> pd.DataFrame:
-        from ..store.answers import answers_frame  # pandas: off the first paint
+    def _draw(self) -> None:
+        """Each chart as the child process draws it, then the cohort beside the learner (its
+        network call is the child's too; nothing without a cohort service)."""
+        with self._draw_lock:  # one drawing at a time: the last one shows the last answers
+            self.drawings += 1
+            for line in chart_lines(self.session):
+                if "layout" in line:
+                    if not self.charts:
+                        self._lay_out_charts(line["layout"])
+                elif "index" in line:
+                    svg: str = line["svg"]
+                    # An image to a screen reader, named by its titles (its text is paths).
+                    self.charts[line["index"]][1].value = (
+                        f'{_STYLE}<div role="img" aria-label="{html.escape(line["label"])}">'
+                        f'<svg aria-hidden="true"{svg[svg.index("<svg") + 4 :]}</div>'
+                    )
+                elif "compare" in line:
+                    self.cohort.value = line["compare"]
 
-        return answers_frame(self.session.events())
 
-    def _draw(self, frame: pd.DataFrame) -> None:
-        from ..charts import describe, to_bytes
-
-        for (chapter, exercise, chart), (_, view) in zip(self._pairs, self.charts, strict=True):
-            figure = chart(frame, chapter, exercise.id)
-            svg = to_bytes(figure, "svg").decode("utf-8")
-            # An image to a screen reader, named by its titles (its text is drawn as paths).
-            view.value = (
-                f'{_STYLE}<div role="img" aria-label="{html.escape(describe(figure))}">'
-                f'<svg aria-hidden="true"{svg[svg.index("<svg") + 4 :]}</div>'
-            )
-        threading.Thread(target=self._compare, args=(frame,), daemon=True).start()
-
-    def _compare(self, frame: pd.DataFrame) -> None:
-        """The learner's scores on the cohort's distributions (a network call: off the kernel's
-        thread); nothing without a cohort service or a big enough group."""
-        from ..hub.compare import cohort_scores, compare_html
-
-        chapter = self.session.course.chapters[0]
-        self.cohort.value = compare_html(cohort_scores(), frame, chapter)
+def _charted(session: Session, exercise_id: str) -> bool:
+    """Whether the charts draw this exercise's answers: self-scores only."""
+    try:
+        return KINDS[session.exercise(exercise_id).kind].self_score
+    except (KeyError, WorkbookError):
+        return True  # not in this course: redraw rather than miss a change
 
 
 def _next_html(session: Session) -> str:

@@ -8,8 +8,6 @@ the way a learner's own read and compaction would (nothing is deleted that is no
 
 from __future__ import annotations
 
-import os
-import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +15,9 @@ from pathlib import Path
 from ..errors import IdError, StoreError
 from .checks import bad_rows
 from .files import NewerSchema, Unreadable, event_files, parse, read_bytes
+from .folders import stale_temps
 from .ids import check_id
-from .parquet import STALE_TEMP_SECONDS, ParquetStore
+from .parquet import ParquetStore
 
 __all__ = ["Checkup", "Problem", "doctor"]
 
@@ -64,15 +63,7 @@ def _check_folder(d: Path) -> tuple[list[Problem], int, int, bool]:
     repairable = True
     if (d / ".lock").is_dir():
         problems.append(Problem(d / ".lock", "a folder where the compaction lock file should be"))
-    now = time.time()
-    with os.scandir(d) as it:
-        stale = [
-            Path(e.path)
-            for e in it
-            if e.name.startswith(".") and e.name.endswith(".tmp")
-            and now - e.stat().st_mtime > STALE_TEMP_SECONDS
-        ]  # fmt: skip
-    problems += [Problem(p, "a killed save's leftover temp file") for p in stale]
+    problems += [Problem(p, "a killed save's leftover temp file") for p in stale_temps(d)]
     seen: Counter[str] = Counter()
     names = event_files(d)
     rows = 0

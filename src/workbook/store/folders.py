@@ -10,12 +10,24 @@ pays for pyarrow only when there is something to read.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from ..errors import StoreError
 from .ids import check_id
 
-__all__ = ["default_root", "event_files", "fingerprint", "learner_folder"]
+__all__ = [
+    "STALE_TEMP_SECONDS",
+    "default_root",
+    "event_files",
+    "fingerprint",
+    "learner_folder",
+    "stale_temps",
+]
+
+# A dot-temp file this old belongs to a killed writer: saves take no lock, so a younger one may
+# be a save in progress.
+STALE_TEMP_SECONDS = 3600.0
 
 
 def default_root() -> Path:
@@ -47,6 +59,23 @@ def event_files(d: Path) -> list[str]:
             elif e.name.endswith(".parquet") and e.is_file():
                 found.append(e.name)
     return sorted(found)
+
+
+def stale_temps(d: Path) -> list[Path]:
+    """A folder's temp files left by killed saves. A live save may rename its temp file between
+    the listing and the look at its age: that file is simply not stale."""
+    now = time.time()
+    found: list[Path] = []
+    with os.scandir(d) as it:
+        for e in it:
+            if not (e.name.startswith(".") and e.name.endswith(".tmp")):
+                continue
+            try:
+                if now - e.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+                    found.append(Path(e.path))
+            except FileNotFoundError:
+                continue
+    return found
 
 
 def fingerprint(root: Path, cohort: str, learner: str) -> tuple[str, ...]:

@@ -16,7 +16,6 @@ import fcntl
 import logging
 import os
 import threading
-import time
 import uuid
 import warnings
 from collections.abc import Hashable, Iterator, Sequence
@@ -43,7 +42,7 @@ from .files import (
     to_table,
     write_atomic,
 )
-from .folders import fingerprint, learner_folder
+from .folders import fingerprint, learner_folder, stale_temps
 from .memory import StoreWarning
 from .newest import latest_rows
 from .reader import Report, read_folder
@@ -53,9 +52,6 @@ __all__ = ["COMPACT_AFTER", "ParquetStore"]
 # Small files a learner folder may hold before a compaction merges them all: a restore reads
 # each (~0.18 ms apiece), so 24 keeps 1,000 events under 10 ms even just before a compaction.
 COMPACT_AFTER = 24
-# A dot-temp file this old belongs to a killed writer: saves take no lock, so a younger one may
-# be a save in progress.
-STALE_TEMP_SECONDS = 3600.0
 
 _log = logging.getLogger("workbook.store")
 
@@ -189,15 +185,7 @@ class ParquetStore:
             os.close(fd)
 
     def _compact_locked(self, cohort: str, learner: str, d: Path, report: Report) -> None:
-        now = time.time()
-        with os.scandir(d) as it:
-            stale = [
-                e.path
-                for e in it
-                if e.name.startswith(".") and e.name.endswith(".tmp")
-                and now - e.stat().st_mtime > STALE_TEMP_SECONDS
-            ]  # fmt: skip
-        for path in stale:
+        for path in stale_temps(d):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
         names, table = self._read_all(cohort, learner, d, report)

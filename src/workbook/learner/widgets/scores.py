@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from statistics import mean
-
 import ipywidgets as w
 
 from ...course.model import Exercise
@@ -51,7 +49,7 @@ def score_matrix(e: Exercise) -> Form:
         for item in e.columns:
             scored = [answers[f"{r.id}/{item.id}"] for r in e.rows]
             values = [v for v in scored if isinstance(v, int)]
-            text = f"{mean(values):.1f}" if values else "–"
+            text = f"{sum(values) / len(values):.1f}" if values else "–"
             mark = ' <span class="wb-lowest-tag">lowest</span>' if item.id in weakest else ""
             averages[item.id].value = f'<span class="wb-average">{text}</span>{mark}'
 

@@ -76,7 +76,9 @@ def test_setup_three_times_and_lab_twice(tmp_path: Path) -> None:
         "JUPYTER_DATA_DIR": str(tmp_path / "data"),
     }
     _, first = _setup(clone, env)
-    # A first run takes minutes: it says what it is doing, step by step, and how long each took.
+    # A first run takes minutes: it says so first, then what it is doing, step by step, and how
+    # long each took.
+    assert first.startswith("setup: first run: installing everything, about 2–4 minutes"), first
     for step in ("creating .venv", "installing Python packages", "building the JupyterLab"):
         assert re.search(rf"^setup: {step}.*: done in \d+\.\d s$", first, re.M), first
     for change in ("second day", "third day"):

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -223,3 +224,43 @@ def test_the_room_is_worked_out_without_pandas_or_pyarrow() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+@pytest.fixture(scope="module")
+def big_room(tmp_path_factory: pytest.TempPathFactory) -> Room:
+    """Fifty learners: most done with module 1, a few started, some not yet."""
+    root = tmp_path_factory.mktemp("big")
+    store = ParquetStore(root)
+    names = [f"learner{n:02}" for n in range(50)]
+    for n, learner in enumerate(names[:44]):
+        answers: list[tuple[str, str, Value, str]] = [
+            ("m01.journey-map", "sales/going-well", f"note {n}", "")
+        ]
+        if n < 40:
+            answers += [("m01.journey-map", SHARE_FIELD, False, "")]
+        _save(store, learner, answers, AT)
+    snapshot = FolderFeed(root, tuple(names)).read(COHORT)
+    view = CohortView(snapshot.events, load_course().chapters[0], 5)
+    return room(view, COHORT, snapshot.expected, now=AT + dt.timedelta(minutes=5))
+
+
+def _text_beyond_the_page(pdf: bytes) -> list[str]:
+    """Text drawn right of its page's edge (pypdf's text positions)."""
+    beyond: list[str] = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        width = float(page.mediabox.width)
+
+        def seen(text: str, cm: Any, tm: Any, *_: Any, width: float = width) -> None:
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            if text.strip() and x > width:
+                beyond.append(text)
+
+        page.extract_text(visitor_text=seen)
+    return beyond
+
+
+def test_a_room_of_fifty_fits_the_report_page(big_room: Room) -> None:
+    pdf = report(big_room, "Customer Onboarding", "pdf")
+    assert not _text_beyond_the_page(pdf)
+    page = visible(report(big_room, "Customer Onboarding").decode())
+    assert "◐ 44" in page and "○ 6" in page and "0 of 50" in page  # a count per state

@@ -33,7 +33,7 @@ from workers import one_worker
 from workbook import load_course
 from workbook.course.kinds import Value
 from workbook.lab.install import learner_notebooks
-from workbook.lab.jupyter import PRE_SAVE_HOOK, app_command, learner_environment
+from workbook.lab.jupyter import PRE_SAVE_HOOK, SERVER_CONFIG, app_command, learner_environment
 from workbook.learner.session import Session
 from workbook.learner.widgets.parts import NOT_SCORED
 from workbook.store import ParquetStore
@@ -74,6 +74,7 @@ class JupyterServer:
     token: str
     app: bool = False  # `workbook app` (Voilà) instead of JupyterLab
     learner: bool = False  # the course-only Lab `workbook lab` gives a learner
+    args: tuple[str, ...] = ()  # more `jupyter lab` options (a test's culling, a benchmark's)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -158,9 +159,12 @@ class JupyterServer:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             f"--ContentsManager.pre_save_hook={PRE_SAVE_HOOK}",
+            # What a learner's server runs: the spare kernel, Voilà's hook.
+            f"--config={SERVER_CONFIG}",
             f"--LabApp.workspaces_dir={self.base / 'workspaces'}",
             f"--LabApp.user_settings_dir={settings}",
             "--LabApp.expose_app_in_browser=True",
+            *self.args,
         ]
         if self.app:
             command = app_command(

@@ -25,9 +25,9 @@ def test_the_server_starts_after_the_notebooks_are_installed(
     done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.startswith("served --config=")
     # A file that is there: Jupyter skips a --config it cannot find, and the app pages then
-    # showed the "Run all" hints (once app_config.py moved into lab/).
+    # showed the "Run all" hints (once the config file moved into lab/).
     config = Path(done.stdout.split()[1].removeprefix("--config="))
-    assert config.name == "app_config.py" and config.is_file(), config
+    assert config.name == "server_config.py" and config.is_file(), config
     assert (folder / "index.ipynb").exists() and (folder / "my-progress.ipynb").exists()
     assert (folder / STAFF["facilitator"]).exists() == facilitator
 

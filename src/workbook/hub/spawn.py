@@ -2,7 +2,7 @@
 
 The example hub config starts every user's server through this: it installs (or updates) the
 course notebooks in the user's home — the facilitator view too for members of a facilitators
-group — as the user, then becomes the server command, with `workbook app`'s server config and,
+group — as the user, then becomes the server command, with the workbook server config and,
 for a learner, the course-only Lab `workbook lab` gives (`jupyter.LEARNER_LAB`). An install
 problem is logged, never a reason for the server not to start.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import WorkbookError
 from ..lab.install import install
-from ..lab.jupyter import APP_CONFIG, learner_environment
+from ..lab.jupyter import SERVER_CONFIG, learner_environment
 
 __all__ = ["main"]
 
@@ -36,9 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"workbook: {args.dir}: {done.summary}", file=sys.stderr)
     except (WorkbookError, OSError) as err:
         print(f"workbook: could not install the notebooks in {args.dir}: {err}", file=sys.stderr)
-    # Voilà's hook (the app pages drop the "Run all" hint cells), as `workbook app` loads it.
+    # The workbook server config (Voilà's hook, the spare kernel), as `workbook lab` loads it.
     env = dict(os.environ) if args.facilitator else learner_environment(os.environ)
-    os.execvpe(command[0], [*command, f"--config={APP_CONFIG}"], env)
+    os.execvpe(command[0], [*command, f"--config={SERVER_CONFIG}"], env)
 
 
 if __name__ == "__main__":

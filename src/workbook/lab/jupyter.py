@@ -16,6 +16,7 @@ __all__ = [
     "LEARNER_KERNELS",
     "LEARNER_LAB",
     "PRE_SAVE_HOOK",
+    "SERVER_CONFIG",
     "app_command",
     "app_prelaunch",
     "install_lab_settings",
@@ -55,6 +56,10 @@ def pre_save(model: dict[str, Any], **_: Any) -> None:
             cell["outputs"] = [o for o in outputs if _WIDGET_VIEW not in o.get("data", {})]
 
 
+# The server config every workbook server loads (`workbook lab`, `workbook app`, a hub's spawn):
+# Voilà's prelaunch hook and the kernel manager that keeps a spare kernel (lab/kernels.py).
+SERVER_CONFIG = Path(__file__).with_name("server_config.py")
+
 INDEX = "index.ipynb"
 LAB_URL = f"/lab/tree/{INDEX}"
 APP_URL = f"/voila/render/{INDEX}"
@@ -70,6 +75,7 @@ def server_options(notebooks: Path, landing: str) -> list[str]:
     # Containers and cloud workspaces often run as root, which jupyter refuses unless told.
     as_root = ["--allow-root"] if os.geteuid() == 0 else []
     return [
+        f"--config={SERVER_CONFIG}",
         f"--ServerApp.root_dir={notebooks.resolve()}",
         # The URL the server prints and `/` both land here, not on an empty JupyterLab.
         f"--ServerApp.default_url={landing}",
@@ -120,10 +126,6 @@ def learner_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str,
     }
 
 
-# Voilà's configuration (its prelaunch hook): `workbook app` and a hub's spawn load it.
-APP_CONFIG = Path(__file__).with_name("app_config.py")
-
-
 def app_command(notebooks: Path, *extra: str) -> list[str]:
     """A Jupyter server showing the course code-free with Voilà, landing on the index."""
     return [
@@ -131,7 +133,6 @@ def app_command(notebooks: Path, *extra: str) -> list[str]:
         "-m",
         "jupyter",
         "server",
-        f"--config={APP_CONFIG}",
         *server_options(notebooks, APP_URL),
         *extra,
     ]

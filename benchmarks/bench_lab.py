@@ -1,7 +1,7 @@
 """A learner's JupyterLab, timed: opening each notebook to its widgets with answers, and what
 visiting all of them leaves running.
 
-    python benchmarks/bench_lab.py [--rounds 5] [--jupyter-arg=OPTION ...]
+    python benchmarks/bench_lab.py [--rounds 5] [--read SECONDS] [--jupyter-arg=OPTION ...]
 
 A real `jupyter lab` (the browser tests' harness) with the workbook extension, in Debian's
 Chromium. The learner has answered every exercise (tests/seed.py). In one page, each of the
@@ -17,7 +17,8 @@ value, opened and then Run All, timed to that text shown. The ratio is ours over
 The server is the learner's: it keeps one warm spare kernel (lab/kernels.py) and hands it to
 the next workbook notebook; `--jupyter-arg=--SpareKernelManager.spare=False` measures without
 it. Notebooks here are opened one right after another, faster than anyone reads, so some find
-the next spare still starting.
+the next spare still starting; `--read 3` stays 3 s on each notebook before opening the next,
+as a learner who reads at all does (the bare baseline is timed as before).
 
 Then the kernels left running after all thirteen visits, once the spare is warm again, and
 their memory (RSS and USS of the kernel processes, the spare's included), against what
@@ -178,7 +179,7 @@ class Visits:
     bare_held: Held = field(default_factory=Held)
 
 
-def visit(page: Any, server: JupyterServer, rounds: int) -> Visits:
+def visit(page: Any, server: JupyterServer, rounds: int, read: float = 0) -> Visits:
     page.goto(f"{server.url}/lab?token={server.token}&reset")
     page.wait_for_function("() => window.jupyterapp", timeout=60_000)
     page.evaluate("async () => { await window.jupyterapp.restored; }")
@@ -189,6 +190,7 @@ def visit(page: Any, server: JupyterServer, rounds: int) -> Visits:
         close_all(page, server)
         for name in NOTEBOOKS:
             visits.ours[name].append(open_timed(page, name))
+            time.sleep(read)
         time.sleep(2)  # the resting kernels' shutdowns settle
         visits.held = with_spare(server)
         visits.woke.append(open_timed(page, NOTEBOOKS[1]))
@@ -199,6 +201,9 @@ def visit(page: Any, server: JupyterServer, rounds: int) -> Visits:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="visits of all thirteen (default 5)")
+    parser.add_argument(
+        "--read", type=float, default=0, help="seconds on each notebook before the next (0)"
+    )
     parser.add_argument(
         "--jupyter-arg",
         action="append",
@@ -219,7 +224,7 @@ def main() -> None:
             bare_notebook(server.root / BARE)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             try:
-                visits = visit(page, server, args.rounds)
+                visits = visit(page, server, args.rounds, args.read)
             except Exception:
                 ARTIFACTS.mkdir(exist_ok=True)
                 page.screenshot(path=ARTIFACTS / "bench_lab-failure.png")
@@ -229,7 +234,10 @@ def main() -> None:
             server.stop()
 
     bare_ms = statistics.median(visits.bare)
-    print(f"open → widgets with answers, {args.rounds} rounds (ms); ratio: median to bare's median")
+    print(
+        f"open → widgets with answers, {args.rounds} rounds, {args.read:g} s on each (ms);"
+        " ratio: median to bare's median"
+    )
     print(f"{'notebook':42} {'min':>7} {'median':>7} {'max':>7} {'ratio':>6}")
 
     def row(name: str, times: list[float]) -> None:

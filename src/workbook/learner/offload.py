@@ -71,29 +71,24 @@ def _run(job: list[str], request: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 )
 
 
+def _answers(session: Session) -> dict[str, Any]:
+    """The session's current answers, edits not yet written included, as the child reads them
+    (:func:`_frame`)."""
+    return {"cohort": session.cohort, "learner": session.learner, "events": dump(session.events())}
+
+
 def chart_lines(session: Session, *, compare: bool = True) -> Iterator[dict[str, Any]]:
     """My progress's charts from the session's answers: first ``{"layout": [...]}`` (one entry
     per chart: its exercise, its unit's heading, its name), then ``{"answers": key}`` (the
     answers drawn, for :func:`export_file`), then ``{"index", "svg", "label", "embed"}`` per
     chart as drawn (`embed`: the export's title and description of it), then
     ``{"compare": html}`` (the cohort beside the learner) if asked."""
-    request = {
-        "cohort": session.cohort,
-        "learner": session.learner,
-        "events": dump(session.events()),
-        "compare": compare,
-    }
-    return _run(["draw"], request)
+    return _run(["draw"], _answers(session) | {"compare": compare})
 
 
 def save_charts(session: Session) -> list[Path]:
     """Every chart as PNG and SVG in the learner's exports folder."""
-    request = {
-        "cohort": session.cohort,
-        "learner": session.learner,
-        "events": dump(session.events()),
-    }
-    return [Path(p) for r in _run(["save"], request) for p in r["paths"]]
+    return [Path(p) for r in _run(["save"], _answers(session)) for p in r["paths"]]
 
 
 def export_file(format: str, drawn: dict[str, Any] | None = None) -> list[Path]:

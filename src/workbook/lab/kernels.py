@@ -239,14 +239,10 @@ class SpareKernelManager(AsyncMappingKernelManager):
         while not self._closing:
             await self._wanted.wait()
             self._wanted.clear()
-            if self._spare_id or len(self.list_kernel_ids()) + 1 > self.max_kernels:
+            if not self._room_for_spare():
                 continue
             await self._quiet()
-            if (
-                self._closing
-                or self._spare_id
-                or len(self.list_kernel_ids()) + 1 > self.max_kernels
-            ):
+            if self._closing or not self._room_for_spare():  # asked again: the wait took time
                 continue
             self._warming = asyncio.ensure_future(self._start_spare())
             try:
@@ -255,6 +251,9 @@ class SpareKernelManager(AsyncMappingKernelManager):
                     self._wanted.set()
             finally:
                 self._warming = None
+
+    def _room_for_spare(self) -> bool:
+        return self._spare_id is None and len(self.list_kernel_ids()) + 1 <= self.max_kernels
 
     async def _quiet(self) -> None:
         """Return once no kernel has been busy or talked for `spare_quiet` seconds."""

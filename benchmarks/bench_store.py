@@ -10,7 +10,7 @@ verified, every row checked, current answers found in Arrow), versus pq.read_tab
 files + concat_tables. Warm page cache. Targets: save p50 <= 1.3x and p99 <= 2x bare; restore
 <= 1.5x bare, <= 10 ms at 1,000 and <= 25 ms at 10,000 events.
 
-`--kernel` loads pyarrow as a learner's kernel does (`workbook.learner.lean_arrow`: no NumPy,
+`--kernel` loads pyarrow as a learner's kernel does (`workbook.store.arrow.lean_arrow`: no NumPy,
 malloc instead of jemalloc), for both sides.
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 if "--kernel" in sys.argv:  # before pyarrow is imported: see the module's doc
-    from workbook.learner import lean_arrow
+    from workbook.store.arrow import lean_arrow
 
     lean_arrow()
 

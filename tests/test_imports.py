@@ -7,6 +7,7 @@ analysts' pandas and the charts' matplotlib. Each check runs in a fresh interpre
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from kernel import cell, code_cells, printed_json, run
+from nbformat import NotebookNode
 from seed import seed
+from store_server import store_service
 
 from workbook.cli import _parser
 
@@ -107,6 +110,7 @@ assert _shown[0].ready(120) and "<svg" in _shown[0].charts[0][1].value
 
 
 @pytest.mark.kernel
+@pytest.mark.parametrize("served", [False, True], ids=["direct", "served"])
 @pytest.mark.parametrize(
     ("notebook", "after"),
     [
@@ -118,21 +122,35 @@ assert _shown[0].ready(120) and "<svg" in _shown[0].charts[0][1].value
     ids=["module-3", "index", "homework-2", "my-progress"],
 )
 def test_a_learners_notebook_imports_nothing_heavy(
-    notebook: str, after: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    notebook: str, after: str, served: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A unit's cells (progress bar, exercises) in a real kernel, every answer restored from a
     store a learner filled, then one more saved; My progress with every chart drawn: pandas
     too stays out (pyarrow's pandas shim would import it for any Python value turned into
-    Arrow: store/columns.py), and NumPy."""
+    Arrow: store/columns.py), and NumPy. A kernel whose server keeps the store (`served`: the
+    kernel inherits its socket) holds no pyarrow at all, after the first cell and after saves."""
     monkeypatch.setenv("WORKBOOK_HOME", str(tmp_path))
     monkeypatch.setenv("WORKBOOK_LEARNER", "ada")
     seed(tmp_path, "ada", cohort="local")
+    deny = (*KERNEL, "pyarrow") if served else KERNEL
     check = (  # a None in sys.modules is a module made unimportable
         "import json, sys\n"
-        f"print(json.dumps(sorted(m for m in {KERNEL!r} if sys.modules.get(m) is not None)))"
+        f"print(json.dumps(sorted(m for m in {deny!r} if sys.modules.get(m) is not None)))"
     )
-    nb = run([*code_cells([notebook]), cell(after), cell(check)])
+    first = [*code_cells([notebook])[:1], cell(check)]
+    store = "from workbook.learner.session import current\nprint(type(current().store).__name__)"
+    with contextlib.ExitStack() as stack:
+        if served:
+            service = stack.enter_context(store_service(tmp_path, "local", "ada"))
+            monkeypatch.setenv("WORKBOOK_STORE_SOCKET", service.socket_path)
+        nb = run([*first, *code_cells([notebook])[1:], cell(after), cell(store), cell(check)])
     assert printed_json(nb) == []
+    assert _printed(nb.cells[len(first) - 1]) == "[]\n"  # after the first cell too
+    assert _printed(nb.cells[-2]) == ("RemoteStore\n" if served else "ParquetStore\n")
+
+
+def _printed(cell: NotebookNode) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
 _STORE = """

@@ -7,180 +7,17 @@ file. After each test no kernel process of the server may be left.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
-import psutil
 import pytest
-from jupyter_client.blocking.client import BlockingKernelClient
-from servers import free_port
+from lab_server import MODULE, SERVER_TOKEN, Server, ask, start
 
-from workbook.lab.install import learner_notebooks
-from workbook.lab.jupyter import app_command, lab_command
+__all__ = ["start"]  # the fixture
 
 pytestmark = pytest.mark.kernel
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-MODULE = "module-03-onboarding-team.ipynb"
-TOKEN = "s" * 32
-# What a kernel says about itself: the session's notebook, where it runs, what it has imported.
-ASK = (
-    "import json, os, sys\n"
-    "print(json.dumps({'session': os.environ.get('JPY_SESSION_NAME'),"
-    " 'user_ns': globals().get('__session__'), 'cwd': os.getcwd(),"
-    " 'warm': 'pyarrow' in sys.modules and 'workbook.learner.widgets' in sys.modules}))"
-)
-
-
-@dataclass
-class Server:
-    base: Path
-    port: int
-    process: subprocess.Popen[bytes]
-
-    @property
-    def runtime(self) -> Path:
-        return self.base / "runtime"
-
-    @property
-    def notebooks(self) -> Path:
-        return self.base / "notebooks"
-
-    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{path}",
-            method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"token {TOKEN}"},
-        )
-        with urllib.request.urlopen(request, timeout=60) as reply:
-            text = reply.read()
-        return json.loads(text) if text else None
-
-    def listed(self) -> set[str]:
-        return {kernel["id"] for kernel in self.api("GET", "/api/kernels")}
-
-    def kernel_processes(self) -> dict[str, int]:
-        """Kernel id → pid of every kernel process of this server, listed or not."""
-        found = {}
-        for process in psutil.process_iter(["cmdline", "pid"]):
-            with contextlib.suppress(psutil.Error):
-                for part in process.info["cmdline"] or []:
-                    if part.startswith(str(self.runtime)) and "kernel-" in part:
-                        found[Path(part).stem.removeprefix("kernel-")] = process.info["pid"]
-        return found
-
-    def spare(self) -> tuple[str, int]:
-        """The warm spare: the one kernel running but not listed (waits for it)."""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            hidden = {k: p for k, p in self.kernel_processes().items() if k not in self.listed()}
-            if len(hidden) == 1:
-                kernel_id, pid = hidden.popitem()
-                # Started is not yet warm: warm is when it has imported what cells need.
-                if (self.runtime / f"kernel-{kernel_id}.json").exists() and ask(self, kernel_id)[
-                    "warm"
-                ]:
-                    return kernel_id, pid
-            time.sleep(0.2)
-        raise AssertionError("no warm spare kernel within 60 s")
-
-    def open(self, notebook: str) -> str:
-        """A session on `notebook` as JupyterLab starts one; returns its kernel's id."""
-        session = self.api(
-            "POST",
-            "/api/sessions",
-            {"path": notebook, "name": notebook, "type": "notebook", "kernel": {"name": "python3"}},
-        )
-        kernel_id: str = session["kernel"]["id"]
-        return kernel_id
-
-
-def ask(server: Server, kernel_id: str) -> dict[str, Any]:
-    """Run ASK in the kernel through its connection file; what it printed."""
-    client = BlockingKernelClient()
-    client.load_connection_file(str(server.runtime / f"kernel-{kernel_id}.json"))
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        printed: list[str] = []
-
-        def output(message: dict[str, Any]) -> None:
-            if message["msg_type"] == "stream":
-                printed.append(message["content"]["text"])
-
-        reply = client.execute_interactive(ASK, timeout=60, output_hook=output)
-        assert reply["content"]["status"] == "ok", reply["content"]
-        answer: dict[str, Any] = json.loads("".join(printed))
-        return answer
-    finally:
-        client.stop_channels()
-
-
-@pytest.fixture
-def start(tmp_path: Path) -> Iterator[Callable[..., Server]]:
-    """Start `workbook lab`'s server on a copy of the learner's notebooks (with `options`);
-    on teardown stop it with SIGTERM, as a closed terminal does, and check no kernel is left."""
-    started: list[Server] = []
-
-    def run(*options: str, app: bool = False) -> Server:
-        base = tmp_path / f"server-{len(started)}"
-        notebooks = base / "notebooks"
-        notebooks.mkdir(parents=True)
-        for name in learner_notebooks(NOTEBOOKS):
-            (notebooks / name).write_bytes((NOTEBOOKS / name).read_bytes())
-        port = free_port()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("JUPYTERHUB_", "WORKBOOK_", "JUPYTER_"))
-        }
-        env |= {
-            "WORKBOOK_HOME": str(base / "home"),
-            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-            "JUPYTER_CONFIG_DIR": str(base / "config"),
-        }
-        command = (app_command if app else lab_command)(
-            notebooks,
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={TOKEN}",
-        )
-        # A test's option replaces the command's own (traitlets refuses a value given twice).
-        keys = {option.split("=")[0] for option in options}
-        command = [part for part in command if part.split("=")[0] not in keys] + list(options)
-        with (base / "jupyter.log").open("wb") as log:
-            process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        server = Server(base, port, process)
-        started.append(server)
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (base / "jupyter.log").read_text()
-            with contextlib.suppress(OSError):
-                server.api("GET", "/api/status")
-                return server
-            assert time.monotonic() < deadline, "the server did not answer in 60 s"
-            time.sleep(0.2)
-
-    yield run
-    for server in started:
-        server.process.send_signal(signal.SIGTERM)
-        server.process.wait(timeout=60)
-        deadline = time.monotonic() + 10
-        while server.kernel_processes() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert server.kernel_processes() == {}, "kernels outlived their server"
 
 
 def test_a_workbook_notebook_gets_the_warm_spare_as_a_fresh_kernel_would_be(
@@ -206,6 +43,7 @@ def test_a_workbook_notebook_gets_the_warm_spare_as_a_fresh_kernel_would_be(
         "user_ns": path,
         "cwd": str(server.notebooks),
         "warm": True,
+        "arrow": False,  # its store is the server's: no pyarrow in the kernel
     }
     # The next spare comes once the kernels are quiet.
     assert server.spare()[0] not in (spare, own)
@@ -219,6 +57,7 @@ def test_a_workbook_notebook_gets_the_warm_spare_as_a_fresh_kernel_would_be(
         "user_ns": path,
         "cwd": str(server.notebooks),
         "warm": False,
+        "arrow": False,
     }
 
 
@@ -261,7 +100,7 @@ def test_an_app_page_runs_on_the_spare(start: Callable[..., Server]) -> None:
     """`workbook app` (Voilà) starts a kernel per page load: the spare is one of them."""
     server = start(app=True)
     spare, _ = server.spare()
-    url = f"http://127.0.0.1:{server.port}/voila/render/index.ipynb?token={TOKEN}"
+    url = f"http://127.0.0.1:{server.port}/voila/render/index.ipynb?token={SERVER_TOKEN}"
     with urllib.request.urlopen(url, timeout=60) as page:
         assert "Customer Onboarding" in page.read().decode()
     assert spare in server.listed()

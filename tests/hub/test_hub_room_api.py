@@ -17,9 +17,8 @@ from workbook.hub.compare import cohort_scores, compare_html
 from workbook.hub.dashboard import facilitator_dashboard
 from workbook.hub.feed import ServiceFeed
 from workbook.hub.roster import GROUPS_TTL
-from workbook.store import Event
+from workbook.store import Event, wire
 from workbook.store.answers import answers_frame
-from workbook.sync import wire
 from workbook.sync.client import HttpTarget
 
 pytestmark = pytest.mark.hub

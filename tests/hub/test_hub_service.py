@@ -115,7 +115,7 @@ def test_refusals(
 ) -> None:  # fmt: skip
     payload = None
     if body is not None:
-        from workbook.sync import wire
+        from workbook.store import wire
 
         event = {**wire.to_json(events("x", 1)[0]), **body}
         payload = {"events": [event]}

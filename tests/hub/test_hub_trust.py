@@ -18,9 +18,8 @@ import pytest
 from hubharness import Hub, events
 
 from workbook.errors import OfflineError, SyncError
-from workbook.store import Event, MemoryStore, ParquetStore
+from workbook.store import Event, MemoryStore, ParquetStore, wire
 from workbook.store.sharing import PRIVATE, SHARE_FIELD
-from workbook.sync import wire
 from workbook.sync.client import HttpTarget, sync
 
 pytestmark = pytest.mark.hub

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..store import Event, StoreWarning
+from ..store import Event, StoreWarning, wire
 from ..store.rules import course_rules
 from ..store.sharing import redact
-from ..sync import wire
 from ..sync.client import HttpTarget
 
 __all__ = ["Feed", "FolderFeed", "ServiceFeed", "Snapshot"]

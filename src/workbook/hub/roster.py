@@ -31,9 +31,8 @@ from urllib.parse import urlencode
 from tornado import httpclient
 
 from ..errors import WorkbookError
-from ..store import check_id, store_id
+from ..store import check_id, store_id, wire
 from ..store.sharing import redact
-from ..sync import wire
 from .service import Handler, Refusal, Service
 
 __all__ = [

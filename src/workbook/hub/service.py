@@ -22,9 +22,8 @@ from jupyterhub.services.auth import HubAuth, check_scopes
 from tornado import httpclient, web
 
 from ..errors import AnswerError, QuotaError, WorkbookError
-from ..store import Event, check_id, store_id
+from ..store import Event, check_id, store_id, wire
 from ..store.rules import Rules
-from ..sync import wire
 from .cohorts import CohortStores
 
 __all__ = ["Handler", "Refusal", "Service"]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import WorkbookError
 from ..paths import exports_root
-from ..sync.wire import dump, from_json
+from ..store.wire import dump, from_json
 
 if TYPE_CHECKING:  # the child process does without the session's imports (sync, rules)
     from .session import Session

@@ -25,7 +25,8 @@ from ..course.kinds import Value, filled
 from ..course.model import Course, Exercise
 from ..course.snapshots import SNAPSHOTS, current_answers, in_effect, in_view, snapshot_label
 from ..errors import WorkbookError
-from ..store import Event, ParquetStore, Store, check_id, default_root, identity, latest
+from ..store import Event, Store, check_id, default_root, identity, latest
+from ..store.remote import direct_store, open_store
 from ..store.rules import Rules
 
 __all__ = ["SNAPSHOTS", "Session", "Status", "current", "snapshot_label"]
@@ -278,7 +279,7 @@ def rescue(events: list[Event], failed: Path | None) -> str:
         if root == failed:
             continue
         try:
-            ParquetStore(root).append(events)
+            direct_store(root).append(events)
         except (WorkbookError, OSError):
             continue
         return (
@@ -293,13 +294,14 @@ _current_lock = threading.Lock()
 
 
 def current() -> Session:
-    """The kernel's session, made on first use from the environment (WORKBOOK_HOME, identity)."""
+    """The kernel's session, made on first use from the environment (WORKBOOK_HOME, identity):
+    saving through the learner's server where there is one (`store.remote`), else directly."""
     global _current
     with _current_lock:
         if _current is None:
             cohort, learner = identity()
             root = default_root()
-            _current = Session(load_course(), ParquetStore(root), cohort, learner)
+            _current = Session(load_course(), open_store(root, cohort, learner), cohort, learner)
             from ..sync.client import attach_from_env  # sync only where the environment asks
 
             attach_from_env(_current, root)

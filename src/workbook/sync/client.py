@@ -112,7 +112,7 @@ class HttpTarget:
         return body
 
     def push(self, events: Sequence[Event], replaces: str = "") -> Delivery:
-        from . import wire
+        from ..store import wire
 
         data = json.dumps({"events": wire.dump(events)}, ensure_ascii=False).encode()
         if len(data) > BODY_LIMIT and len(events) > 1:  # long texts: in halves, each acked whole

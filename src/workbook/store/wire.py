@@ -1,7 +1,9 @@
-"""Events as JSON between a learner's side and the cohort service (wire format v1).
+"""Events as JSON (wire format v1): between a learner's side and the cohort service, between a
+learner's kernel and its own server (`remote`), and to My progress's child process.
 
 An event travels without its cohort and learner: the service takes both from the caller's hub
-token. A client may name its learner (``"learner"``) only to have it checked.
+token, a learner's server from its own environment. A client may name its learner
+(``"learner"``) only to have it checked.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from ..course.kinds import Value
 from ..errors import AnswerError
-from ..store import Event
+from .events import Event
 
 __all__ = ["WIRE_VERSION", "dump", "from_json", "to_json"]
 

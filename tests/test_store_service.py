@@ -138,6 +138,8 @@ def _raw(service: StoreService, request: bytes) -> bytes:
         (b"POST /latest HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}", b"405"),
         (b"GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", b"404"),
         (b"garbage\r\n\r\n", b"400"),
+        (b"GET /latest?cohort=local&learner=bob HTTP/1.1\r\nHost: x\r\n\r\n", b"403"),
+        (b"GET /latest?cohort=local&learner=../ada HTTP/1.1\r\nHost: x\r\n\r\n", b"403"),
     ],
 )  # fmt: skip
 def test_garbage_on_the_socket_is_refused(

@@ -43,9 +43,12 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreService", "start"]
 
-_STATUS = {"IdError": 403, "AnswerError": 400}
 # More events than the whole course has fields, many times over: a batch is one per field.
 MAX_EVENTS = 10_000
+
+
+class NotServed(IdError):
+    """A request for another learner's answers: this server keeps its own learner's only."""
 
 
 class StoreService:
@@ -75,7 +78,7 @@ class StoreService:
 
     def _ours(self, cohort: object, learner: object) -> None:
         if (cohort, learner) != (self.cohort, self.learner):
-            raise IdError(
+            raise NotServed(
                 f"this workbook server keeps the answers of {self.cohort}/{self.learner} only, "
                 f"not of {str(cohort)[:70]}/{str(learner)[:70]}"
             )
@@ -130,9 +133,11 @@ class _Handler(web.RequestHandler):
                 raise AnswerError(f"the request is not JSON: {str(body)[:100]}")
             answer = await self.service.run(job, body)
         except WorkbookError as err:  # the kernel shows it as it shows any store error
-            kind = type(err).__name__ if type(err).__name__ in _STATUS else "StoreError"
-            self.set_status(_STATUS.get(kind, 500))
-            answer = refused(kind, str(err))
+            kind = next(k for k in (IdError, AnswerError, WorkbookError) if isinstance(err, k))
+            self.set_status(
+                403 if isinstance(err, NotServed) else 500 if kind is WorkbookError else 400
+            )
+            answer = refused("StoreError" if kind is WorkbookError else kind.__name__, str(err))
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(answer, ensure_ascii=False))
 

@@ -1,7 +1,7 @@
 """A learner's Jupyter server keeps one spare kernel warm for the next workbook notebook.
 
 Opening a workbook notebook starts a kernel (a Python process importing ipykernel, ~0.5 s of
-CPU here) whose first cell imports the widgets, pyarrow and the store (~0.3 s). Stock Jupyter
+CPU here) whose first cell imports the widgets, the course and the session (~0.3 s). Stock Jupyter
 pays the first part for any notebook, so against it that is the whole gap. This server keeps
 one kernel of the course's kernelspec started in the course folder with those modules already
 imported, hands it to the next workbook notebook that asks for a kernel, and starts the next
@@ -43,8 +43,8 @@ from traitlets import Bool, Float, Integer, Unicode
 
 __all__ = ["SpareKernelManager"]
 
-# What every workbook notebook's first cell imports (the widgets bring ipywidgets, the session
-# the store and pyarrow), in that order: the widgets set Arrow's allocator before pyarrow loads.
+# What every workbook notebook's first cell imports: the widgets bring ipywidgets, the session
+# the course and the store's client (the server keeps the store: no pyarrow, store_service.py).
 WARM_UP = "import workbook.learner.widgets, workbook.learner.session"
 
 

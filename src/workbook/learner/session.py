@@ -4,6 +4,8 @@ Widgets call :meth:`Session.set` on every change. Changes are validated at once,
 and written in one batch after a short quiet period (a `threading.Timer`: ipykernel 7 runs comm
 handlers on several threads, each with its own event loop, so an asyncio debounce is unsafe).
 A failed write keeps the answers pending and retries; nothing a learner typed is dropped.
+Under a workbook server the store is the server's (`store.remote`: the kernel loads no pyarrow);
+elsewhere the session writes Parquet itself.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ learner folder's listing: no Arrow), ``lazy`` (a ParquetStore opened on first re
 ``files`` (writing and reading one Parquet file), ``reader`` (a learner folder read back,
 corrupt files set aside), ``newest`` (current answers found in Arrow), ``parquet`` (the engine:
 folders, background compaction), ``dataset`` (the whole store for analysts), ``doctor`` and
-``commands`` (`workbook doctor`).
+``commands`` (`workbook doctor`), ``wire`` (events as JSON), ``remote`` (a learner's kernel's
+store: calls to its server, which holds the ParquetStore; stdlib only) and ``arrow`` (pyarrow
+loaded lean where a kernel writes Parquet itself).
 """
 
 import lazy_loader

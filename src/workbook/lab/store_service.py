@@ -54,10 +54,13 @@ class NotServed(IdError):
 class StoreService:
     """One learner's ParquetStore, served on a Unix socket; :meth:`close` stops it."""
 
-    def __init__(self, root: Path, cohort: str, learner: str) -> None:
+    def __init__(
+        self, root: Path, cohort: str, learner: str, socket_path: Path | None = None
+    ) -> None:
+        """Serve on `socket_path` (in a folder of :func:`private_socket`'s), else on a new one."""
         self.root, self.cohort, self.learner = root.absolute(), cohort, learner
-        self.folder = Path(tempfile.mkdtemp(prefix="workbook-store-"))  # 0700
-        self.socket_path = str(self.folder / "store.sock")
+        path = socket_path or private_socket()
+        self.folder, self.socket_path = path.parent, str(path)
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workbook-store")
         self.store = _open(self.root)
         app = web.Application([(r"/(hello|latest|history|append)", _Handler, {"service": self})])
@@ -156,27 +159,44 @@ def _open(root: Path) -> ParquetStore:
     return ParquetStore(root)
 
 
-def start() -> StoreService:
-    """The service for the learner this process's environment names; its socket set in the
-    environment the kernels inherit, stopped when the process exits."""
+def private_socket() -> Path:
+    """A socket path in a new folder only this user may enter (mkdtemp: 0700)."""
+    return Path(tempfile.mkdtemp(prefix="workbook-store-")) / "store.sock"
+
+
+def start(socket_path: Path | None = None) -> StoreService:
+    """The service for the learner this process's environment names, on `socket_path`; its
+    path set in the environment the kernels inherit; stopped when the process exits."""
     cohort, learner = identity()
-    service = StoreService(default_root(), cohort, learner)
+    service = StoreService(default_root(), cohort, learner, socket_path)
     os.environ[SOCKET_ENV] = service.socket_path
     atexit.register(service.close)
     return service
 
 
-# A Jupyter server extension (``ServerApp.jpserver_extensions``), loaded as the server starts.
+# A Jupyter server extension (``ServerApp.jpserver_extensions``), linked and loaded as the
+# server starts.
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
     return [{"module": __name__}]
 
 
+def _link_jupyter_server_extension(serverapp: Any) -> None:
+    """The socket's path goes into the environment before any extension loads: a hub's
+    extension runs the IOLoop while it loads, and the spare kernel starts then. A kernel asks
+    for the socket only when its session opens, once the server serves."""
+    path = private_socket()
+    atexit.register(shutil.rmtree, path.parent, True)  # also if the service never starts
+    os.environ[SOCKET_ENV] = str(path)
+
+
 def _load_jupyter_server_extension(serverapp: Any) -> None:
+    path = os.environ.get(SOCKET_ENV)
     try:
-        service = start()
+        service = start(Path(path) if path else None)
     except (WorkbookError, OSError) as err:  # kernels then write the store themselves
+        os.environ.pop(SOCKET_ENV, None)
         serverapp.log.warning("workbook: kernels will save answers themselves: %s", err)
         return
     serverapp.log.info("workbook: the answer store is served on %s", service.socket_path)

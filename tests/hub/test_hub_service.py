@@ -26,7 +26,7 @@ from workbook.sync.client import HttpTarget, sync
 pytestmark = pytest.mark.hub
 
 KERNEL_ANSWERS = """
-import os, time, httpx
+import os, sys, time, httpx
 from workbook.learner.session import current
 s = current()
 s.set("m03.skills", "patience", {score}, snapshot="first-day")
@@ -40,6 +40,8 @@ print(s.status.message)
 reply = httpx.get(os.environ["WORKBOOK_SYNC_URL"] + "api/cohorts/cohort-a/events",
                   headers={{"Authorization": "token " + os.environ["JUPYTERHUB_API_TOKEN"]}})
 print("cohort read:", reply.status_code)
+# Saved and synced through the learner's server (lab/store_service.py): no Arrow in the kernel.
+print("store:", type(s.store).__name__, "pyarrow" in sys.modules)
 """
 
 
@@ -67,6 +69,7 @@ def test_learners_sync_from_their_kernels_and_facilitators_see_only_their_cohort
             hub.stop_server(user)
         assert re.search(r"Saved on this computer · synced to cohort-a \d\d:\d\d", out), out
         assert "cohort read: 403" in out
+        assert "store: RemoteStore False" in out
 
     # carol syncs from her laptop with a token from the hub's token page: her local learner
     # name is "me", the service files her answers under her hub name.

@@ -12,7 +12,6 @@ notebook the course no longer has.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -106,13 +105,16 @@ def install(
         known[name] = cells_hash(new)
     for name in sorted(set(known) - set(names)):
         target = folder / name
-        mine: str | None = None  # gone already
-        with contextlib.suppress(FileNotFoundError):
-            mine = cells_hash(target.read_text(encoding="utf-8", errors="surrogateescape"))
-        if mine == known[name]:
+        try:
+            as_installed = known[name] == cells_hash(
+                target.read_text(encoding="utf-8", errors="surrogateescape")
+            )
+        except FileNotFoundError:
+            del known[name]
+            continue
+        if as_installed:
             target.unlink()
             result.removed.append(name)
-        if mine in (None, known[name]):
             del known[name]
     tmp = manifest_path.with_name(f".{MANIFEST}.tmp")
     tmp.write_text(json.dumps({"version": version, "files": known}, indent=1, sort_keys=True))

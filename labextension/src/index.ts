@@ -46,6 +46,9 @@ interface IMarker {
   title?: string;
 }
 
+/** Session ids one window of this browser stopped that another may be showing. */
+const STOPPED = new BroadcastChannel('workbook-lab:stopped-sessions');
+
 /** Sessions of closed tabs still being shut down, by notebook path. */
 type Closing = Map<string, { id: string; done: Promise<void> }>;
 
@@ -165,6 +168,8 @@ class WorkbookNotebook {
         const stale = [...sessions.running()].find(m => m.path === context.path);
         if (stale && stale.id !== sessionContext.session?.id) {
           await sessions.shutdown(stale.id);
+          // A window of this browser may still show it: let it know now, not at its next poll.
+          STOPPED.postMessage(stale.id);
         }
       })
       .catch(reason => console.warn('workbook: could not stop a kernel', reason));
@@ -266,8 +271,9 @@ class WorkbookNotebook {
   /**
    * The session went without this page stopping it: the notebook opened in another window or
    * tab stops the session an earlier page left on its path, and a restarted server has none.
-   * JupyterLab notices on its next poll of the server's sessions; start a fresh kernel and run
-   * the cells again, instead of "reconnecting" for ever.
+   * JupyterLab notices on its next poll of the server's sessions (at once for a window of this
+   * browser, see STOPPED); start a fresh kernel and run the cells again, instead of
+   * "reconnecting" for ever.
    */
   private recover(): void {
     this.needsRun = true;
@@ -465,6 +471,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
         });
     });
     tracker.currentChanged.connect(visitCurrent);
+    // Another window stopped a session: if it was one of ours, the refresh ends it here and
+    // its notebook starts afresh (see `recover`) before the learner types into a dead kernel.
+    STOPPED.onmessage = () =>
+      void app.serviceManager.sessions
+        .refreshRunning()
+        .catch(reason => console.warn('workbook: could not list sessions', reason));
   }
 };
 

@@ -151,24 +151,32 @@ def test_a_restart_greys_the_widgets_without_broken_link_icons(lab: Lab) -> None
     assert set(shown) == {"none"}, f"{len([d for d in shown if d != 'none'])} broken-link icons"
 
 
+@pytest.mark.parametrize("browsers", ["same", "other"], ids=["same-browser", "other-browser"])
 def test_a_second_window_on_the_same_notebook_leaves_both_working(
-    lab: Lab, browser: Browser
+    lab: Lab, browser: Browser, browsers: str
 ) -> None:
     lab.open(MODULE)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
         area.fill("Written in the first window")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    same = browsers == "same"  # a second window of one browser, or another browser
+    context = lab.page.context if same else browser.new_context()
     context.set_default_timeout(TIMEOUT_MS)
+    window = context.new_page()
     try:
-        other = Lab(context.new_page(), lab.server)
+        other = Lab(window, lab.server)
+        other.page.set_viewport_size({"width": 1400, "height": 1000})
         other.page.goto(f"{lab.server.url}/lab/tree/{MODULE}?token={lab.server.token}&reset")
         other.wait_for_notebook(MODULE)
         there = other.exercise(EXERCISE).locator(".widget-textarea textarea")
         expect(there).to_have_value("Written in the first window")
 
         # The first window's kernel was the second's to stop: the first starts a fresh one by
-        # itself and runs again, instead of "reconnecting" for ever.
+        # itself and runs again, instead of "reconnecting" for ever. A window of the same
+        # browser hears of it at once, before anything is typed into the stopped kernel.
+        if same:
+            with lab.saving(EXERCISE):
+                area.fill("Typed in the first window at once")
         expect(area).to_be_editable()
         lab.wait_for_runs(2)
         assert_nothing_broken(lab.page)
@@ -181,7 +189,9 @@ def test_a_second_window_on_the_same_notebook_leaves_both_working(
         expect(there).to_be_editable()
         assert other.runs() == 1  # nobody stopped the second window's kernel
     finally:
-        context.close()
+        window.close()
+        if not same:
+            context.close()
     expect(area).to_be_editable()
 
 

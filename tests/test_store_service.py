@@ -215,3 +215,28 @@ def test_a_server_error_is_a_store_error_with_its_message(tmp_path: Path) -> Non
         (root / "events").write_text("a file where the folder should be")
         with pytest.raises(StoreError, match="is a file where a folder should be"):
             remote(running).append([event(1)])
+
+
+def test_a_refusal_reaches_the_learner_as_a_store_error_and_the_answer_is_kept(
+    tmp_path: Path,
+) -> None:
+    """The session shows a save the server refused as it shows any store error, and keeps it
+    until it can be written."""
+    from workbook.course.content import load_course
+    from workbook.learner.session import Session
+
+    with store_service(tmp_path / "home", learner="bob") as bobs:
+        store = RemoteStore(bobs.socket_path, bobs.root, "local", "ada")  # not the server's
+        session = Session(load_course(), store, "local", "ada", debounce=60)
+        session.set("m03.skills", "patience", 4, snapshot="first-day")
+        with pytest.raises(IdError):
+            session.flush()
+        assert session.status.state == "failed" and session.pending == 1
+        assert "keeps the answers of local/bob only" in session.status.message
+        assert "Traceback" not in session.status.message
+        assert fingerprint(tmp_path / "home", "local", "ada") == ()
+    # The server gone, the pending answer is written directly on the next try.
+    session.flush()
+    assert (session.status.state, session.pending) == ("saved", 0) and store.gone
+    saved = ParquetStore(tmp_path / "home").latest("local", "ada")
+    assert saved[("m03.skills", "first-day", "patience")].value == 4

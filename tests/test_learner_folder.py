@@ -43,6 +43,23 @@ def test_install_copies_the_staff_notebooks_only_when_asked(
     assert f"{len(LEARNER) + len(staff)} added" in capsys.readouterr().out
 
 
+def test_staff_notebooks_an_earlier_install_left_go_unless_edited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "course"
+    assert main(["install", str(folder), "--facilitator", "--analyst"]) == 0
+    edited = folder / STAFF["analyst"]
+    edited.write_text(edited.read_text().replace("Cohort", "My cohort", 1))
+    capsys.readouterr()
+
+    assert main(["install", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert f"removed {STAFF['facilitator']}" in out and edited.name not in out  # theirs now
+    assert sorted(p.name for p in folder.glob("*.ipynb")) == sorted([*LEARNER, edited.name])
+    assert main(["install", str(folder)]) == 0  # again: nothing more goes
+    assert "removed" not in capsys.readouterr().out and edited.is_file()
+
+
 def test_workbook_lab_serves_a_learner_folder_without_the_staff_notebooks(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBOOK_", "JUPYTER"))}
     env |= {

@@ -7,7 +7,8 @@
  * - its code cells run when it opens and again after every kernel (re)start, without moving
  *   the view, so its answer widgets are never dead and "Run all" is never needed;
  * - while the kernel is restarting, gone or unreachable the widgets are inert and say why, so
- *   nothing a learner types is silently dropped;
+ *   nothing a learner types is silently dropped; a kernel shut down elsewhere (the notebook
+ *   opened in a second window, a restarted server) is replaced by a fresh one, and the cells run;
  * - outputs are not learner work: the model is never left dirty, so there is no "Save changes?"
  *   on close, no "Leave site?" on reload and no autosave rewriting the committed file;
  * - prompts, cell toolbars, "Click to add a cell" and Markdown editing are gone, the tab is
@@ -44,6 +45,9 @@ const KEPT_KERNELS = 3;
 interface IMarker {
   title?: string;
 }
+
+/** Session ids one window of this browser stopped that another may be showing. */
+const STOPPED = new BroadcastChannel('workbook-lab:stopped-sessions');
 
 /** Sessions of closed tabs still being shut down, by notebook path. */
 type Closing = Map<string, { id: string; done: Promise<void> }>;
@@ -134,6 +138,13 @@ class WorkbookNotebook {
         this.scheduleRun();
       }
     });
+    sessionContext.sessionChanged.connect((_, change) => {
+      // Not one this page stopped (going to sleep, maybe woken meanwhile) or closed.
+      const ours = this.stopping || this.asleep || panel.isDisposed;
+      if (change.oldValue && !change.newValue && !ours) {
+        this.recover();
+      }
+    });
     sessionContext.statusChanged.connect((_, status) => this.onStatus(status));
     sessionContext.connectionStatusChanged.connect((_, status) => {
       if (this.asleep) {
@@ -157,6 +168,8 @@ class WorkbookNotebook {
         const stale = [...sessions.running()].find(m => m.path === context.path);
         if (stale && stale.id !== sessionContext.session?.id) {
           await sessions.shutdown(stale.id);
+          // A window of this browser may still show it: let it know now, not at its next poll.
+          STOPPED.postMessage(stale.id);
         }
       })
       .catch(reason => console.warn('workbook: could not stop a kernel', reason));
@@ -221,7 +234,12 @@ class WorkbookNotebook {
   }
 
   private async stopKernel(): Promise<void> {
-    await this.panel.sessionContext.shutdown();
+    this.stopping = true;
+    try {
+      await this.panel.sessionContext.shutdown();
+    } finally {
+      this.stopping = false;
+    }
     // Gone already: closing the tab later has nothing to shut down.
     this.sessionId = undefined;
   }
@@ -247,6 +265,21 @@ class WorkbookNotebook {
           await sessionContext.changeKernel(this.kernelName());
         }
       })
+      .catch(reason => console.warn('workbook: could not start a kernel', reason));
+  }
+
+  /**
+   * The session went without this page stopping it: the notebook opened in another window or
+   * tab stops the session an earlier page left on its path, and a restarted server has none.
+   * JupyterLab notices on its next poll of the server's sessions (at once for a window of this
+   * browser, see STOPPED); start a fresh kernel and run the cells again, instead of
+   * "reconnecting" for ever.
+   */
+  private recover(): void {
+    this.needsRun = true;
+    this.pause(WAKING);
+    this.kernelChange = this.kernelChange
+      .then(() => this.panel.sessionContext.changeKernel(this.kernelName()))
       .catch(reason => console.warn('workbook: could not start a kernel', reason));
   }
 
@@ -353,6 +386,7 @@ class WorkbookNotebook {
   private sessionId: string | undefined;
   private kernelChange: Promise<unknown> = Promise.resolve();
   private runScheduled = false;
+  private stopping = false;
   private needsRun = false;
   private readonly locked = new WeakSet<MarkdownCell>();
 }
@@ -437,6 +471,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
         });
     });
     tracker.currentChanged.connect(visitCurrent);
+    // Another window stopped a session: if it was one of ours, the refresh ends it here and
+    // its notebook starts afresh (see `recover`) before the learner types into a dead kernel.
+    STOPPED.onmessage = () =>
+      void app.serviceManager.sessions
+        .refreshRunning()
+        .catch(reason => console.warn('workbook: could not list sessions', reason));
   }
 };
 

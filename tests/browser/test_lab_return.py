@@ -149,3 +149,64 @@ def test_a_restart_greys_the_widgets_without_broken_link_icons(lab: Lab) -> None
     shown = list(lab.page.evaluate("() => window.__wbIcons"))
     assert shown, "no widget was greyed during the restart"
     assert set(shown) == {"none"}, f"{len([d for d in shown if d != 'none'])} broken-link icons"
+
+
+@pytest.mark.parametrize("browsers", ["same", "other"], ids=["same-browser", "other-browser"])
+def test_a_second_window_on_the_same_notebook_leaves_both_working(
+    lab: Lab, browser: Browser, browsers: str
+) -> None:
+    lab.open(MODULE)
+    area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
+    with lab.saving(EXERCISE):
+        area.fill("Written in the first window")
+    same = browsers == "same"  # a second window of one browser, or another browser
+    context = lab.page.context if same else browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    window = context.new_page()
+    try:
+        other = Lab(window, lab.server)
+        other.page.set_viewport_size({"width": 1400, "height": 1000})
+        other.page.goto(f"{lab.server.url}/lab/tree/{MODULE}?token={lab.server.token}&reset")
+        other.wait_for_notebook(MODULE)
+        there = other.exercise(EXERCISE).locator(".widget-textarea textarea")
+        expect(there).to_have_value("Written in the first window")
+
+        # The first window's kernel was the second's to stop: the first starts a fresh one by
+        # itself and runs again, instead of "reconnecting" for ever. A window of the same
+        # browser hears of it at once, before anything is typed into the stopped kernel.
+        if same:
+            with lab.saving(EXERCISE):
+                area.fill("Typed in the first window at once")
+        expect(area).to_be_editable()
+        lab.wait_for_runs(2)
+        assert_nothing_broken(lab.page)
+        with lab.saving(EXERCISE):
+            area.fill("Written in the first window again")
+        assert lab.server.answers(EXERCISE)["text"] == "Written in the first window again"
+        with other.saving(EXERCISE):
+            there.fill("Written in the second window")
+        assert lab.server.answers(EXERCISE)["text"] == "Written in the second window"
+        expect(there).to_be_editable()
+        assert other.runs() == 1  # nobody stopped the second window's kernel
+    finally:
+        window.close()
+        if not same:
+            context.close()
+    expect(area).to_be_editable()
+
+
+def test_a_kernel_gone_from_the_server_is_replaced_with_the_answers(lab: Lab) -> None:
+    lab.open(MODULE)
+    area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
+    with lab.saving(EXERCISE):
+        area.fill("Saved before the kernel went")
+    (kernel,) = lab.server.api("GET", "/api/kernels")
+    lab.server.api("DELETE", f"/api/kernels/{kernel['id']}")  # as a restarted server loses it
+
+    lab.wait_for_runs(2)
+    expect(area).to_have_value("Saved before the kernel went")
+    expect(area).to_be_editable()
+    assert_nothing_broken(lab.page)
+    with lab.saving(EXERCISE):
+        area.fill("Saved with the new kernel")
+    assert lab.server.answers(EXERCISE)["text"] == "Saved with the new kernel"

@@ -207,3 +207,17 @@ def test_a_cohort_of_scores_only_with_one_cleared_is_summarised() -> None:
     analysts = _rows(CohortView(events, chapter, 5).scores())
     assert score_figures(events, chapter, 5) == analysts
     assert [row[:5] for row in analysts.rows] == [("c", "m03.skills", "Patience", "first-day", 5)]
+
+
+@pytest.mark.parametrize(
+    ("values", "shown"),
+    [
+        ([-1e-17, 1.5], ["0.0", "1.5"]),
+        ([-4e-7, 2.25], ["0.00", "2.25"]),
+        ([-0.5, 1.0], ["-0.5", "1.0"]),
+        ([math.nan, 3.0], ["NaN", "3.0"]),
+    ],
+)
+def test_a_change_of_nothing_prints_as_zero(values: list[float], shown: list[str]) -> None:
+    figures = Figures(("skill", "mean"), tuple(("s", v) for v in values))
+    assert [line.split()[-1] for line in as_text(figures).splitlines()[1:]] == shown

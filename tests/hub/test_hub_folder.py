@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from workbook.cli import main
 from workbook.hub.facilitator import load_cohort
 from workbook.hub.feed import FolderFeed
 from workbook.store import Event, ParquetStore, StoreWarning
@@ -177,6 +178,46 @@ def test_drafts_and_unshared_text_never_reach_the_folder(
         assert sync_as(people["a"], drop_box, home, [text(SHARE_FIELD, False, 20)]) == 0
         (only,) = drop_box.iterdir()
         assert "my shared answer" not in pq.read_table(only)["value_text"].to_pylist()
+    finally:
+        shutil.rmtree(home)
+
+
+def test_drops_from_before_redaction_are_superseded_then_removed(
+    people: dict[str, str],
+    drop_box: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    home = home_of(people["a"])
+    try:
+        evs = [text("text", "my shared answer", 10), text(SHARE_FIELD, True, 11)]
+        evs += [text("sales/going-well", "my private reflection", 12, "m01.journey-map")]
+        # As versions before redaction dropped: every word, a new file per batch, and a status
+        # naming no file.
+        with monkeypatch.context() as old:
+            old.setattr("workbook.store.sharing.redact", lambda events: list(events))
+            assert sync_as(people["a"], drop_box, home, evs[:2]) == 0
+            (status,) = home.rglob("status.json")
+            status.write_text('{"cohort": "cohort-x", "file": "", "pending": 0}')
+            assert sync_as(people["a"], drop_box, home, evs[2:]) == 0
+        status.write_text('{"cohort": "cohort-x", "file": "", "pending": 0}')
+        first, second = sorted(drop_box.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+
+        def words() -> set[str]:
+            return set(read_folder(drop_box)["value_text"].to_pylist())
+
+        assert "my private reflection" in words()
+        assert sync_as(people["a"], drop_box, home, []) == 0  # nothing new, the drop replaced
+        assert words() == {"my shared answer", PRIVATE, None}
+        (newest,) = set(drop_box.iterdir()) - {first, second}  # a learner cannot list the rest
+        assert sync_as(people["a"], drop_box, home, []) == 0  # once only
+        assert set(drop_box.iterdir()) == {first, second, newest}
+
+        # Root runs `workbook cohort folder` again: only each learner's newest file stays.
+        assert main(["cohort", "folder", str(drop_box), "--group", people["group"]]) == 0
+        assert "removed 2 older file(s)" in capsys.readouterr().out
+        assert set(drop_box.iterdir()) == {newest}
+        assert words() == {"my shared answer", PRIVATE, None}
     finally:
         shutil.rmtree(home)
 

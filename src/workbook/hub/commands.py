@@ -22,10 +22,12 @@ def _cohort(args: argparse.Namespace) -> int:
         print("\n".join(found) or "no cohorts you can read")
         return 0
     if args.action == "folder":
-        from ..sync.folder import make_cohort_folder
+        from ..sync.folder import drop_superseded, make_cohort_folder
 
         path = make_cohort_folder(Path(args.cohort), args.group)
         print(f"made {path}: mode 3773, root:{args.group}; learners sync with --folder {path}")
+        if removed := drop_superseded(path):
+            print(f"removed {len(removed)} older file(s) of learners (each one's newest is kept)")
         return 0
     if args.action in ("progress", "reflections", "report"):
         return _from_room(args)

@@ -131,8 +131,9 @@ def change_figures(
 
 def _floats(values: Sequence[float]) -> list[str]:
     """pandas' fixed-point column: 6 decimals with the zeros every value ends in trimmed (one
-    kept), a space where the sign would be, NaN as such."""
-    shown = [None if math.isnan(v) else f"{v: .6f}" for v in values]
+    kept), a space where the sign would be, NaN as such. A mean's rounding noise (-1e-17) shows
+    as 0, not "-0.000000": ``+ 0.0`` turns the -0.0 that round() leaves into 0.0."""
+    shown = [None if math.isnan(v) else f"{round(v, 6) + 0.0: .6f}" for v in values]
     numbers = [s for s in shown if s is not None]
     while numbers and all(s.endswith("0") and not s.endswith(".0") for s in numbers):
         numbers = [s[:-1] for s in numbers]

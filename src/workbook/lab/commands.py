@@ -35,7 +35,7 @@ def _served(args: argparse.Namespace) -> Path:
 
     out = default_root() / "notebooks"
     installed = install(out)
-    if installed.added or installed.updated:
+    if installed.added or installed.updated or installed.removed:
         print(f"course notebooks in {out}: {installed.summary}", file=sys.stderr)
     return out
 

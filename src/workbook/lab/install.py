@@ -5,7 +5,9 @@ per notebook, a hash of its cells' sources. On a new course version a notebook w
 as installed is replaced (outputs and run counts don't count as changes: answers live in the
 store, not in notebooks); one whose cells the learner edited is left alone and reported. The
 facilitator's and the analyst's notebooks are installed only when asked for: a learner's folder
-(what `workbook lab` serves them) holds the course alone.
+(what `workbook lab` serves them) holds the course alone, so one an earlier install put there
+(versions before roles installed them for everyone) goes if it is as installed, as does any
+notebook the course no longer has.
 """
 
 from __future__ import annotations
@@ -33,10 +35,13 @@ class Installed:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # changed by the learner: left alone
+    removed: list[str] = field(default_factory=list)  # installed before, not asked for now
 
     @property
     def summary(self) -> str:
         parts = [f"{len(self.added)} added", f"{len(self.updated)} updated"]
+        if self.removed:
+            parts.append(f"removed {', '.join(self.removed)}")
         if self.kept:
             parts.append(f"kept your edited {', '.join(self.kept)}")
         return f"course {self.version}: " + ", ".join(parts)
@@ -98,6 +103,19 @@ def install(
         tmp.write_text(new, encoding="utf-8")
         os.replace(tmp, target)
         known[name] = cells_hash(new)
+    for name in sorted(set(known) - set(names)):
+        target = folder / name
+        try:
+            as_installed = known[name] == cells_hash(
+                target.read_text(encoding="utf-8", errors="surrogateescape")
+            )
+        except FileNotFoundError:
+            del known[name]
+            continue
+        if as_installed:
+            target.unlink()
+            result.removed.append(name)
+            del known[name]
     tmp = manifest_path.with_name(f".{MANIFEST}.tmp")
     tmp.write_text(json.dumps({"version": version, "files": known}, indent=1, sort_keys=True))
     os.replace(tmp, manifest_path)

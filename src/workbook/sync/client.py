@@ -49,6 +49,8 @@ BODY_LIMIT = 8 * 2**20  # bytes: a batch bigger than this is sent in parts (the 
 TIMEOUT = 30.0
 DELAY_SECONDS = 2.0  # after a save: typing bursts become one sync
 RETRY_SECONDS = 30.0
+# A drop box's file format, kept in the sync status: 2 = current answers, shared text only.
+DROP = 2
 HERE = "Saved on this computer"
 
 
@@ -216,7 +218,10 @@ def sync(
         mark = _mark(store, cohort, learner)
         status = log.read_status()
         name, file = str(status.get("cohort", "")), str(status.get("file", ""))
-        if status.get("mark") == mark and "synced_at" in status:
+        # Versions before DROP dropped every word (one file per batch): whatever they sent, the
+        # learner's newest file, the only one read, becomes a redacted one, even with nothing new.
+        stale_drop = target.whole and status.get("drop") != DROP and bool(file or log.acked())
+        if status.get("mark") == mark and "synced_at" in status and not stale_drop:
             # Nothing saved since a complete sync: no need to read the store (nor import Arrow).
             at = dt.datetime.now(dt.UTC)
             log.write_status(status | {"synced_at": at.isoformat()})
@@ -229,7 +234,7 @@ def sync(
         sent = stored = 0
         try:
             # A drop box gets the current answers, shared text only, whenever anything changed.
-            chunks = ([redact(history)] if todo else []) if target.whole else [
+            chunks = ([redact(history)] if todo or stale_drop else []) if target.whole else [
                 todo[start : start + batch] for start in range(0, len(todo), batch)
             ]  # fmt: skip
             for chunk in chunks:
@@ -245,9 +250,8 @@ def sync(
         at = dt.datetime.now(dt.UTC)
         if not todo and not name:  # nothing to send yet: the cohort is named on the first send
             name = target.label
-        log.write_status(
-            {"cohort": name, "file": file, "synced_at": at.isoformat(), "pending": 0, "mark": mark}
-        )
+        done_status = {"cohort": name, "file": file, "synced_at": at.isoformat(), "pending": 0}
+        log.write_status(done_status | {"mark": mark} | ({"drop": DROP} if target.whole else {}))
         return SyncResult(name, sent, 0, at, stored)
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "FILE_MODE",
     "FOLDER_MODE",
     "FolderTarget",
+    "drop_superseded",
     "folder_events",
     "is_drop_box",
     "make_cohort_folder",
@@ -165,15 +166,48 @@ def read_folder(folder: Path) -> pa.Table:
     :func:`workbook.store.read_dataset`); run as a facilitator or root."""
     import pyarrow as pa
 
-    from ..store import SCHEMA, StoreWarning
+    from ..store import SCHEMA
 
     folder = Path(folder)
     cohort = check_id(folder.name, "cohort")
+    newest, _ = _newest(folder)
+    try:
+        tables = [
+            _read(folder / rank[1], fd, cohort, learner) for learner, (rank, fd) in newest.items()
+        ]
+    finally:
+        _close(newest)
+    full = pa.schema([*SCHEMA, ("cohort", pa.string()), ("learner", pa.string())])
+    found = [t for t in tables if t is not None]
+    return pa.concat_tables(found) if found else full.empty_table()
+
+
+def drop_superseded(folder: Path) -> list[str]:
+    """Delete every learner's files but their newest (the only one read): what versions before
+    one file per learner left, one per batch and unredacted. Run as root; the names removed."""
+    folder = Path(folder)
+    newest, older = _newest(folder)
+    _close(newest)
+    for name in older:  # a link planted under a learner's name goes, not what it points to
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(folder / name)
+    return older
+
+
+_Newest = dict[str, tuple[tuple[int, str], int]]  # learner -> ((mtime, name), open fd)
+
+
+def _newest(folder: Path) -> tuple[_Newest, list[str]]:
+    """Each learner's newest file, opened, and the names of their older ones; files not their
+    owner's are skipped with a warning."""
+    from ..store import StoreWarning
+
     try:
         names = sorted(e.name for e in os.scandir(folder) if not e.name.startswith("."))
     except OSError as err:
         raise StoreError(f"could not list {folder}: {err}; are you in its group?") from err
-    newest: dict[str, tuple[tuple[int, str], int]] = {}  # learner -> ((mtime, name), fd)
+    newest: _Newest = {}
+    older: list[str] = []
     try:
         for name in names:
             if not name.endswith(".parquet") or (opened := _open_file(folder, name)) is None:
@@ -183,26 +217,28 @@ def read_folder(folder: Path) -> pa.Table:
             if learner is None:
                 os.close(fd)
                 warnings.warn(
-                    f"skipped {folder / name}: not its owner's", StoreWarning, stacklevel=2
+                    f"skipped {folder / name}: not its owner's", StoreWarning, stacklevel=3
                 )
                 continue
             rank = (info.st_mtime_ns, name)
             if learner in newest and newest[learner][0] > rank:
                 os.close(fd)
+                older.append(name)
                 continue
             if learner in newest:
                 os.close(newest[learner][1])
+                older.append(newest[learner][0][1])
             newest[learner] = (rank, fd)
-        tables = [
-            _read(folder / rank[1], fd, cohort, learner) for learner, (rank, fd) in newest.items()
-        ]
-    finally:
-        for _, fd in newest.values():
-            with contextlib.suppress(OSError):
-                os.close(fd)
-    full = pa.schema([*SCHEMA, ("cohort", pa.string()), ("learner", pa.string())])
-    found = [t for t in tables if t is not None]
-    return pa.concat_tables(found) if found else full.empty_table()
+    except BaseException:
+        _close(newest)
+        raise
+    return newest, sorted(older)
+
+
+def _close(newest: _Newest) -> None:
+    for _, fd in newest.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
 
 
 def _read(path: Path, fd: int, cohort: str, learner: str) -> pa.Table | None:

@@ -74,6 +74,15 @@ def cell(source: str) -> NotebookNode:
     return new
 
 
+def shows_no_problem(nb: NotebookNode) -> None:
+    """No cell of a notebook that ran raised, or showed a problem box or a warning sign."""
+    for c in nb.cells:
+        kinds = [o.output_type for o in c.outputs]
+        assert "error" not in kinds, c.source
+        shown = json.dumps([o.get("data", {}) for o in c.outputs])
+        assert "wb-problem" not in shown and "⚠" not in shown, c.source
+
+
 def printed_json(nb: NotebookNode) -> object:
     """The JSON the last cell printed."""
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")

@@ -31,6 +31,9 @@ from workbook.export import FORMATS, Source, export, render_as
 from workbook.export.document import PARTS, Group, Scores, workbook
 from workbook.store import Event, MemoryStore, ParquetStore
 
+# One worker renders the module's exports once (~2 s), not each worker.
+pytestmark = pytest.mark.xdist_group("export")
+
 TODAY = dt.date(2026, 11, 26)
 
 

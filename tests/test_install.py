@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -13,10 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from clone import SetUp
 from lab_server import lab_contents
 
-# One worker builds the module's venv once (split over two workers, each built its own); it
-# runs test_setup.py too.
+# With test_setup.py on one worker: the wheel goes into the venv of the clone's first set-up
+# (tests/clone.py), not a venv of its own (pip resolving and unpacking it all again: 25-35 s).
 pytestmark = [pytest.mark.install, pytest.mark.xdist_group("install")]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,27 +31,34 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict[str, str]]]:
-    """(venv bin folder, a folder outside the checkout, an environment without the checkout)."""
+def venv(
+    set_up_clone: SetUp, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Path, Path, dict[str, str]]]:
+    """(venv bin folder, a folder outside the checkout, an environment without the checkout).
+
+    The venv is a fresh clone's, as its first set-up made it: the runtime dependencies pip
+    resolved from pyproject.toml (no test tools) and workbook installed editable. The editable
+    install and set-up's copy of the extension go; the wheel comes in their place, and `pip check`
+    says every requirement the wheel names is installed."""
     tmp = tmp_path_factory.mktemp("install")
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WORKBOOK_", "PYTHON"))}
-    env |= {
+    env = set_up_clone.env | {
         "WORKBOOK_HOME": str(tmp / "home"),
         "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
         "JUPYTER_CONFIG_DIR": str(tmp / "config"),
         "JUPYTER_DATA_DIR": str(tmp / "data"),
     }
-    # hatchling is a test dependency, so the build needs no network; the install reuses pip's cache.
+    # hatchling is a test dependency, so the build needs no network.
     pip = (sys.executable, "-m", "pip", "--disable-pip-version-check", "-q")
     _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", tmp, REPO, cwd=tmp, env=env)
     (wheel,) = tmp.glob("workbook-*.whl")
-    _run(sys.executable, "-m", "venv", tmp / "venv", cwd=tmp, env=env)
-    bin_ = tmp / "venv" / "bin"
-    _run(
-        bin_ / "python", "-m", "pip", "install", "-q", "--no-compile", wheel, cwd=elsewhere, env=env
-    )
+    bin_ = set_up_clone.venv / "bin"
+    shutil.rmtree(set_up_clone.venv / "share" / "jupyter" / "labextensions" / "workbook-lab")
+    venv_pip = (bin_ / "python", "-m", "pip", "-q")
+    _run(*venv_pip, "uninstall", "-y", "workbook", cwd=elsewhere, env=env)
+    _run(*venv_pip, "install", "--no-deps", wheel, cwd=elsewhere, env=env)
+    _run(*venv_pip, "check", cwd=elsewhere, env=env)
     yield bin_, elsewhere, env
 
 

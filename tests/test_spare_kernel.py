@@ -15,6 +15,8 @@ from collections.abc import Callable
 import pytest
 from lab_server import MODULE, SERVER_TOKEN, Server, ask, start
 
+from workbook.lab import priority
+
 __all__ = ["start"]  # the fixture
 
 pytestmark = pytest.mark.kernel
@@ -24,8 +26,10 @@ def test_a_workbook_notebook_gets_the_warm_spare_as_a_fresh_kernel_would_be(
     start: Callable[..., Server],
 ) -> None:
     server = start()
-    spare, _ = server.spare()
+    spare, spare_pid = server.spare()
     assert server.listed() == set()  # nobody's kernel: not in the API, not in the Lab
+    assert priority.can_lift()  # root here: the server may lift a spare's idle priority
+    assert priority.is_idle(spare_pid)  # warmed on CPU time nothing else wants
 
     # A notebook of the learner's own is no workbook notebook: it gets a stock kernel.
     (server.notebooks / "mine.ipynb").write_text(
@@ -37,6 +41,7 @@ def test_a_workbook_notebook_gets_the_warm_spare_as_a_fresh_kernel_would_be(
 
     handed = server.open(MODULE)
     assert handed == spare
+    assert not priority.is_idle(spare_pid)  # every thread of it: a learner's kernel now
     path = str(server.notebooks / MODULE)
     assert ask(server, handed) == {
         "session": path,
@@ -45,13 +50,15 @@ def test_a_workbook_notebook_gets_the_warm_spare_as_a_fresh_kernel_would_be(
         "warm": True,
         "arrow": False,  # its store is the server's: no pyarrow in the kernel
     }
-    # The next spare comes once the kernels are quiet.
-    assert server.spare()[0] not in (spare, own)
+    # The next spare comes at once, at idle priority.
+    following, following_pid = server.spare()
+    assert following not in (spare, own) and priority.is_idle(following_pid)
 
     # A restart gives a fresh kernel, with the session's variables, as Jupyter would.
     pid = server.kernel_processes()[handed]
     server.api("POST", f"/api/kernels/{handed}/restart")
     assert server.kernel_processes()[handed] != pid
+    assert not priority.is_idle(server.kernel_processes()[handed])  # not relaunched idle
     assert ask(server, handed) == {
         "session": path,
         "user_ns": path,
@@ -104,3 +111,15 @@ def test_an_app_page_runs_on_the_spare(start: Callable[..., Server]) -> None:
     with urllib.request.urlopen(url, timeout=60) as page:
         assert "Customer Onboarding" in page.read().decode()
     assert spare in server.listed()
+
+
+def test_without_idle_priority_the_spare_starts_at_normal_priority_once_quiet(
+    start: Callable[..., Server],
+) -> None:
+    """What a server that may not lift a priority does (a user other than root): no SCHED_IDLE."""
+    server = start("--SpareKernelManager.spare_idle=False")
+    spare, pid = server.spare()
+    assert not priority.is_idle(pid)
+    assert server.open(MODULE) == spare
+    following, pid = server.spare()
+    assert following != spare and not priority.is_idle(pid)

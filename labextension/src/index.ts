@@ -106,6 +106,10 @@ class WorkbookNotebook {
     panel.addClass(NOTEBOOK_CLASS);
     sessionContext.kernelPreference = {
       ...sessionContext.kernelPreference,
+      // What the context sets only after its checkpoint round trips (see `wake`).
+      name:
+        context.model.defaultKernelName || sessionContext.kernelPreference.name,
+      language: context.model.defaultKernelLanguage,
       // Shut down below instead, where a tab reopened at once can wait for it.
       shutdownOnDispose: false,
       // Every answer is already in the store: "All variables will be lost" is not true here.
@@ -259,6 +263,10 @@ class WorkbookNotebook {
       .then(async () => {
         if (first) {
           this.start();
+          // Now, not when the context gets to it: it starts the session only after listing
+          // the file's checkpoints (and making one on a first visit), 0.1-0.2 s of round trips
+          // for a checkpoint a workbook notebook, never saved, has no use for.
+          void sessionContext.initialize();
           await sessionContext.ready;
         } else if (!this.asleep) {
           await sessionContext.ready;

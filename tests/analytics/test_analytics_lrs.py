@@ -15,6 +15,9 @@ from workbook.analytics.lrs import push
 from workbook.cli import main
 from workbook.errors import LrsError
 
+# One worker starts the module's LRS (~2.5 s), not each worker its own.
+pytestmark = pytest.mark.xdist_group("lrs")
+
 
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:

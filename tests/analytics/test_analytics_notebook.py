@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from kernel import code_cells, run
+from kernel import code_cells, run, shows_no_problem
 
 from workbook.analytics.xapi import VERBS
 from workbook.course.analyst_notebook import NAME
@@ -22,6 +22,7 @@ def test_the_analyst_notebook_runs_and_exports(
     monkeypatch.setenv("WORKBOOK_SALT", "test salt")
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the demo store goes here, not into /tmp
     nb = run(code_cells([NAME]), timeout=300)
+    shows_no_problem(nb)
     first = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.output_type == "stream")
     assert "120 learners in 3 cohorts" in first
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.outputs)

@@ -15,6 +15,9 @@ from workbook.analytics import ENGINES, answers, compact, scan
 from workbook.analytics.engines import Query, duckdb_sql
 from workbook.cli import main
 
+# One worker starts the module's S3 server (~2 s), not each worker its own.
+pytestmark = pytest.mark.xdist_group("s3")
+
 ENGINE_NAMES = list(ENGINES)
 
 

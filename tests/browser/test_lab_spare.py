@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import JupyterServer, Lab
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 pytestmark = pytest.mark.browser
 
@@ -57,4 +57,17 @@ def test_a_notebook_on_the_spare_shows_its_answers_and_survives_a_restart(lab: L
     with lab.saving(EXERCISE):
         area.fill("Written after the restart")
     assert lab.server.answers(EXERCISE)["text"] == "Written after the restart"
+    assert not [m for m in lab.console if "pageerror" in m]
+
+
+def test_a_notebook_starts_its_kernel_without_waiting_for_its_checkpoint(lab: Lab) -> None:
+    """JupyterLab starts a document's session only once it has listed (on a first visit also
+    made) the file's checkpoints; a workbook notebook, never saved, does not wait for them."""
+    held: list[Route] = []
+    # Answered only after the run.
+    lab.page.route("**/api/contents/*/checkpoints*", lambda route: held.append(route))
+    lab.open("module-05-core-differences.ipynb")  # its cells have run, with the spare
+    assert held, "JupyterLab asked for no checkpoint: nothing was held back"
+    for route in held:
+        route.continue_()
     assert not [m for m in lab.console if "pageerror" in m]

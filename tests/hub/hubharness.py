@@ -38,6 +38,9 @@ TIMEOUT = 60.0
 
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jupyterhub_config.py"
+# The service's `--groups-ttl` here (2 s by default): a test that changes a hub group waits this
+# long for the room's calls to see it.
+GROUPS_TTL = 0.2
 
 
 def config(
@@ -66,6 +69,7 @@ def config(
         workbook_settings(
             c, {dict(cohorts)!r}, {dict(facilitators)!r}, {service!r}, "{base}/cohorts"
         )
+        c.JupyterHub.services[0]["command"] += ["--groups-ttl", "{GROUPS_TTL}"]
         c.JupyterHub.services.append({{"name": "harness", "api_token": {harness_token!r}}})
         c.JupyterHub.load_roles.append({harness!r})
 

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hubharness import Hub
+from hubharness import GROUPS_TTL, Hub
 
 from workbook.cli import main
 from workbook.course.content import load_course
 from workbook.course.kinds import KINDS, fields_of
 from workbook.hub.facilitator import CohortView
 from workbook.hub.figures import Cell, Figures, as_text, change_figures, score_figures
-from workbook.hub.roster import GROUPS_TTL
 from workbook.inert import for_terminal
 from workbook.store import Event, ParquetStore
 from workbook.store.sharing import SHARE_FIELD

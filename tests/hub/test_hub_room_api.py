@@ -9,14 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
-from hubharness import Hub, events
+from hubharness import GROUPS_TTL, Hub, events
 
 from workbook.cli import main
 from workbook.course.content import load_course
 from workbook.hub.compare import cohort_scores, compare_html
 from workbook.hub.dashboard import facilitator_dashboard
 from workbook.hub.feed import ServiceFeed
-from workbook.hub.roster import GROUPS_TTL
 from workbook.store import Event, wire
 from workbook.store.answers import answers_frame
 from workbook.sync.client import HttpTarget

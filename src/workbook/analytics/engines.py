@@ -36,6 +36,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+# How long to keep trying a named scheduler before saying it cannot be reached (tests lower it).
+_CONNECT_TIMEOUT = "10s"
 _SUMMARY_TYPES = {n: "int64" if n == "learners" else "float64" for n in SUMMARY}
 
 _COHORT = pa.schema([PARTITIONING_SCHEMA.field("cohort")])
@@ -287,7 +289,7 @@ def _on_cluster(tasks: Sequence[Any]) -> tuple[pa.Table, ...]:
     from distributed import Client
 
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout=_CONNECT_TIMEOUT)
     except OSError as err:
         raise ClusterError(
             f"cannot reach the Dask scheduler at {address} ({err}): start one with `dask"

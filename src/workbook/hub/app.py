@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--cohort-prefix", default="cohort-", help="hub groups that are cohorts")
     parser.add_argument(
+        "--groups-ttl",
+        type=float,
+        default=Service.hub_groups_ttl,
+        metavar="SECONDS",
+        help="how long the room's calls reuse the hub's groups: a group change shows within it"
+        " (default %(default)s)",
+    )
+    parser.add_argument(
         "--ip",
         default=None,
         help="address to listen on (default: the host of $JUPYTERHUB_SERVICE_URL, which must be"
@@ -90,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rules=course_rules(),
         cohort_prefix=args.cohort_prefix,
         name=os.environ.get("JUPYTERHUB_SERVICE_NAME", "workbook"),
+        hub_groups_ttl=args.groups_ttl,
     )
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/")
     with contextlib.suppress(KeyboardInterrupt):

@@ -1,7 +1,7 @@
 """The room's side of the cohort service: who is expected, who facilitates, what changed.
 
 Cohorts and facilitators are hub groups, read from the hub's REST API on each call (cached for
-`GROUPS_TTL` seconds), so an admin who adds a group in the admin page or the API changes the
+`--groups-ttl` seconds, 2 by default), so an admin who adds a group in the admin page or the API changes the
 service at once, with no restart:
 
 - ``cohort-<name>``: the cohort's learners (the view shows them before they sync);
@@ -47,7 +47,6 @@ __all__ = [
 ]
 
 FACILITATORS = "facilitators"  # a group of leads; "facilitators-<cohort>" for one cohort
-GROUPS_TTL = 2.0
 PAGE = 200
 _groups: dict[int, tuple[float, dict[str, list[str]]]] = {}
 
@@ -55,7 +54,7 @@ _groups: dict[int, tuple[float, dict[str, list[str]]]] = {}
 async def hub_groups(service: Service) -> dict[str, list[str]]:
     """Every hub group and its members' user names (the service holds list/read:groups)."""
     cached = _groups.get(id(service))
-    if cached is not None and time.monotonic() - cached[0] < GROUPS_TTL:
+    if cached is not None and time.monotonic() - cached[0] < service.hub_groups_ttl:
         return cached[1]
     client = httpclient.AsyncHTTPClient()
     headers = {"Authorization": f"token {service.auth.api_token}"}

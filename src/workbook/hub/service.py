@@ -44,6 +44,7 @@ class Service:
     rules: Rules
     cohort_prefix: str = "cohort-"
     name: str = "workbook"
+    hub_groups_ttl: float = 2.0  # seconds the room's calls reuse the hub's group list
     pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4))
     _groups: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
 

@@ -41,6 +41,8 @@ from tornado import web
 from tornado.ioloop import IOLoop
 from traitlets import Bool, Float, Integer, Unicode
 
+from . import priority
+
 __all__ = ["SpareKernelManager"]
 
 # What every workbook notebook's first cell imports: the widgets bring ipywidgets, the session
@@ -101,12 +103,21 @@ class SpareKernelManager(AsyncMappingKernelManager):
         "notebooks opened one after another without one every other time).",
     )
     spare_timeout = Float(60, config=True, help="Seconds a spare may take to start and warm up.")
+    spare_idle = Bool(
+        True,
+        config=True,
+        help="Start the next spare as soon as one is handed out, at idle CPU priority "
+        "(SCHED_IDLE: only CPU time nothing else wants), and give it normal priority when it is "
+        "handed out. Where this server may not lift a priority (a user other than root, "
+        "RLIMIT_NICE 0) the spare starts at normal priority once the kernels are quiet instead.",
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._spare_id: str | None = None  # started, warming or warm; not listed
         self._handing_out: set[str] = set()  # taken, its session's variables being set
         self._warming: asyncio.Task[str | None] | None = None
+        self._claimed = False  # the spare starting or warming has been asked for
         self._closing = False
         self._wanted = asyncio.Event()
         self._keeper: asyncio.Task[None] | None = None
@@ -199,7 +210,14 @@ class SpareKernelManager(AsyncMappingKernelManager):
         return self._spare_id
 
     async def _take_spare(self, env: dict[str, str]) -> str | None:
+        if self._warming is not None:
+            self.log.info("A workbook notebook waits for the spare to warm up")
+            self._claimed = True  # an idle-priority spare still starting: normal from launch
+            if self._spare_id is not None:
+                self._lift(self._spare_id)
         kernel_id = await self._settled_spare()
+        if kernel_id is not None:
+            self._lift(kernel_id)
         self._spare_id = None  # taken: no other start can have it
         if kernel_id is None or kernel_id not in self:
             return None
@@ -241,7 +259,8 @@ class SpareKernelManager(AsyncMappingKernelManager):
             self._wanted.clear()
             if not self._room_for_spare():
                 continue
-            await self._quiet()
+            if not self._idle:  # at normal priority it would compete with the open it follows
+                await self._quiet()
             if self._closing or not self._room_for_spare():  # asked again: the wait took time
                 continue
             self._warming = asyncio.ensure_future(self._start_spare())
@@ -251,6 +270,17 @@ class SpareKernelManager(AsyncMappingKernelManager):
                     self._wanted.set()
             finally:
                 self._warming = None
+
+    @property
+    def _idle(self) -> bool:
+        return self.spare_idle and priority.can_lift()
+
+    def _lift(self, kernel_id: str) -> None:
+        """Normal CPU priority for a spare's process (if it is launched and was started idle)."""
+        provisioner = getattr(self._kernels.get(kernel_id), "provisioner", None)
+        pid = getattr(provisioner, "pid", None)
+        if self._idle and isinstance(pid, int):
+            priority.lift(pid)
 
     def _room_for_spare(self) -> bool:
         return self._spare_id is None and len(self.list_kernel_ids()) + 1 <= self.max_kernels
@@ -272,17 +302,25 @@ class SpareKernelManager(AsyncMappingKernelManager):
         # Its id is known before it starts, so it is hidden from the API and the culler while
         # it starts too.
         kernel_id = self._spare_id = self.new_kernel_id()
+        self._claimed = False
+        idle = {"preexec_fn": priority.idle_preexec()} if self._idle else {}
+        self.log.info("Kernel %s: a spare, starting%s", kernel_id, " idle" if idle else "")
         try:
             await super().start_kernel(
                 kernel_id=kernel_id,
                 kernel_name=self.spare_kernel_name,
                 path=ApiPath(""),
                 env=dict(os.environ),
+                **idle,
             )
         except Exception:
             self.log.exception("Could not start a spare kernel")
             self._spare_id = None
             return None
+        # A restart launches with the first start's arguments: a fresh kernel, not an idle one.
+        (self.get_kernel(kernel_id)._launch_args or {}).pop("preexec_fn", None)
+        if self._claimed:  # asked for while it launched
+            self._lift(kernel_id)
         try:
             await asyncio.wait_for(self._execute(kernel_id, WARM_UP), self.spare_timeout)
         except Exception as error:  # still a started kernel, only a colder one

@@ -209,7 +209,7 @@ class Hub:
             server = self.api("GET", f"users/{user}").get("servers", {}).get("")
             if server and server.get("ready"):
                 return
-            time.sleep(0.5)
+            time.sleep(0.1)
         raise TimeoutError(f"{user}'s server did not start: {self.log.read_text()[-3000:]}")
 
     def stop_server(self, user: str) -> None:

@@ -41,6 +41,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jupyterhub_config.
 # The service's `--groups-ttl` here (2 s by default): a test that changes a hub group waits this
 # long for the room's calls to see it.
 GROUPS_TTL = 0.2
+# …and its `--token-ttl` (5 s by default; whole seconds, as HubAuth takes them): a revoked token
+# is refused within it.
+TOKEN_TTL = 1
 
 
 def config(
@@ -69,7 +72,9 @@ def config(
         workbook_settings(
             c, {dict(cohorts)!r}, {dict(facilitators)!r}, {service!r}, "{base}/cohorts"
         )
-        c.JupyterHub.services[0]["command"] += ["--groups-ttl", "{GROUPS_TTL}"]
+        c.JupyterHub.services[0]["command"] += [
+            "--groups-ttl", "{GROUPS_TTL}", "--token-ttl", "{TOKEN_TTL}"
+        ]
         c.JupyterHub.services.append({{"name": "harness", "api_token": {harness_token!r}}})
         c.JupyterHub.load_roles.append({harness!r})
 

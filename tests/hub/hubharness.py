@@ -98,13 +98,13 @@ def config(
         c.Spawner.start_timeout = 90
 
         # The hub restarts a managed service that died when it next polls it: every 30 s, a
-        # default its services' spawner takes no config for. Every 2 s here, so the test that
-        # kills the service (test_hub_service.py) waits 2 s for it, not up to 30.
+        # default its services' spawner takes no config for. Every second here, so the test that
+        # kills the service (test_hub_service.py) waits a second for it, not up to 30.
         import jupyterhub.services.service
         from traitlets import Integer
 
         class _QuickPoll(jupyterhub.services.service._ServiceSpawner):
-            poll_interval = Integer(2)
+            poll_interval = Integer(1)
 
         jupyterhub.services.service._ServiceSpawner = _QuickPoll
     """)

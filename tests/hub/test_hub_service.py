@@ -176,7 +176,7 @@ def test_service_killed_mid_sync_loses_and_duplicates_nothing(hub: Hub, tmp_path
             break
         except OfflineError:
             assert time.monotonic() < deadline, "the service did not come back"
-            time.sleep(1)
+            time.sleep(0.2)
     assert hub.service_pid() != first_pid
     assert result.sent == len(sent) - acked_before
     got = Counter(e.event_id for e in stored(hub, "cohort-kill"))

@@ -8,7 +8,8 @@
  *   the view, so its answer widgets are never dead and "Run all" is never needed;
  * - while the kernel is restarting, gone or unreachable the widgets are inert and say why, so
  *   nothing a learner types is silently dropped; a kernel shut down elsewhere (the notebook
- *   opened in a second window, a restarted server) is replaced by a fresh one, and the cells run;
+ *   opened in a second window, a restarted server) is noticed at once and replaced by a fresh
+ *   one, the cells run, and words typed into the old one and never saved are typed back;
  * - outputs are not learner work: the model is never left dirty, so there is no "Save changes?"
  *   on close, no "Leave site?" on reload and no autosave rewriting the committed file;
  * - prompts, cell toolbars, "Click to add a cell" and Markdown editing are gone, the tab is
@@ -341,9 +342,9 @@ class WorkbookNotebook {
   /**
    * The session went without this page stopping it: the notebook opened in another window or
    * tab stops the session an earlier page left on its path, and a restarted server has none.
-   * JupyterLab notices on its next poll of the server's sessions (at once for a window of this
-   * browser, see STOPPED); start a fresh kernel and run the cells again, instead of
-   * "reconnecting" for ever.
+   * Noticed at once (see STOPPED and `stoppedElsewhere`), else at JupyterLab's next poll of the
+   * server's sessions; start a fresh kernel and run the cells again, instead of "reconnecting"
+   * for ever. `runAll` then types back what the old kernel took and never saved (UnsavedWords).
    */
   private recover(): void {
     this.needsRun = true;
@@ -417,6 +418,7 @@ class WorkbookNotebook {
 
   /** Make every widget output inert and say why. */
   private pause(reason: string): void {
+    this.unsaved.listen(false);
     const active = document.activeElement;
     if (active instanceof HTMLElement && this.panel.node.contains(active)) {
       active.blur();
@@ -430,6 +432,7 @@ class WorkbookNotebook {
   }
 
   private resume(): void {
+    this.unsaved.listen(true);
     for (const cell of this.panel.content.widgets) {
       if (cell instanceof CodeCell) {
         cell.outputArea.node.removeAttribute(PAUSED_ATTRIBUTE);

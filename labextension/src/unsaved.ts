@@ -14,8 +14,6 @@ import { Notification } from '@jupyterlab/apputils';
 
 /** The text boxes of an exercise: in the same order on every run of its cell. */
 const TEXT_BOXES = 'textarea, input[type=text]';
-/** Words typed longer ago than this went to a kernel that was still there (see `reapply`). */
-const RECENT_MS = 30_000;
 /** How long a re-run's widgets may take to be drawn. */
 const DRAWN_MS = 10_000;
 
@@ -26,7 +24,6 @@ interface IWords {
   /** What the box held before these words: what the store held, as far as this page knows. */
   before: string;
   value: string;
-  typedAt: number;
   /** "Saving…" shown after the last keystroke: the next "Saved" includes it. */
   saving: boolean;
 }
@@ -70,22 +67,17 @@ export class UnsavedWords {
     });
   }
 
-  /** How many boxes hold words not yet acknowledged as saved. */
-  get size(): number {
-    return this.words.size;
+  /**
+   * Whether to believe the save statuses: not while the page knows its kernel is stopped, dead
+   * or out of reach, whose last "Saved" may come late and be for a batch without the last words.
+   */
+  listen(statuses: boolean): void {
+    this.listening = statuses;
   }
 
-  /**
-   * After the cells ran in a fresh kernel: put back what was typed into the one before and
-   * not saved. Words typed long before are left: they reached a kernel that saved them.
-   */
+  /** After the cells ran in a fresh kernel: put back what the one before took and never saved. */
   async reapply(): Promise<void> {
-    const recent = Date.now() - RECENT_MS;
     for (const [key, words] of [...this.words]) {
-      if (words.typedAt < recent) {
-        this.words.delete(key);
-        continue;
-      }
       const box = await this.drawn(words);
       if (!box || box.value === words.value) {
         this.words.delete(key);
@@ -165,7 +157,6 @@ export class UnsavedWords {
         index: box.index,
         before: box.box.value,
         value: box.box.value,
-        typedAt: Date.now(),
         saving: false
       });
     }
@@ -181,15 +172,14 @@ export class UnsavedWords {
       index: box.index,
       before: this.focused.get(box.box) ?? '',
       value: '',
-      typedAt: 0,
       saving: false
     };
-    this.words.set(box.key, { ...words, value: box.box.value, typedAt: Date.now(), saving: false });
+    this.words.set(box.key, { ...words, value: box.box.value, saving: false });
   };
 
   /** The save statuses: "Saving…" after a keystroke, then "Saved", acknowledge it. */
   private onChanges(records: MutationRecord[]): void {
-    if (!this.words.size) {
+    if (!this.words.size || !this.listening) {
       return;
     }
     const statuses = new Set<Element>();
@@ -219,4 +209,5 @@ export class UnsavedWords {
   /** By exercise class and box: `wb-ex-m04-gap/0`. */
   private readonly words = new Map<string, IWords>();
   private readonly focused = new WeakMap<TextBox, string>();
+  private listening = false;
 }

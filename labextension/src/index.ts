@@ -310,10 +310,14 @@ class WorkbookNotebook {
     void this.checkSession(CHECK_FOR_MS);
   }
 
-  /** Whether the kernel in use is one whose shutdown this page heard of: it only goes now. */
+  /**
+   * Whether the kernel's signals say nothing new: it is one whose shutdown this page heard of,
+   * or the session is gone and `recover` is starting the next (the old kernel's "disconnected"
+   * and "dead" would show a wrong reason meanwhile).
+   */
   private get isStopped(): boolean {
     const kernel = this.panel.sessionContext.session?.kernel;
-    return !!kernel && kernel === this.stoppedKernel;
+    return !kernel || kernel === this.stoppedKernel;
   }
 
   /** Refresh the server's sessions now, and every CHECK_MS for `forMs`, until ours is gone. */

@@ -77,9 +77,6 @@ def set_up(base: Path) -> SetUp:
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
         "JUPYTER_CONFIG_DIR": str(base / "config"),
         "JUPYTER_DATA_DIR": str(base / "data"),
-        # Byte-compiling every installed module is pip's work, not set-up's (a third of pip's
-        # CPU here); what runs later compiles what it imports.
-        "PIP_NO_COMPILE": "1",
     }
     return SetUp(clone, env, setup(clone, env)[1])
 

@@ -32,7 +32,7 @@ def test_setup_three_times_and_lab_twice(set_up_clone: SetUp) -> None:
     clone, env, first = set_up_clone.clone, set_up_clone.env, set_up_clone.first
     # A first run takes minutes: it says so first, then what it is doing, step by step, and how
     # long each took.
-    assert first.startswith("setup: first run: installing everything, about 2–4 minutes"), first
+    assert first.startswith("setup: first run: installing everything, about a minute"), first
     for step in ("creating .venv", "installing Python packages", "building the JupyterLab"):
         assert re.search(rf"^setup: {step}.*: done in \d+\.\d s$", first, re.M), first
     assert "npm ci" not in first, "npm ci ran though node_modules is newer than the lockfile"

@@ -26,6 +26,7 @@ import ipywidgets as w
 from ..course.kinds import KINDS
 from ..course.progress import progress
 from ..course.snapshots import LAST, states
+from ..debounce import Debounce
 from ..errors import WorkbookError
 from ..export.names import HOLDS
 from .offload import chart_lines, export_file, save_charts
@@ -76,8 +77,8 @@ class ProgressView:
         parts += [w.HTML("<h3>Take it with you</h3>"), self.take_away, self.written]
         self.box = w.VBox(parts, layout=w.Layout(width="100%"))
         self.box.add_class("wb-my-progress")
-        self._timer: threading.Timer | None = None
-        self._timer_lock = threading.Lock()
+        self._redraw_later = Debounce(self._redraw_quietly)
+        self._stale_lock = threading.Lock()
         self._draw_lock = threading.Lock()
         self._stale = False  # a charted answer changed since the last drawing
         # The charts shown, as an export embeds them, while they are current: the take-away
@@ -160,18 +161,14 @@ class ProgressView:
         return write
 
     def _changed(self, exercise_id: str) -> None:
-        with self._timer_lock:
+        with self._stale_lock:
             self._stale = self._stale or _charted(self.session, exercise_id)
             if self._stale:
                 self.shown_charts = None  # the export child would not use them
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(REDRAW_SECONDS, self._redraw_quietly)
-            self._timer.daemon = True
-            self._timer.start()
+        self._redraw_later.after(REDRAW_SECONDS)
 
     def _redraw_quietly(self) -> None:
-        with self._timer_lock:
+        with self._stale_lock:
             charts, self._stale = self._stale, False
         try:
             # Whoever notified has the session up to date; charts only if a self-score changed:
@@ -214,7 +211,7 @@ class ProgressView:
                     )
                 elif "compare" in line:
                     self.cohort.value = line["compare"]
-            with self._timer_lock:
+            with self._stale_lock:
                 if not self._stale:  # a self-score changed while drawing: a redraw is due
                     self.shown_charts = shown
 

@@ -1,8 +1,7 @@
 """A learner's session: who they are, their answers, and the autosave that keeps them.
 
 Widgets call :meth:`Session.set` on every change. Changes are validated at once, held in memory,
-and written in one batch after a short quiet period (a `threading.Timer`: ipykernel 7 runs comm
-handlers on several threads, each with its own event loop, so an asyncio debounce is unsafe).
+and written in one batch after a short quiet period (`Debounce`).
 A failed write keeps the answers pending and retries; nothing a learner typed is dropped.
 Under a workbook server the store is the server's (`store.remote`: the kernel loads no pyarrow);
 elsewhere the session writes Parquet itself.
@@ -26,6 +25,7 @@ from ..course.content import load_course
 from ..course.kinds import Value, filled
 from ..course.model import Course, Exercise
 from ..course.snapshots import SNAPSHOTS, current_answers, in_effect, in_view, snapshot_label
+from ..debounce import Debounce
 from ..errors import WorkbookError
 from ..store import Event, Store, check_id, default_root, identity, latest
 from ..store.remote import direct_store, open_store
@@ -68,7 +68,7 @@ class Session:
         self._pending: dict[Key, Event] = {}
         self._lock = threading.RLock()  # guards _latest and _pending
         self._write_lock = threading.Lock()  # one batch written at a time
-        self._timer: threading.Timer | None = None
+        self._save_later = Debounce(self._flush_quietly)
         # Keyed by view name so a re-run cell replaces its old view's listener instead of piling up.
         self._listeners: dict[str, Callable[[str], None]] = {}
         self._status_listeners: dict[str, Callable[[Status], None]] = {}
@@ -172,15 +172,8 @@ class Session:
             self._latest[k] = event
             # Before the timer starts, so "Saving…" can never land after the "Saved" it leads to.
             self._set_status(Status("pending", "Saving…"))
-            self._schedule(self.debounce)
+            self._save_later.after(self.debounce)
         self.notify({exercise_id})
-
-    def _schedule(self, delay: float) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = threading.Timer(delay, self._flush_quietly)
-        self._timer.daemon = True
-        self._timer.start()
 
     def _flush_quietly(self) -> None:
         # The status already tells the learner; the answers stay pending.
@@ -199,7 +192,7 @@ class Session:
             except Exception as error:  # whatever failed, nothing typed may be dropped
                 with self._lock:
                     self._pending = {**batch, **self._pending}
-                    self._schedule(RETRY_SECONDS)
+                    self._save_later.after(RETRY_SECONDS)
                 self._set_status(
                     Status(
                         "failed",

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..debounce import Debounce
 from ..errors import OfflineError, SyncError
 from .target import Delivery, Target, target_key
 
@@ -317,9 +318,8 @@ class BackgroundSync:
         self.session, self.root, self.target = session, root, target
         self.delay, self.retry = delay, retry
         self.last: SyncResult | None = None
-        self._guard = threading.Lock()
         self._running = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._run_later = Debounce(self.run)
         self._reported: object = None
         session.on_status("sync", self._on_status)
 
@@ -328,12 +328,7 @@ class BackgroundSync:
             self.schedule(self.delay)
 
     def schedule(self, delay: float) -> None:
-        with self._guard:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(delay, self.run)
-            self._timer.daemon = True
-            self._timer.start()
+        self._run_later.after(delay)
 
     def run(self) -> SyncResult | None:
         with self._running:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from ...course.kinds import Value, answered, filled
 from ...course.model import Exercise, Item
@@ -20,7 +21,7 @@ from ...errors import WorkbookError
 from ..session import Session, Status, current
 from ..watch import watch
 from . import choices, retake, scores, texts
-from .parts import Form, full, html_widget
+from .parts import Form, full, html_widget, plain, shared
 from .share import share_toggle
 from .style import problem, status_html, stylesheet
 
@@ -59,7 +60,11 @@ class ExerciseView:
             # Opens on the snapshot that counts, not on a retake barely begun.
             self.snapshot = session.in_view(exercise)
             self.picker = w.Dropdown(
-                options=retake.options(self._states()), value=self.snapshot, description="Snapshot"
+                options=retake.options(self._states()),
+                value=self.snapshot,
+                description="Snapshot",
+                layout=plain(),
+                style=shared(DescriptionStyle),
             )
             self.picker.add_class("wb-snapshot")
             parts += [self.guide, self.picker]

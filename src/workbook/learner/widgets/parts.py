@@ -75,20 +75,24 @@ def html_widget(
     text: str, tag: str = "div", cls: str = "", layout: w.Layout | None = None
 ) -> w.HTML:
     """Text: `layout` must not change later if it is a shared one (give it its own)."""
-    widget = w.HTML(
-        f"<{tag}>{html.escape(text)}</{tag}>", layout=layout or plain(), style=shared(HTMLStyle)
+    return w.HTML(
+        f"<{tag}>{html.escape(text)}</{tag}>",
+        layout=layout or plain(),
+        style=shared(HTMLStyle),
+        **classes(cls),
     )
-    if cls:
-        widget.add_class(cls)
-    return widget
+
+
+def classes(*names: str) -> dict[str, Any]:
+    """A widget's CSS classes as an argument: given to the constructor, they are part of the
+    widget's comm_open; `add_class` afterwards is one more message per widget (a form's widgets
+    nearly all have one: it was the page's most frequent message)."""
+    return {"_dom_classes": tuple(name for name in names if name)}
 
 
 def beside(label: str, widget: w.Widget, *after: w.Widget) -> w.HBox:
-    row = w.HBox(
-        [html_widget(label, "span", "wb-cell-label", _label()), widget, *after], layout=plain()
-    )
-    row.add_class("wb-beside")
-    return row
+    label_widget = html_widget(label, "span", "wb-cell-label", _label())
+    return w.HBox([label_widget, widget, *after], layout=plain(), **classes("wb-beside"))
 
 
 def earlier() -> w.HTML:
@@ -129,8 +133,8 @@ def text(name: str, placeholder: str = "", rows: int = 3) -> Control:
         layout=full(),
         style=shared(TextStyle),
         tooltip=name,
+        **classes(f"wb-rows-{rows}"),  # the stylesheet's minimum height, where rows don't apply
     )
-    area.add_class(f"wb-rows-{rows}")  # the stylesheet's minimum height, where rows don't apply
     _grow(area, rows)
     return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
 
@@ -161,8 +165,8 @@ def score(exercise: Exercise, name: str) -> Control:
         style=shared(SliderStyle),
         layout=plain(),
         tooltip=f"{name}, {scale.min} to {scale.max}",
+        **classes("wb-slider"),
     )
-    slider.add_class("wb-slider")
     return Control(
         slider,
         lambda v: None if v == NOT_SCORED else int(v),
@@ -179,8 +183,14 @@ def anchors(exercise: Exercise) -> w.HTML:
 def flag(label: str) -> tuple[w.Widget, Control]:
     # The label is the checkbox's own description: inside its <label>, so a click on it ticks.
     style = shared(CheckboxStyle)
-    box = w.Checkbox(value=False, description=label, indent=False, layout=full(), style=style)
-    box.add_class("wb-flag")
+    box = w.Checkbox(
+        value=False,
+        description=label,
+        indent=False,
+        layout=full(),
+        style=style,
+        **classes("wb-flag"),
+    )
     return box, Control(box, bool, lambda v: bool(v))
 
 

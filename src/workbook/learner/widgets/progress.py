@@ -14,7 +14,7 @@ from ...course.progress import progress, unit_progress
 from ...errors import WorkbookError
 from ..session import Session, current
 from ..watch import watch
-from .parts import full, plain, shared
+from .parts import classes, full, plain, shared
 from .style import problem, stylesheet
 
 Answers = Mapping[str, Mapping[str, Value]]
@@ -74,8 +74,7 @@ def live_html(
     it, so a re-run cell replaces its listener; `cls` is a class for styling and tests.
     """
     session = session or current()
-    shown = w.HTML(render(session), layout=plain(), style=shared(HTMLStyle))
-    shown.add_class(cls)
+    shown = w.HTML(render(session), layout=plain(), style=shared(HTMLStyle), **classes(cls))
     session.on_change(name, lambda _: setattr(shown, "value", render(session)))
     watch(session)
     return w.VBox([stylesheet(), shown], layout=full())

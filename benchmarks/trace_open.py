@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,10 @@ OPEN_TRACED = """async ([path, exercises]) => {
     const phases = {};
     const cells = {};  // by execute_request msg_id
     const log = [];
+    const busy = [];  // the page's long tasks: its main thread blocked 50 ms or more
+    const observer = new PerformanceObserver((list) => list.getEntries().forEach(
+        (e) => busy.push([Math.round(e.startTime - t0), Math.round(e.duration)])));
+    observer.observe({type: 'longtask'});
     const hook = (kernel) => {
         if (!kernel || phases.kernel !== undefined) return;
         phases.kernel = at();
@@ -94,7 +99,8 @@ OPEN_TRACED = """async ([path, exercises]) => {
     const requests = performance.getEntriesByType('resource')
         .filter((e) => e.startTime >= t0)
         .map((e) => [Math.round(e.startTime - t0), Math.round(e.responseEnd - t0), e.name.split('?')[0]]);
-    return {phases, cells: ordered, log, requests};
+    observer.disconnect();
+    return {phases, cells: ordered, log, requests, busy, epoch: origin + t0};
 }"""
 
 CELL_PHASES = ["sent", "busy", "firstComm", "lastComm", "idle", "reply", "widgets"]
@@ -118,6 +124,8 @@ def main() -> None:
         try:
             seed(server.store, LEARNER, cohort=COHORT)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            sent: list[tuple[float, str, str]] = []  # epoch ms, method, path: each HTTP request
+            page.on("request", lambda r: sent.append((time.time() * 1000, r.method, r.url)))
             page.goto(f"{server.url}/lab?token={server.token}&reset")
             page.wait_for_function("() => window.jupyterapp", timeout=60_000)
             page.evaluate("async () => { await window.jupyterapp.restored; }")
@@ -125,7 +133,14 @@ def main() -> None:
             close_all(page, server)
             for _ in range(args.rounds):
                 for name in args.notebooks:
+                    sent.clear()
                     runs[name].append(trace(page, name))
+                    epoch = runs[name][-1]["epoch"]
+                    runs[name][-1]["methods"] = [
+                        (round(t - epoch), m, u.split("?")[0].split("/api/")[-1])
+                        for t, m, u in sent
+                        if "/api/" in u
+                    ]
                     close_all(page, server)
         finally:
             browser.close()
@@ -146,6 +161,10 @@ def main() -> None:
         if args.detail:
             for request in traces[-1]["requests"]:
                 print("  http", *request)
+            for task in traces[-1]["busy"]:
+                print("  long task at", *task)
+            for request in traces[-1]["methods"]:
+                print("  sent", *request)
             for message in traces[-1]["log"]:
                 print("  msg", *message)
         for i in range(len(traces[0]["cells"])):

@@ -172,6 +172,12 @@ def main() -> None:
             busy = [c["idle"] - c["busy"] for c in cells if "idle" in c and "busy" in c]
             row = " ".join(f"{med([c.get(p) for c in cells]):>9}" for p in CELL_PHASES)
             print(f"  {i:4} {med([c['comms'] for c in cells])} {row}  {med(list(busy))}")
+    phases = ["kernel", "shown"]
+    medians = {
+        p: [statistics.median(t["phases"][p] for t in runs[n]) for n in runs] for p in phases
+    }
+    print("\neach notebook's median, median of them:", end=" ")
+    print("  ".join(f"{p} {statistics.median(medians[p]):.0f}" for p in phases))
 
 
 if __name__ == "__main__":

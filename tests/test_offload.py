@@ -16,6 +16,10 @@ from workbook.learner.offload import chart_lines, export_file, save_charts
 from workbook.learner.session import Session
 from workbook.store import Event, MemoryStore, ParquetStore
 
+# The module's tests share a seeded learner and the charts My progress shows of them (`shown`,
+# a child process's drawing): one worker makes them.
+pytestmark = pytest.mark.xdist_group("offload")
+
 
 @pytest.fixture(scope="module")
 def everything(tmp_path_factory: pytest.TempPathFactory) -> Session:
@@ -82,8 +86,10 @@ def _no_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHONPATH", str(blocker.parent))
 
 
-def _shown(session: Session) -> dict[str, object]:
-    view = ProgressView(session)
+@pytest.fixture(scope="module")
+def shown(everything: Session) -> dict[str, object]:
+    """The charts My progress shows of the seeded learner's answers, as it hands them over."""
+    view = ProgressView(everything)
     assert view.ready(120)
     assert view.shown_charts is not None
     return view.shown_charts
@@ -92,14 +98,13 @@ def _shown(session: Session) -> dict[str, object]:
 # HTML: the same, end to end through My progress's Export HTML button, in
 # test_dashboard_kernel.py::test_the_export_button_embeds_the_charts_shown_drawing_none.
 def test_an_export_after_the_charts_are_shown_is_the_same_file_drawing_none(
-    everything: Session, exporting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shown: dict[str, object], exporting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The take-away buttons hand the export child the charts My progress shows: it embeds
     them (never importing matplotlib) and writes byte for byte the file it would have drawn."""
     fmt = "md"
     (drawing,) = export_file(fmt)
     drawn = drawing.read_bytes()
-    shown = _shown(everything)
     _no_matplotlib(tmp_path, monkeypatch)
     with pytest.raises(WorkbookError, match="drawing is blocked"):
         export_file(fmt)  # the block holds: without the charts shown, the child must draw
@@ -109,22 +114,25 @@ def test_an_export_after_the_charts_are_shown_is_the_same_file_drawing_none(
 
 
 def test_charts_shown_of_other_answers_are_not_embedded(
-    everything: Session, exporting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    everything: Session,
+    shown: dict[str, object],
+    exporting: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A self-score saved since the charts were drawn (by another notebook, unseen by this
     dashboard): the export child draws the store's answers, not the stale charts."""
     root = tmp_path / "store"
     store = ParquetStore(root)
     assert isinstance(everything.store, ParquetStore)
-    store.append(everything.store.history(COHORT, LEARNER))
+    store.append(everything.store.history(COHORT, LEARNER))  # the answers `shown` drew
     monkeypatch.setenv("WORKBOOK_HOME", str(root))
-    stale = _shown(Session(everything.course, store, COHORT, LEARNER))
     last = store.latest(COHORT, LEARNER)[("m03.skills", "last-day", "patience")]
     score = 2 if last.value == 1 else 1
     store.append([Event(COHORT, LEARNER, "m03.skills", "patience", "score", score, "last-day")])
     (fresh,) = export_file("html")
     drawn = fresh.read_bytes()
-    (path,) = export_file("html", stale)
+    (path,) = export_file("html", shown)  # stale now
     assert path.read_bytes() == drawn
 
 

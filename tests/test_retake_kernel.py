@@ -18,7 +18,8 @@ from kernel import cell, code_cells, learner_home, printed_json, run
 
 from workbook.store import ParquetStore, latest
 
-pytestmark = pytest.mark.kernel
+# The tests share one learner's store and one kernel's run of the retake: one worker makes them.
+pytestmark = [pytest.mark.kernel, pytest.mark.xdist_group("retake")]
 
 MODULE3 = ["module-03-onboarding-team.ipynb"]
 FIRST = {

@@ -68,30 +68,38 @@ def test_a_workbook_notebook_gets_the_warm_spare_as_a_fresh_kernel_would_be(
     }
 
 
+CULL = 1  # seconds: the idle culler's timeout and interval (Jupyter's traits take whole seconds)
+
+
 def test_the_idle_culler_leaves_the_spare_alone_but_not_kernels_handed_out(
     start: Callable[..., Server],
 ) -> None:
     server = start(
-        "--MappingKernelManager.cull_idle_timeout=1", "--MappingKernelManager.cull_interval=1"
+        f"--MappingKernelManager.cull_idle_timeout={CULL}",
+        f"--MappingKernelManager.cull_interval={CULL}",
     )
+    handed, _ = server.spare()
+    assert server.open(MODULE) == handed
     spare, pid = server.spare()
-    time.sleep(4)  # four culls: a culled spare would have been replaced by another
-    assert server.kernel_processes() == {spare: pid}
-    assert server.open(MODULE) == spare
-    # Handed out, it is an ordinary kernel: idle with nobody connected, it is culled.
-    deadline = time.monotonic() + 30
-    while spare in server.kernel_processes() or server.listed():
+    idle_since = time.monotonic()  # spare() asked it last
+    # Handed out, it is an ordinary kernel: idle with nobody connected, it is culled. Meanwhile
+    # the spare sits idle past the timeout for three culls: culled, another would replace it.
+    deadline = idle_since + 30
+    while handed in server.kernel_processes() or server.listed():
         assert time.monotonic() < deadline, "a handed-out idle kernel was not culled"
         time.sleep(0.2)
-    assert len(server.kernel_processes()) == 1  # the next spare, and only it
+    time.sleep(max(0, idle_since + 4 * CULL - time.monotonic()))
+    assert server.kernel_processes() == {spare: pid}
 
 
 def test_no_spare_when_turned_off_or_when_the_kernels_are_at_the_limit(
     start: Callable[..., Server],
 ) -> None:
+    """A spare would start as the server starts, and at once when one is handed out (at idle
+    priority): by the time its first kernel answers, one would be there."""
     off = start("--SpareKernelManager.spare=False")
     first = off.open(MODULE)
-    time.sleep(2)
+    ask(off, first)
     assert set(off.kernel_processes()) == {first}
 
     limited = start("--SpareKernelManager.max_kernels=2")
@@ -99,7 +107,7 @@ def test_no_spare_when_turned_off_or_when_the_kernels_are_at_the_limit(
     assert limited.open(MODULE) == spare
     limited.spare()  # one kernel in use and the spare: at the limit
     kept = limited.open("module-04-account-management-team.ipynb")
-    time.sleep(2)
+    ask(limited, kept)
     assert len(limited.kernel_processes()) == 2 and kept in limited.kernel_processes()
 
 

@@ -117,6 +117,10 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield root
 
 
+# The tests reading `restored` go to one worker, which runs its two kernels once.
+RESTORED = pytest.mark.xdist_group("widgets-restored")
+
+
 @pytest.fixture(scope="module")
 def restored(home: Path) -> dict[str, Any]:
     run([*code_cells(UNITS), cell(SET.format(answers=repr(ANSWERS)))])
@@ -126,6 +130,7 @@ def restored(home: Path) -> dict[str, Any]:
     return result
 
 
+@RESTORED
 @pytest.mark.parametrize("exercise_id", list(ANSWERS))
 def test_a_new_kernel_restores_every_kind(restored: dict[str, Any], exercise_id: str) -> None:
     got = restored[exercise_id]
@@ -133,12 +138,14 @@ def test_a_new_kernel_restores_every_kind(restored: dict[str, Any], exercise_id:
         assert got[key] == value, key
 
 
+@RESTORED
 def test_untouched_fields_restore_empty(restored: dict[str, Any]) -> None:
     assert restored["m01.journey-map"]["marketing/could-improve"] == ""
     assert restored["m07.readiness"]["actively-using"] is False
     assert restored["m08.plan"]["install-practice/date"] is None
 
 
+@RESTORED
 def test_a_partial_retake_opens_on_the_complete_snapshot(restored: dict[str, Any]) -> None:
     assert restored["picker"] == "first-day"  # Last day has one of eight: not where to reopen
     # course order, each with how far it got; today's check-in sits before Last day
@@ -153,11 +160,13 @@ def test_a_partial_retake_opens_on_the_complete_snapshot(restored: dict[str, Any
     assert restored["m03.skills"]["patience"] == "7"  # the first day, picked again
 
 
+@RESTORED
 def test_recall_check_names_what_to_internalise(restored: dict[str, Any]) -> None:
     # Marked wrong or missed, in the course's order of the dimensions.
     assert restored["recall review"] == "<div>To internalise: Main Activities, Mindset</div>"
 
 
+@RESTORED
 def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:
     # the first day's scores: the Last day retake is partial, so it changes nothing yet
     assert restored["derived m03"] == (
@@ -177,11 +186,13 @@ def test_derived_prompts_name_the_lowest(restored: dict[str, Any]) -> None:
     )
 
 
+@RESTORED
 def test_progress_counts_completed_units(restored: dict[str, Any]) -> None:
     # m04 (am-view not answered) stays open; m03 needs skill-actions; m07 needs the document.
     assert restored["progress"] == "1 / 11 · 9%"
 
 
+@RESTORED
 def test_store_holds_typed_values(restored: dict[str, Any], home: Path) -> None:
     events = latest(ParquetStore(home).history("local", "ada"))
     assert events[("hw2.standard", "", "from-sales")].value == BIG

@@ -12,15 +12,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 TESTS = Path(__file__).resolve().parent
 
 CONFTEST = """
 from workers import one_worker
 
 def pytest_collection_modifyitems(items):
-    one_worker(items, __file__, "together", per_module={per_module})
+    one_worker(items, __file__, {group!r}, per_module={per_module})
 """
 # Each test says which worker ran it; a short sleep keeps the other worker busy meanwhile.
 MODULE = """
@@ -30,20 +28,27 @@ def test_{name}_{n}():
     time.sleep(0.2)
     print("ran-on", os.environ["PYTEST_XDIST_WORKER"])
 """
+# One run, laid out as tests/ is: a folder grouped whole (as hub/), a folder grouped per module
+# (as browser/), tests free to go anywhere. A browser-like module is the largest unit, so the
+# first two go out first, one to each worker, and must run side by side.
+LAYOUT = {  # folder: (grouped per module, modules, tests per module)
+    "hubish": (False, 3, 1),
+    "browserish": (True, 2, 4),
+    "": (None, 2, 2),
+}
 
 
-@pytest.mark.parametrize("per_module", [False, True], ids=["folder", "module"])
-def test_a_folder_grouped_by_one_worker_runs_on_one_worker(
-    tmp_path: Path, per_module: bool
-) -> None:
-    """The hub folder on one worker; each browser module on one worker."""
-    grouped = tmp_path / "grouped"
-    grouped.mkdir()
-    (grouped / "conftest.py").write_text(CONFTEST.format(per_module=per_module))
-    for name, folder in (("grouped", grouped), ("free", tmp_path)):
-        for file in range(3):
-            tests = "".join(MODULE.format(name=name, n=f"{file}_{n}") for n in range(2))
-            (folder / f"test_{name}_{file}.py").write_text(textwrap.dedent(tests))
+def test_a_folder_grouped_by_one_worker_runs_on_one_worker(tmp_path: Path) -> None:
+    """The hub folder on one worker; each browser module on one worker, side by side."""
+    for folder, (per_module, modules, tests) in LAYOUT.items():
+        name = folder or "free"
+        (tmp_path / folder).mkdir(exist_ok=True)
+        if per_module is not None:
+            conftest = CONFTEST.format(group=name, per_module=per_module)
+            (tmp_path / folder / "conftest.py").write_text(conftest)
+        for module in range(modules):
+            code = "".join(MODULE.format(name=name, n=f"{module}_{n}") for n in range(tests))
+            (tmp_path / folder / f"test_{name}_{module}.py").write_text(textwrap.dedent(code))
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-rA", "-q",
          "-p", "no:cacheprovider", f"--rootdir={tmp_path}",
@@ -51,21 +56,16 @@ def test_a_folder_grouped_by_one_worker_runs_on_one_worker(
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    # -rA prints each passed test's captured output under its name.
-    workers: dict[str, set[str]] = {}
-    kind = ""
+    # -rA prints each passed test's captured output under its name: "___ test_hubish_1_0 ___".
+    workers: dict[str, set[str]] = {}  # unit ("hubish", "browserish_0", "free") → its workers
+    unit = ""
     for line in done.stdout.splitlines():
-        if line.startswith("_") and " test_" in line:  # e.g. "___ test_grouped_1_0 ___"
-            name = line.strip("_ ").removeprefix("test_")
-            kind = name.rsplit("_", 1)[0] if name.startswith("grouped") else "free"
-            if not per_module:
-                kind = kind.rstrip("_0123456789")
+        if line.startswith("_") and " test_" in line:
+            name, file, _ = line.strip("_ ").removeprefix("test_").split("_")
+            unit = {"hubish": name, "browserish": f"{name}_{file}"}.get(name, "free")
         elif line.startswith("ran-on "):
-            workers.setdefault(kind, set()).add(line.split()[1])
-    groups = {k: v for k, v in workers.items() if k != "free"}
-    assert len(groups) == (3 if per_module else 1), done.stdout
-    for ran in groups.values():
-        assert len(ran) == 1, done.stdout  # one worker ran the whole folder, or module
-    if per_module:  # the largest groups go out first, one to each worker: modules side by side
-        assert len(set().union(*groups.values())) == 2, done.stdout
-    assert workers["free"], done.stdout
+            workers.setdefault(unit, set()).add(line.split()[1])
+    assert sorted(workers) == ["browserish_0", "browserish_1", "free", "hubish"], done.stdout
+    for group in ("hubish", "browserish_0", "browserish_1"):
+        assert len(workers[group]) == 1, done.stdout  # one worker ran the folder, or module
+    assert workers["browserish_0"] != workers["browserish_1"], done.stdout  # side by side

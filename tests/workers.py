@@ -3,8 +3,9 @@ servers go to one worker, which starts them once; every other test goes wherever
 free. The hub tests share one session's JupyterHub, so their folder goes to one worker; a browser
 module shares its JupyterLab (a module is one learner's story), so each browser module goes to
 one worker, and the two workers run browser modules side by side (one Chromium each). A few
-other modules name their own group (`install`, `lrs`, `s3`, `export`): a fixture they share
-(a first set-up, a server, rendered exports) is made once, on the worker that runs them."""
+other modules, or tests, name their own group (`install`, `lrs`, `s3`, `export`, `dashboard`,
+`retake`, `widgets-restored`): a module fixture they share (a first set-up, a server, rendered
+exports, a kernel's run) is made once, on the worker that runs them, not once per worker."""
 
 from __future__ import annotations
 

@@ -41,6 +41,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "jupyterhub_config.
 # The service's `--groups-ttl` here (2 s by default): a test that changes a hub group waits this
 # long for the room's calls to see it.
 GROUPS_TTL = 0.2
+# …and its `--token-ttl` (5 s by default; whole seconds, as HubAuth takes them): a revoked token
+# is refused within it.
+TOKEN_TTL = 1
 
 
 def config(
@@ -69,7 +72,9 @@ def config(
         workbook_settings(
             c, {dict(cohorts)!r}, {dict(facilitators)!r}, {service!r}, "{base}/cohorts"
         )
-        c.JupyterHub.services[0]["command"] += ["--groups-ttl", "{GROUPS_TTL}"]
+        c.JupyterHub.services[0]["command"] += [
+            "--groups-ttl", "{GROUPS_TTL}", "--token-ttl", "{TOKEN_TTL}"
+        ]
         c.JupyterHub.services.append({{"name": "harness", "api_token": {harness_token!r}}})
         c.JupyterHub.load_roles.append({harness!r})
 
@@ -93,13 +98,13 @@ def config(
         c.Spawner.start_timeout = 90
 
         # The hub restarts a managed service that died when it next polls it: every 30 s, a
-        # default its services' spawner takes no config for. Every 2 s here, so the test that
-        # kills the service (test_hub_service.py) waits 2 s for it, not up to 30.
+        # default its services' spawner takes no config for. Every second here, so the test that
+        # kills the service (test_hub_service.py) waits a second for it, not up to 30.
         import jupyterhub.services.service
         from traitlets import Integer
 
         class _QuickPoll(jupyterhub.services.service._ServiceSpawner):
-            poll_interval = Integer(2)
+            poll_interval = Integer(1)
 
         jupyterhub.services.service._ServiceSpawner = _QuickPoll
     """)
@@ -209,7 +214,7 @@ class Hub:
             server = self.api("GET", f"users/{user}").get("servers", {}).get("")
             if server and server.get("ready"):
                 return
-            time.sleep(0.5)
+            time.sleep(0.1)
         raise TimeoutError(f"{user}'s server did not start: {self.log.read_text()[-3000:]}")
 
     def stop_server(self, user: str) -> None:

@@ -61,12 +61,18 @@ def stored(hub: Hub, cohort: str) -> list[Event]:
 def test_learners_sync_from_their_kernels_and_facilitators_see_only_their_cohort(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for user, score, choice in (("alice", 7, "sales"), ("bob", 4, "onboarding")):
+    def answer(user: str, score: int, choice: str) -> str:
         hub.start_server(user)
         try:
-            out = hub.execute(user, KERNEL_ANSWERS.format(score=score, choice=choice))
+            out: str = hub.execute(user, KERNEL_ANSWERS.format(score=score, choice=choice))
+            return out
         finally:
             hub.stop_server(user)
+
+    # Two learners of a cohort at once, each in a server and kernel of their own.
+    with ThreadPoolExecutor(2) as pool:
+        outs = list(pool.map(answer, ("alice", "bob"), (7, 4), ("sales", "onboarding")))
+    for out in outs:
         assert re.search(r"Saved on this computer · synced to cohort-a \d\d:\d\d", out), out
         assert "cohort read: 403" in out
         assert "store: RemoteStore False" in out
@@ -170,7 +176,7 @@ def test_service_killed_mid_sync_loses_and_duplicates_nothing(hub: Hub, tmp_path
             break
         except OfflineError:
             assert time.monotonic() < deadline, "the service did not come back"
-            time.sleep(1)
+            time.sleep(0.2)
     assert hub.service_pid() != first_pid
     assert result.sent == len(sent) - acked_before
     got = Counter(e.event_id for e in stored(hub, "cohort-kill"))

@@ -69,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
         " (default %(default)s)",
     )
     parser.add_argument(
+        "--token-ttl",
+        type=int,
+        default=TOKEN_TTL,
+        metavar="SECONDS",
+        help="how long a token's owner is cached: a revoked token is refused within it"
+        " (default %(default)s)",
+    )
+    parser.add_argument(
         "--ip",
         default=None,
         help="address to listen on (default: the host of $JUPYTERHUB_SERVICE_URL, which must be"
@@ -94,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     service = Service(
         stores=CohortStores(args.data),
-        auth=HubAuth(cache_max_age=TOKEN_TTL),
+        auth=HubAuth(cache_max_age=args.token_ttl),
         rules=course_rules(),
         cohort_prefix=args.cohort_prefix,
         name=os.environ.get("JUPYTERHUB_SERVICE_NAME", "workbook"),

@@ -346,3 +346,38 @@ def test_the_list_hides_while_the_learner_recalls_it(fresh_home: Path) -> None:
     before, recalling, revealed = shown
     assert before == revealed == ""
     assert ".wb-recall-for-m05-recall > * { display: none; }" in recalling
+
+
+COUNT_UPDATES = """
+import collections, ipywidgets
+updates = collections.Counter()
+_send = ipywidgets.Widget._send
+def _counted(self, msg, buffers=None):
+    updates[msg.get("method")] += 1
+    return _send(self, msg, buffers)
+ipywidgets.Widget._send = _counted
+"""
+
+
+def test_widgets_share_their_layouts_and_styles(fresh_home: Path) -> None:
+    """Every model is a comm message, and a model and view in the page, to open a notebook: the
+    course's forms, all of them in one kernel, point at a few shared layouts and styles (one
+    each per widget was 400 of them), hold a few hundred models in all, and are built whole,
+    classes and all, not updated message by message after they are opened (690 updates was)."""
+    count = """
+import collections, json
+import ipywidgets as w
+from ipywidgets.widgets.widget import _instances
+from ipywidgets.widgets.widget_style import Style
+models = list(_instances.values())
+print(json.dumps({
+    "layouts and styles": sum(isinstance(m, (w.Layout, Style)) for m in models),
+    "models": len(models),
+    "updates": updates["update"],
+}))
+"""
+    counted = printed_json(run([cell(COUNT_UPDATES), *code_cells(UNITS), cell(count)]))
+    assert isinstance(counted, dict)
+    assert counted["layouts and styles"] <= 30, counted
+    assert counted["models"] <= 700, counted
+    assert counted["updates"] <= 250, counted

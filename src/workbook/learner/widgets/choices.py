@@ -5,15 +5,21 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ...course.kinds import RECALL_MARKS, RECALL_REVIEW, hidden_while_recalling
 from ...course.model import Exercise
-from .parts import Control, Form, flag, full, html_widget, text
+from .parts import Control, Form, flag, full, html_widget, plain, shared, text
 
 
 def checklist(e: Exercise) -> Form:
     pairs = {i.id: flag(i.label) for i in e.items}
-    return Form(w.VBox([p[0] for p in pairs.values()]), {k: p[1] for k, p in pairs.items()}, {})
+    return Form(
+        w.VBox([p[0] for p in pairs.values()], layout=plain()),
+        {k: p[1] for k, p in pairs.items()},
+        {},
+    )
 
 
 def choice(e: Exercise) -> Form:
@@ -42,7 +48,8 @@ def recall_check(e: Exercise) -> Form:
             w.ToggleButtons(
                 options=[(m.label, m.id) for m in RECALL_MARKS],
                 value=None,
-                style={"button_width": "8em"},
+                style=shared(ToggleButtonsStyle, button_width="8em"),
+                layout=plain(),
                 tooltip=i.label,
                 tooltips=[f"{i.label}: {m.label}" for m in RECALL_MARKS],
             ),
@@ -57,7 +64,9 @@ def recall_check(e: Exercise) -> Form:
                 w.HTML(
                     " · ".join(
                         f"<b>{html.escape(s.label)}:</b> {html.escape(s.text)}" for s in i.sides
-                    )
+                    ),
+                    layout=plain(),
+                    style=shared(HTMLStyle),
                 ),
                 marks[i.id].widget,
             ],
@@ -93,7 +102,7 @@ def recall_check(e: Exercise) -> Form:
             line = f"{review_label}: nothing, you had all {len(e.items)}"
         review.value = f"<div>{html.escape(line)}</div>"
 
-    checked = w.VBox([*rows, review], layout=full())
+    checked = w.VBox([*rows, review], layout=w.Layout(width="100%"))  # its own: shown, hidden
     show()
     reveal.observe(show, names="value")
     recall.widget.observe(show, names="value")

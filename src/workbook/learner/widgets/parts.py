@@ -10,10 +10,14 @@ import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_int import SliderStyle
+from ipywidgets.widgets.widget_selection import ToggleButtonsStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from ...course.kinds import Value
 from ...course.model import Exercise, Item
@@ -41,48 +45,59 @@ class Form:
     earlier: dict[str, w.HTML] = field(default_factory=dict)
 
 
-def full() -> w.Layout:
-    return w.Layout(width="100%")
-
-
-@functools.cache  # shared by every label beside a control: never changed
-def _label() -> w.Layout:
-    # A fixed width keeps a scale's controls in one column whatever the label's length.
-    return w.Layout(width="18em", flex="0 0 18em")
+Shared = TypeVar("Shared", bound=w.Widget)
 
 
 @functools.cache
-def _shared() -> tuple[w.Layout, HTMLStyle]:
-    """One default layout and style for every text widget of the kernel: each widget's own would
-    be two more models (comm messages) to send and build for every label (a page has 30–60)."""
-    return w.Layout(), HTMLStyle()
+def shared(kind: type[Shared], **traits: str) -> Shared:
+    """The kernel's one layout or style of `kind` with `traits`, for every widget that has the
+    same one. A widget's own is one more model (a comm message, a model and a view in the
+    page) per widget, half of a form's models; a shared one must never change (a widget whose
+    layout changes, shown or hidden, gets its own)."""
+    made: Shared = kind(**traits)
+    return made
+
+
+def full() -> w.Layout:
+    return shared(w.Layout, width="100%")
+
+
+def plain() -> w.Layout:
+    return shared(w.Layout)
+
+
+def _label() -> w.Layout:
+    # A fixed width keeps a scale's controls in one column whatever the label's length.
+    return shared(w.Layout, width="18em", flex="0 0 18em")
 
 
 def html_widget(
     text: str, tag: str = "div", cls: str = "", layout: w.Layout | None = None
 ) -> w.HTML:
-    """Text: `layout` must not change later if it is the shared default (give it its own)."""
-    default, style = _shared()
-    widget = w.HTML(f"<{tag}>{html.escape(text)}</{tag}>", layout=layout or default, style=style)
-    if cls:
-        widget.add_class(cls)
-    return widget
+    """Text: `layout` must not change later if it is a shared one (give it its own)."""
+    return w.HTML(
+        f"<{tag}>{html.escape(text)}</{tag}>",
+        layout=layout or plain(),
+        style=shared(HTMLStyle),
+        **classes(cls),
+    )
+
+
+def classes(*names: str) -> dict[str, Any]:
+    """A widget's CSS classes as an argument: given to the constructor, they are part of the
+    widget's comm_open; `add_class` afterwards is one more message per widget (a form's widgets
+    nearly all have one: it was the page's most frequent message)."""
+    return {"_dom_classes": tuple(name for name in names if name)}
 
 
 def beside(label: str, widget: w.Widget, *after: w.Widget) -> w.HBox:
-    row = w.HBox([html_widget(label, "span", "wb-cell-label", _label()), widget, *after])
-    row.add_class("wb-beside")
-    return row
+    label_widget = html_widget(label, "span", "wb-cell-label", _label())
+    return w.HBox([label_widget, widget, *after], layout=plain(), **classes("wb-beside"))
 
 
 def earlier() -> w.HTML:
     """Where a retake shows the earlier snapshot's score of the control before it."""
-    return html_widget("", "small", "wb-earlier", _margin())
-
-
-@functools.cache  # shared by every earlier score: never changed
-def _margin() -> w.Layout:
-    return w.Layout(margin="0 0 0 1em")
+    return html_widget("", "small", "wb-earlier", shared(w.Layout, margin="0 0 0 1em"))
 
 
 def under(label: str, widget: w.Widget) -> w.VBox:
@@ -112,9 +127,14 @@ def _grow(area: w.Textarea, minimum: int) -> None:
 
 def text(name: str, placeholder: str = "", rows: int = 3) -> Control:
     area = w.Textarea(
-        placeholder=placeholder, rows=rows, continuous_update=True, layout=full(), tooltip=name
+        placeholder=placeholder,
+        rows=rows,
+        continuous_update=True,
+        layout=full(),
+        style=shared(TextStyle),
+        tooltip=name,
+        **classes(f"wb-rows-{rows}"),  # the stylesheet's minimum height, where rows don't apply
     )
-    area.add_class(f"wb-rows-{rows}")  # the stylesheet's minimum height, where rows don't apply
     _grow(area, rows)
     return Control(area, lambda v: str(v), lambda v: "" if v is None else str(v))
 
@@ -132,7 +152,8 @@ def score(exercise: Exercise, name: str) -> Control:
                 f"{name}: {p} of {scale.max}" + (f" ({anchors[p]})" if p in anchors else "")
                 for p in scale.points()
             ],
-            style={"button_width": "3em"},
+            style=shared(ToggleButtonsStyle, button_width="3em"),
+            layout=plain(),
             tooltip=name,
         )
         return Control(toggles)
@@ -141,9 +162,11 @@ def score(exercise: Exercise, name: str) -> Control:
         options=labels,
         value=NOT_SCORED,
         continuous_update=False,
+        style=shared(SliderStyle),
+        layout=plain(),
         tooltip=f"{name}, {scale.min} to {scale.max}",
+        **classes("wb-slider"),
     )
-    slider.add_class("wb-slider")
     return Control(
         slider,
         lambda v: None if v == NOT_SCORED else int(v),
@@ -159,15 +182,23 @@ def anchors(exercise: Exercise) -> w.HTML:
 
 def flag(label: str) -> tuple[w.Widget, Control]:
     # The label is the checkbox's own description: inside its <label>, so a click on it ticks.
-    box = w.Checkbox(value=False, description=label, indent=False, layout=full())
-    box.add_class("wb-flag")
+    style = shared(CheckboxStyle)
+    box = w.Checkbox(
+        value=False,
+        description=label,
+        indent=False,
+        layout=full(),
+        style=style,
+        **classes("wb-flag"),
+    )
     return box, Control(box, bool, lambda v: bool(v))
 
 
 def date(label: str) -> Control:
     """A date input whose label is its own description (`<label for>`): named without scripts,
     in Voilà too."""
-    picker = w.DatePicker(value=None, description=label, style={"description_width": "initial"})
+    style = shared(DescriptionStyle, description_width="initial")
+    picker = w.DatePicker(value=None, description=label, style=style, layout=plain())
     return Control(picker, lambda v: v, lambda v: v)
 
 

@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable, Mapping
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ...course.kinds import Value
 from ...course.model import Chapter
@@ -13,6 +14,7 @@ from ...course.progress import progress, unit_progress
 from ...errors import WorkbookError
 from ..session import Session, current
 from ..watch import watch
+from .parts import classes, full, plain, shared
 from .style import problem, stylesheet
 
 Answers = Mapping[str, Mapping[str, Value]]
@@ -72,11 +74,10 @@ def live_html(
     it, so a re-run cell replaces its listener; `cls` is a class for styling and tests.
     """
     session = session or current()
-    shown = w.HTML(render(session))
-    shown.add_class(cls)
+    shown = w.HTML(render(session), layout=plain(), style=shared(HTMLStyle), **classes(cls))
     session.on_change(name, lambda _: setattr(shown, "value", render(session)))
     watch(session)
-    return w.VBox([stylesheet(), shown], layout=w.Layout(width="100%"))
+    return w.VBox([stylesheet(), shown], layout=full())
 
 
 def progress_bar(unit_id: str | None = None) -> w.Widget:

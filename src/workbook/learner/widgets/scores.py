@@ -6,7 +6,18 @@ import ipywidgets as w
 
 from ...course.model import Exercise
 from ...course.scores import lowest
-from .parts import Control, Form, anchors, beside, earlier, html_widget, score
+from .parts import (
+    Control,
+    Form,
+    anchors,
+    beside,
+    classes,
+    earlier,
+    full,
+    html_widget,
+    plain,
+    score,
+)
 
 
 def score_matrix(e: Exercise) -> Form:
@@ -34,12 +45,11 @@ def score_matrix(e: Exercise) -> Form:
             caption = html_widget(row.label, "span", "wb-grid-caption")
             # A retake's earlier score goes under the buttons: beside them, three handovers'
             # hints pushed the Average column out of a 1400 px window.
-            stack = w.VBox([controls[key].widget, hints[key]])
-            stack.add_class("wb-grid-score")
-            cell = w.HBox([caption, stack])
-            cell.add_class("wb-grid-cell")
-            cell.add_class(f"wb-cell-{row.id}--{item.id}")
-            cells.append(cell)
+            stack = w.VBox(
+                [controls[key].widget, hints[key]], layout=plain(), **classes("wb-grid-score")
+            )
+            here = classes("wb-grid-cell", f"wb-cell-{row.id}--{item.id}")
+            cells.append(w.HBox([caption, stack], layout=plain(), **here))
         averages[item.id] = html_widget("", "span", "wb-grid-average")
         cells.append(averages[item.id])
 
@@ -57,10 +67,10 @@ def score_matrix(e: Exercise) -> Form:
     for control in controls.values():
         control.widget.observe(show_averages, names="value")
     columns = f"minmax(10em, 1fr) repeat({len(e.rows)}, max-content) 6em"
-    grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=columns, width="100%"))
-    grid.add_class("wb-grid")
-    body = w.VBox([anchors(e), grid], layout=w.Layout(width="100%"))
-    body.add_class("wb-grid-container")  # what the stylesheet's container query measures
+    layout = w.Layout(grid_template_columns=columns, width="100%")
+    grid = w.GridBox(cells, layout=layout, **classes("wb-grid"))
+    # The container is what the stylesheet's container query measures.
+    body = w.VBox([anchors(e), grid], layout=full(), **classes("wb-grid-container"))
     return Form(body, controls, {}, earlier=hints)
 
 
@@ -68,4 +78,4 @@ def score_scale(e: Exercise) -> Form:
     controls = {i.id: score(e, i.label) for i in e.items}
     hints = {i.id: earlier() for i in e.items}
     rows = [beside(i.label, controls[i.id].widget, hints[i.id]) for i in e.items]
-    return Form(w.VBox([anchors(e), *rows]), controls, {}, earlier=hints)
+    return Form(w.VBox([anchors(e), *rows], layout=plain()), controls, {}, earlier=hints)

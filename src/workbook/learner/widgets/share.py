@@ -36,8 +36,8 @@ def share_toggle(session: Session, exercise: Exercise) -> w.Checkbox | None:
         description=LABEL,
         indent=False,
         layout=w.Layout(width="auto"),
+        _dom_classes=("wb-share",),
     )
-    box.add_class("wb-share")
 
     def save(change: dict[str, Any]) -> None:
         try:

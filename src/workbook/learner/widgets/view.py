@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionStyle
 
 from ...course.kinds import Value, answered, filled
 from ...course.model import Exercise, Item
@@ -20,7 +21,7 @@ from ...errors import WorkbookError
 from ..session import Session, Status, current
 from ..watch import watch
 from . import choices, retake, scores, texts
-from .parts import Form, full, html_widget
+from .parts import Form, classes, full, html_widget, plain, shared
 from .share import share_toggle
 from .style import problem, status_html, stylesheet
 
@@ -59,9 +60,13 @@ class ExerciseView:
             # Opens on the snapshot that counts, not on a retake barely begun.
             self.snapshot = session.in_view(exercise)
             self.picker = w.Dropdown(
-                options=retake.options(self._states()), value=self.snapshot, description="Snapshot"
+                options=retake.options(self._states()),
+                value=self.snapshot,
+                description="Snapshot",
+                layout=plain(),
+                style=shared(DescriptionStyle),
+                **classes("wb-snapshot"),
             )
-            self.picker.add_class("wb-snapshot")
             parts += [self.guide, self.picker]
         elif self.source is not None:
             self.snapshot = session.in_view(exercise)
@@ -83,10 +88,13 @@ class ExerciseView:
         self.status.value = status_html(self._resting_status())
         share = share_toggle(session, exercise)
         tail = [share] if share is not None else []
-        self.box = w.VBox([stylesheet(), *parts, self.form.body, *tail, self.status], layout=full())
-        self.box.add_class("wb-exercise")
-        self.box.add_class(f"wb-{exercise.kind.replace('_', '-')}")
-        self.box.add_class(f"wb-ex-{exercise.id.replace('.', '-')}")
+        names = classes(
+            "wb-exercise",
+            f"wb-{exercise.kind.replace('_', '-')}",
+            f"wb-ex-{exercise.id.replace('.', '-')}",
+        )
+        children = [stylesheet(), *parts, self.form.body, *tail, self.status]
+        self.box = w.VBox(children, layout=full(), **names)
 
     def _start_button(self) -> w.Button:
         source = self.session.course.unit_of(self.exercise.start_from)
@@ -94,8 +102,8 @@ class ExerciseView:
             description=f"Start from my answers in {source.label}",
             icon="copy",
             layout=w.Layout(width="auto"),
+            **classes("wb-start-from"),
         )
-        button.add_class("wb-start-from")
 
         def copy(_: w.Button) -> None:
             # Through the widgets, so each copied answer is saved like a typed one.

@@ -8,8 +8,7 @@
  *   the view, so its answer widgets are never dead and "Run all" is never needed;
  * - while the kernel is restarting, gone or unreachable the widgets are inert and say why, so
  *   nothing a learner types is silently dropped; a kernel shut down elsewhere (the notebook
- *   opened in a second window, a restarted server) is noticed at once and replaced by a fresh
- *   one, the cells run, and words typed into the old one and never saved are typed back;
+ *   opened in a second window, a restarted server) is replaced by a fresh one, and the cells run;
  * - outputs are not learner work: the model is never left dirty, so there is no "Save changes?"
  *   on close, no "Leave site?" on reload and no autosave rewriting the committed file;
  * - prompts, cell toolbars, "Click to add a cell" and Markdown editing are gone, the tab is
@@ -28,7 +27,6 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel, Session } from '@jupyterlab/services';
 
 import { addCourseCommands, foldForLearners } from './course';
-import { UnsavedWords } from './unsaved';
 
 /** The notebook metadata key the generator writes (`workbook.course.generate`). */
 const MARKER = 'workbook';
@@ -43,10 +41,6 @@ const PAUSED_ATTRIBUTE = 'data-wb-paused';
 const RUNS_ATTRIBUTE = 'data-wb-runs';
 /** How many workbook notebooks keep a kernel: the one in view and the two before it. */
 const KEPT_KERNELS = 3;
-/** A kernel stopped elsewhere: ask the server this often whether its session is gone… */
-const CHECK_MS = 200;
-/** …for this long (its kernel's shutdown, which ends its session, takes about a second). */
-const CHECK_FOR_MS = 15_000;
 
 interface IMarker {
   title?: string;
@@ -68,8 +62,6 @@ const PAUSED: Partial<Record<Kernel.Status | 'disconnected', string>> = {
   disconnected:
     'Connection to Jupyter lost: reconnecting… Typing is paused so nothing is lost.'
 };
-const STOPPED_ELSEWHERE =
-  'This notebook was opened in another window: starting afresh here… your answers come back in a moment.';
 const ASLEEP =
   'Resting while you work on other pages. It wakes up, with your answers, when you come back.';
 const WAKING = 'Waking up… your answers come back in a moment.';
@@ -106,7 +98,7 @@ class WorkbookNotebook {
   constructor(
     private readonly panel: NotebookPanel,
     marker: IMarker,
-    private readonly sessions: Session.IManager,
+    sessions: Session.IManager,
     closing: Closing,
     private readonly start: () => void
   ) {
@@ -159,25 +151,14 @@ class WorkbookNotebook {
     });
     sessionContext.statusChanged.connect((_, status) => this.onStatus(status));
     sessionContext.connectionStatusChanged.connect((_, status) => {
-      if (this.asleep || this.isStopped) {
+      if (this.asleep) {
         return;
       } else if (status === 'disconnected') {
         this.pause(PAUSED.disconnected!);
-        void this.checkSession(0);
       } else if (status === 'connected' && !this.needsRun) {
         this.resume();
       }
     });
-    // The first sign of a kernel stopped elsewhere: its last words reach every window
-    // connected to it, long before JupyterLab's next poll of the sessions (up to 10 s).
-    sessionContext.iopubMessage.connect((_, message) => {
-      const restart = (message.content as { restart?: boolean }).restart;
-      const kernel = sessionContext.session?.kernel;
-      if (message.header.msg_type === 'shutdown_reply' && !restart && kernel) {
-        this.stoppedElsewhere(kernel);
-      }
-    });
-    this.unsaved = new UnsavedWords(content.node);
     // Resting until looked at: no session yet (see `deferSession`). A session an earlier page
     // left on this path (a reload, a reopened browser) goes: its kernel holds widget models
     // this page never received, and a tab not looked at should hold no kernel.
@@ -296,64 +277,15 @@ class WorkbookNotebook {
   }
 
   /**
-   * This page's kernel is shutting down and this page did not ask it to: take no more typing
-   * (the kernel would drop it) and ask the server at once, until the session is gone and
-   * `recover` starts a fresh one.
-   */
-  private stoppedElsewhere(kernel: Kernel.IKernelConnection): void {
-    if (this.stopping || this.asleep || this.panel.isDisposed) {
-      return;
-    }
-    this.stoppedKernel = kernel;
-    this.needsRun = true;
-    this.pause(STOPPED_ELSEWHERE);
-    void this.checkSession(CHECK_FOR_MS);
-  }
-
-  /**
-   * Whether the kernel's signals say nothing new: it is one whose shutdown this page heard of,
-   * or the session is gone and `recover` is starting the next (the old kernel's "disconnected"
-   * and "dead" would show a wrong reason meanwhile).
-   */
-  private get isStopped(): boolean {
-    const kernel = this.panel.sessionContext.session?.kernel;
-    return !kernel || kernel === this.stoppedKernel;
-  }
-
-  /** Refresh the server's sessions now, and every CHECK_MS for `forMs`, until ours is gone. */
-  private async checkSession(forMs: number): Promise<void> {
-    const { sessionContext } = this.panel;
-    const session = sessionContext.session;
-    if (this.checking || !session || this.asleep) {
-      return;
-    }
-    this.checking = true;
-    try {
-      for (let waited = 0; ; waited += CHECK_MS) {
-        await this.sessions.refreshRunning();
-        if (sessionContext.session !== session || waited >= forMs || this.panel.isDisposed) {
-          return;
-        }
-        await new Promise(resolve => setTimeout(resolve, CHECK_MS));
-      }
-    } catch (reason) {
-      console.warn('workbook: could not list sessions', reason);
-    } finally {
-      this.checking = false;
-    }
-  }
-
-  /**
    * The session went without this page stopping it: the notebook opened in another window or
    * tab stops the session an earlier page left on its path, and a restarted server has none.
-   * Noticed at once (see STOPPED and `stoppedElsewhere`), else at JupyterLab's next poll of the
-   * server's sessions; start a fresh kernel and run the cells again, instead of "reconnecting"
-   * for ever. `runAll` then types back what the old kernel took and never saved (UnsavedWords).
+   * JupyterLab notices on its next poll of the server's sessions (at once for a window of this
+   * browser, see STOPPED); start a fresh kernel and run the cells again, instead of
+   * "reconnecting" for ever.
    */
   private recover(): void {
     this.needsRun = true;
-    this.pause(this.stoppedKernel ? STOPPED_ELSEWHERE : WAKING);
-    this.stoppedKernel = null;
+    this.pause(WAKING);
     this.kernelChange = this.kernelChange
       .then(() => this.panel.sessionContext.changeKernel(this.kernelName()))
       .catch(reason => console.warn('workbook: could not start a kernel', reason));
@@ -380,8 +312,7 @@ class WorkbookNotebook {
 
   private async runAll(): Promise<void> {
     const { content, sessionContext, context } = this.panel;
-    const kernel = sessionContext.session?.kernel;
-    if (this.panel.isDisposed || this.asleep || !kernel || kernel === this.stoppedKernel) {
+    if (this.panel.isDisposed || this.asleep || !sessionContext.session?.kernel) {
       return;
     }
     this.needsRun = false;
@@ -395,25 +326,19 @@ class WorkbookNotebook {
     if (!context.isDisposed) {
       context.model.dirty = false;
     }
-    // What was typed into the kernel before this one and never saved.
-    await this.unsaved.reapply();
     // How many times the cells have run here: lets tests (and curious users) see a re-run end.
     this.runs += 1;
     this.panel.node.setAttribute(RUNS_ATTRIBUTE, String(this.runs));
   }
 
   private onStatus(status: Kernel.Status): void {
-    if (this.asleep || this.isStopped) {
+    if (this.asleep) {
       return;
     }
     const reason = PAUSED[status];
     if (reason) {
       this.needsRun = status !== 'terminating';
       this.pause(reason);
-      if (status === 'dead') {
-        // Gone from the server (not merely crashed)? Then `recover` takes over at once.
-        void this.checkSession(0);
-      }
     } else if ((status === 'idle' || status === 'busy') && this.needsRun) {
       // An automatic restart after a crash comes back without a kernel change.
       this.scheduleRun();
@@ -422,7 +347,6 @@ class WorkbookNotebook {
 
   /** Make every widget output inert and say why. */
   private pause(reason: string): void {
-    this.unsaved.listen(false);
     const active = document.activeElement;
     if (active instanceof HTMLElement && this.panel.node.contains(active)) {
       active.blur();
@@ -436,7 +360,6 @@ class WorkbookNotebook {
   }
 
   private resume(): void {
-    this.unsaved.listen(true);
     for (const cell of this.panel.content.widgets) {
       if (cell instanceof CodeCell) {
         cell.outputArea.node.removeAttribute(PAUSED_ATTRIBUTE);
@@ -464,10 +387,6 @@ class WorkbookNotebook {
   }
 
   private runs = 0;
-  private readonly unsaved: UnsavedWords;
-  /** The kernel whose shutdown this page heard of (see `stoppedElsewhere`): never run again. */
-  private stoppedKernel: Kernel.IKernelConnection | null = null;
-  private checking = false;
   private asleep = true;
   /** Whether the session has been let start (the first `wake`). */
   private started = false;

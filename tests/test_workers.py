@@ -12,11 +12,15 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).resolve().parent
 
 CONFTEST = """
+import pytest
 from workers import one_worker
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     one_worker(items, __file__, {group!r}, per_module={per_module})
 """
@@ -38,8 +42,11 @@ LAYOUT = {  # folder: (grouped per module, modules, tests per module)
 }
 
 
-def test_a_folder_grouped_by_one_worker_runs_on_one_worker(tmp_path: Path) -> None:
-    """The hub folder on one worker; each browser module on one worker, side by side."""
+@pytest.mark.parametrize("named", ["the folder", "each module"])
+def test_a_folder_grouped_by_one_worker_runs_on_one_worker(tmp_path: Path, named: str) -> None:
+    """The hub folder on one worker; each browser module on one worker, side by side: whether
+    pytest is given the tests' folder or each module (where the folders' conftests are loaded
+    before xdist's worker plugin)."""
     for folder, (per_module, modules, tests) in LAYOUT.items():
         name = folder or "free"
         (tmp_path / folder).mkdir(exist_ok=True)
@@ -49,10 +56,13 @@ def test_a_folder_grouped_by_one_worker_runs_on_one_worker(tmp_path: Path) -> No
         for module in range(modules):
             code = "".join(MODULE.format(name=name, n=f"{module}_{n}") for n in range(tests))
             (tmp_path / folder / f"test_{name}_{module}.py").write_text(textwrap.dedent(code))
+    paths = (
+        [str(tmp_path)] if named == "the folder" else sorted(map(str, tmp_path.rglob("test_*.py")))
+    )
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-rA", "-q",
          "-p", "no:cacheprovider", f"--rootdir={tmp_path}",
-         "-o", f"pythonpath={TESTS}", str(tmp_path)],
+         "-o", f"pythonpath={TESTS}", *paths],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr

@@ -5,7 +5,12 @@ module shares its JupyterLab (a module is one learner's story), so each browser 
 one worker, and the two workers run browser modules side by side (one Chromium each). A few
 other modules, or tests, name their own group (`install`, `lrs`, `s3`, `export`, `dashboard`,
 `retake`, `widgets-restored`): a module fixture they share (a first set-up, a server, rendered
-exports, a kernel's run) is made once, on the worker that runs them, not once per worker."""
+exports, a kernel's run) is made once, on the worker that runs them, not once per worker.
+
+A conftest that groups its folder does it in a `tryfirst` hook: xdist's worker turns the group
+into the test's id in its own `pytest_collection_modifyitems`, and where the folder's conftest is
+loaded before the worker's plugin (its tests named on the command line) pytest would otherwise
+call xdist's hook first, and the group would silently vanish."""
 
 from __future__ import annotations
 

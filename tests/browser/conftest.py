@@ -26,7 +26,7 @@ from typing import Any, cast
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from servers import free_port
 from workers import one_worker
 
@@ -387,6 +387,34 @@ class Lab:
             timeout=TIMEOUT_MS,
         )
 
+    def start(self) -> None:
+        """Load JupyterLab in a fresh workspace, no notebook open."""
+        self.page.goto(f"{self.server.url}/lab?token={self.server.token}&reset")
+        self.page.wait_for_function("() => window.jupyterapp", timeout=TIMEOUT_MS)
+        self.page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+    def close_tabs(self) -> None:
+        """Close every tab as the learner does (nothing to save: answers save as typed), and
+        shut down what the server still runs."""
+        self.page.evaluate(
+            """() => {
+                for (const w of [...window.jupyterapp.shell.widgets('main')]) {
+                    if (w.context) w.context.model.dirty = false;
+                    w.dispose();
+                }
+            }"""
+        )
+        self.server.clear()
+
+    def switch_to(self, notebook: str, *exercise_ids: str) -> None:
+        """Close every tab and open `notebook` in the loaded page, as following the index's
+        link does (a fresh kernel, without loading JupyterLab again: ~3 s less than `open`);
+        wait until these exercises' widgets are on screen."""
+        self.close_tabs()
+        self.reopen(notebook)
+        for exercise_id in exercise_ids:
+            expect(self.exercise(exercise_id)).to_be_visible()
+
     def reopen(self, notebook: str) -> None:
         """Open the notebook again, as a double-click in the file browser does."""
         self.command("docmanager:open", {"path": notebook})
@@ -488,11 +516,29 @@ class SavedWait:
             )
 
 
+@pytest.fixture(scope="module")
+def lab_context(browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
+    """The module's browser profile: its tests' pages share its cache, so JupyterLab's scripts
+    are fetched and compiled once per module, not once per test (~1 s of each open). A test
+    that closes it (the browser quit overnight) leaves the next test a new one."""
+    contexts: list[BrowserContext] = []
+
+    def current() -> BrowserContext:
+        if not contexts or contexts[-1] not in browser.contexts:
+            contexts.append(browser.new_context(viewport={"width": 1400, "height": 1000}))
+            contexts[-1].set_default_timeout(TIMEOUT_MS)
+        return contexts[-1]
+
+    yield current
+    for context in contexts:
+        if context in browser.contexts:
+            context.close()
+
+
 @pytest.fixture
-def lab(browser: Browser, server: JupyterServer) -> Iterator[Lab]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+def lab(lab_context: Callable[[], BrowserContext], server: JupyterServer) -> Iterator[Lab]:
+    """A fresh page (a new tab of the module's browser) on the module's server."""
+    page = lab_context().new_page()
     lab = Lab(page, server)
     page.on(
         "console",
@@ -504,7 +550,8 @@ def lab(browser: Browser, server: JupyterServer) -> Iterator[Lab]:
     )
     page.on("pageerror", lambda e: lab.console.append(f"pageerror: {e}"))
     yield lab
-    context.close()
+    if not page.is_closed():
+        page.close()
     server.clear()
 
 
@@ -515,8 +562,9 @@ def lab(browser: Browser, server: JupyterServer) -> Iterator[Lab]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     if report.failed and report.when in ("setup", "call"):
-        lab = getattr(item, "funcargs", {}).get("lab")
-        server = getattr(item, "funcargs", {}).get("server")
+        funcargs = getattr(item, "funcargs", {})
+        lab = next((value for value in funcargs.values() if isinstance(value, Lab)), None)
+        server = funcargs.get("server")
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]", "_", item.name)
         if isinstance(lab, Lab):
@@ -532,5 +580,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the group (tests/workers.py)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     one_worker(items, __file__, "browser", per_module=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from conftest import LEARNER, TIMEOUT_MS, JupyterServer, Lab, serious
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from seed import COHORT, seed
 
 from workbook import load_course
@@ -30,9 +30,28 @@ PAGES = ["index.ipynb", *(notebook_name(u) for u in _CHAPTER.units), "my-progres
 TODAY = dt.date(2026, 12, 7)
 
 
+@pytest.fixture(scope="module")
+def lab_page(lab_context: Callable[[], BrowserContext], server: JupyterServer) -> Iterator[Lab]:
+    """One Lab page, loaded once, in which each notebook is opened in turn as the index's links
+    open them (a page load per notebook cost ~3 s of each audit)."""
+    page = lab_context().new_page()
+    lab = Lab(page, server)
+    lab.start()
+    yield lab
+    page.close()
+
+
+@pytest.fixture
+def tour(lab_page: Lab) -> Iterator[Lab]:
+    """The module's Lab page, its tabs closed after the test (nothing left running)."""
+    yield lab_page
+    lab_page.close_tabs()
+
+
 @pytest.mark.parametrize("notebook", PAGES)
-def test_no_serious_violation_in_the_lab(lab: Lab, notebook: str) -> None:
-    lab.open(notebook)
+def test_no_serious_violation_in_the_lab(tour: Lab, notebook: str) -> None:
+    lab = tour
+    lab.switch_to(notebook)
     expect(lab.notebook.locator(".jp-OutputArea .widget-box").first).to_be_visible()
     lab.page.wait_for_timeout(500)  # the last outputs settle (names are set as they arrive)
     shown = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -79,16 +98,16 @@ def test_every_control_kind_is_named_for_what_it_is(lab: Lab) -> None:
     expect(lab.notebook.locator(".wb-progress").get_by_role("progressbar")).to_have_accessible_name(
         "0 of 11 done"
     )
-    lab.open("my-progress.ipynb")
+    lab.switch_to("my-progress.ipynb")
     chart = lab.notebook.locator(".wb-chart-m03-skills-latest-scores").get_by_role("img")
     expect(chart).to_have_accessible_name(re.compile(r"^Score your eight onboarding skills"))
-    lab.open("module-06-coordination.ipynb")
+    lab.switch_to("module-06-coordination.ipynb")
     expect(
         lab.exercise("m06.audit").get_by_role(
             "button", name="Escalation Management, Handover 2: 3 of 5", exact=True
         )
     ).to_have_attribute("aria-pressed", "false")
-    lab.open("module-05-core-differences.ipynb")
+    lab.switch_to("module-05-core-differences.ipynb")
     recall = lab.exercise("m05.recall")
     expect(
         recall.get_by_role("button", name="Reveal the list and check yourself")
@@ -99,13 +118,13 @@ def test_every_control_kind_is_named_for_what_it_is(lab: Lab) -> None:
     expect(recall.get_by_role("button", name="Primary Goal: Missed")).to_have_attribute(
         "aria-pressed", "false"
     )
-    lab.open("module-07-handover-process.ipynb")
+    lab.switch_to("module-07-handover-process.ipynb")
     expect(
         lab.exercise("m07.readiness").get_by_role(
             "checkbox", name=_CHAPTER.exercise("m07.readiness").items[0].label
         )
     ).to_be_visible()
-    lab.open("module-08-mistakes-and-practices.ipynb")
+    lab.switch_to("module-08-mistakes-and-practices.ipynb")
     expect(lab.exercise("m08.mistake").get_by_role("radiogroup")).to_have_accessible_name(
         _CHAPTER.exercise("m08.mistake").title
     )
@@ -139,13 +158,13 @@ def test_the_keyboard_alone_answers_modules_3_5_6_and_8(lab: Lab) -> None:
     lab.page.keyboard.press("Tab")  # the next slider, not the readout
     assert lab.page.evaluate("() => document.activeElement.getAttribute('role')") == "slider"
 
-    lab.open("module-06-coordination.ipynb")
+    lab.switch_to("module-06-coordination.ipynb")
     _tab_to(lab, ".wb-ex-m06-audit .widget-toggle-button")
     with lab.saving("m06.audit"):
         lab.page.keyboard.press("ArrowRight")
         lab.page.keyboard.press("Enter")
 
-    lab.open("module-08-mistakes-and-practices.ipynb")
+    lab.switch_to("module-08-mistakes-and-practices.ipynb")
     _tab_to(lab, ".wb-ex-m08-mistake input[type=radio]")
     with lab.saving("m08.mistake"):
         lab.page.keyboard.press("Space")
@@ -153,7 +172,7 @@ def test_the_keyboard_alone_answers_modules_3_5_6_and_8(lab: Lab) -> None:
         lab.page.keyboard.press("ArrowDown")  # the next option, not JupyterLab's next cell
     expect(lab.exercise("m08.mistake").locator("input[type=radio]").nth(1)).to_be_checked()
 
-    lab.open("module-05-core-differences.ipynb")
+    lab.switch_to("module-05-core-differences.ipynb")
     _tab_to(lab, ".wb-ex-m05-recall textarea")
     with lab.saving("m05.recall"):
         lab.page.keyboard.type("Goal, stage, focus")

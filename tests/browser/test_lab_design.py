@@ -86,7 +86,7 @@ def test_homework_3_starts_from_the_module_6_audit(lab: Lab) -> None:
     with lab.saving("m06.audit"):
         lab.score_cells("m06.audit", cells(RETAKE))
 
-    lab.open_and_run("homework-3-coordination-audit.ipynb", "hw3.audit", "hw3.plan")
+    lab.switch_to("homework-3-coordination-audit.ipynb", "hw3.audit", "hw3.plan")
     audit = lab.exercise("hw3.audit")
     start = audit.get_by_role("button", name="Start from my answers in Module 6")
     expect(start).to_be_visible()

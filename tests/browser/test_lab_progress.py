@@ -19,13 +19,13 @@ def test_index_counts_finished_modules_and_homework(lab: Lab) -> None:
     expect(lab.progress("unit")).to_have_text("This module: done ✓")
 
     # Module 7 started, not finished: the readiness check is an aid, its Handover Standard is due.
-    lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
+    lab.switch_to("module-07-handover-process.ipynb", "m07.readiness")
     with lab.saving("m07.readiness"):
         lab.checkboxes("m07.readiness").nth(1).check()
     expect(lab.progress("unit")).to_have_text("This module: 0 of 1 exercises complete")
 
     # Homework 2 done: all four sections written.
-    lab.open_and_run("homework-2-handover-standard.ipynb", "hw2.standard")
+    lab.switch_to("homework-2-handover-standard.ipynb", "hw2.standard")
     with lab.saving("hw2.standard"):
         lab.write("hw2.standard", ["Every promise", "Six conditions", "Joint intro", "Weekly"])
     expect(lab.progress("unit")).to_have_text("This homework: done ✓")

@@ -27,5 +27,6 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
         yield running
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the group (tests/workers.py)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     one_worker(items, __file__, "hub")

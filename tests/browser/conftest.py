@@ -2,6 +2,7 @@
 
 Every test module gets its own server with its own copy of the notebooks and its own empty answer
 store (a module is one learner's story: tests in it never depend on each other's answers).
+Its tests open fresh pages of one browser profile (JupyterLab's scripts come from its cache).
 Between tests the server's sessions and kernels are shut down. On failure the page's screenshot,
 the server log and the browser's console errors go to test-artifacts/.
 """

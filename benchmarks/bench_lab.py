@@ -46,7 +46,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
-from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, JupyterServer
+from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, JupyterServer, Lab
 from seed import seed
 from servers import free_port
 
@@ -160,15 +160,7 @@ def open_timed(page: Any, path: str, bare: bool = False) -> float:
 
 def close_all(page: Any, server: JupyterServer) -> None:
     """Close every tab, a stock notebook's unsaved outputs discarded (no "Save your work?")."""
-    page.evaluate(
-        """() => {
-            for (const w of [...window.jupyterapp.shell.widgets('main')]) {
-                if (w.context) w.context.model.dirty = false;
-                w.dispose();
-            }
-        }"""
-    )
-    server.clear()
+    Lab(page, server).close_tabs()
 
 
 @dataclass
@@ -181,9 +173,7 @@ class Visits:
 
 
 def visit(page: Any, server: JupyterServer, rounds: int, read: float = 0) -> Visits:
-    page.goto(f"{server.url}/lab?token={server.token}&reset")
-    page.wait_for_function("() => window.jupyterapp", timeout=60_000)
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    Lab(page, server).start()
     visits = Visits()
     for _ in range(rounds):
         # On a settled server: right after the last round's tabs closed, the spare it starts

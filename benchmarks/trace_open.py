@@ -29,7 +29,7 @@ from bench_lab import EXERCISES, close_all
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, JupyterServer
+from conftest import CHROMIUM, CHROMIUM_ARGS, COHORT, LEARNER, JupyterServer, Lab
 from seed import seed
 from servers import free_port
 
@@ -126,9 +126,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             sent: list[tuple[float, str, str]] = []  # epoch ms, method, path: each HTTP request
             page.on("request", lambda r: sent.append((time.time() * 1000, r.method, r.url)))
-            page.goto(f"{server.url}/lab?token={server.token}&reset")
-            page.wait_for_function("() => window.jupyterapp", timeout=60_000)
-            page.evaluate("async () => { await window.jupyterapp.restored; }")
+            Lab(page, server).start()
             trace(page, args.notebooks[0])  # warm-up: the page's first widgets load their code
             close_all(page, server)
             for _ in range(args.rounds):

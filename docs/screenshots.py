@@ -44,7 +44,7 @@ def at_top(lab: Lab, exercise_id: str) -> None:
 
 def module_3(page: Page, server: JupyterServer) -> None:
     lab = Lab(page, server)
-    lab.open_and_run("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
+    lab.switch_to("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
     lab.command("application:toggle-left-area")
     with lab.saving("m03.skills"):
         lab.score_sliders("m03.skills", SKILLS)
@@ -56,7 +56,7 @@ def module_3(page: Page, server: JupyterServer) -> None:
 
 def audit(page: Page, server: JupyterServer, width: int) -> None:
     lab = Lab(page, server)
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit")
     lab.command("application:toggle-left-area")
     ex = load_course().chapters[0].exercise("m06.audit")
     cells = {
@@ -77,7 +77,7 @@ def audit_last_day(page: Page, server: JupyterServer) -> None:
     """Module 6 retaken as Last day, the First day scores under each cell (the audit scored by
     :func:`audit` before)."""
     lab = Lab(page, server)
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit")
     lab.command("application:toggle-left-area")
     exercise = lab.exercise("m06.audit")
     exercise.locator("select").first.select_option(label="Last day")
@@ -90,7 +90,7 @@ def audit_last_day(page: Page, server: JupyterServer) -> None:
 
 def checklist(page: Page, server: JupyterServer) -> None:
     lab = Lab(page, server)
-    lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
+    lab.switch_to("module-07-handover-process.ipynb", "m07.readiness")
     lab.command("application:toggle-left-area")
     items = load_course().chapters[0].exercise("m07.readiness").items
     with lab.saving("m07.readiness"):

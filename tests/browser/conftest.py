@@ -2,8 +2,10 @@
 
 Every test module gets its own server with its own copy of the notebooks and its own empty answer
 store (a module is one learner's story: tests in it never depend on each other's answers).
-Its tests open fresh pages of one browser profile (JupyterLab's scripts come from its cache).
-Between tests the server's sessions and kernels are shut down. On failure the page's screenshot,
+Its tests share one JupyterLab page: each opens its notebooks in it as the index's links do
+(`Lab.switch_to`), or loads it afresh where the load is what it tests (`Lab.open`, a reload).
+Between tests the page's tabs are closed and the server's sessions and kernels shut down; after a
+failure the next test gets a new page. On failure the page's screenshot,
 the server log and the browser's console errors go to test-artifacts/.
 """
 
@@ -28,6 +30,7 @@ from typing import Any, cast
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from servers import free_port
 from workers import one_worker
 
@@ -307,6 +310,7 @@ class Lab:
     page: Page
     server: JupyterServer
     console: list[str] = field(default_factory=list)
+    fresh_layout: list[object] | None = None  # the layout as the last fresh load left it
 
     # opening and running ---------------------------------------------------------------------
 
@@ -314,6 +318,7 @@ class Lab:
         """Open a notebook in a fresh workspace and wait until the extension has run it."""
         self.page.goto(f"{self.server.url}/lab/tree/{notebook}?token={self.server.token}&reset")
         self.wait_for_notebook(notebook)
+        self.fresh_layout = self.layout()
 
     def wait_for_notebook(self, notebook: str) -> None:
         """Wait until the notebook is current and its cells have run once with this kernel."""
@@ -394,6 +399,25 @@ class Lab:
         self.page.goto(f"{self.server.url}/lab?token={self.server.token}&reset")
         self.page.wait_for_function("() => window.jupyterapp", timeout=TIMEOUT_MS)
         self.page.evaluate("async () => { await window.jupyterapp.restored; }")
+        self.fresh_layout = self.layout()
+
+    def layout(self) -> list[object]:
+        """What a test may change of the page's layout: the side areas, the mode."""
+        return cast(
+            list[object],
+            self.page.evaluate(
+                """() => { const s = window.jupyterapp.shell;
+                    return [s.leftCollapsed, s.rightCollapsed, s.mode, s.presentationMode]; }"""
+            ),
+        )
+
+    def loaded(self) -> bool:
+        """Whether the page shows this server's JupyterLab."""
+        return (
+            not self.page.is_closed()
+            and self.page.url.startswith(f"{self.server.url}/lab")
+            and bool(self.page.evaluate("() => !!window.jupyterapp?.shell"))
+        )
 
     def close_tabs(self) -> None:
         """Close every tab as the learner does (nothing to save: answers save as typed), and
@@ -410,9 +434,13 @@ class Lab:
 
     def switch_to(self, notebook: str, *exercise_ids: str) -> None:
         """Close every tab and open `notebook` in the loaded page, as following the index's
-        link does (a fresh kernel, without loading JupyterLab again: ~3 s less than `open`);
-        wait until these exercises' widgets are on screen."""
-        self.close_tabs()
+        link does (a fresh kernel, without loading JupyterLab again: ~3 s of Chromium's CPU
+        less than `open`; the page is loaded first if it is not); wait until these exercises'
+        widgets are on screen."""
+        if self.loaded():
+            self.close_tabs()
+        else:
+            self.start()
         self.reopen(notebook)
         for exercise_id in exercise_ids:
             expect(self.exercise(exercise_id)).to_be_visible()
@@ -451,12 +479,6 @@ class Lab:
         The status text is blanked first, so an earlier "Saved" cannot pass for this edit's.
         """
         return SavedWait(self, exercise_id)
-
-    def open_and_run(self, notebook: str, *exercise_ids: str) -> None:
-        """Open (the extension runs it) and wait until these exercises' widgets are on screen."""
-        self.open(notebook)
-        for exercise_id in exercise_ids:
-            expect(self.exercise(exercise_id)).to_be_visible()
 
     def score_sliders(self, exercise_id: str, scores: list[int]) -> None:
         """1–10 scales: keyboard on each slider handle, one step per arrow (unscored is step 0)."""
@@ -537,24 +559,60 @@ def lab_context(browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
             context.close()
 
 
+@pytest.fixture(scope="module")
+def _lab_page() -> list[Lab]:
+    """The module's one JupyterLab page, as a list that holds it once made: made again when a
+    test closed it (or its browser)."""
+    return []
+
+
 @pytest.fixture
-def lab(lab_context: Callable[[], BrowserContext], server: JupyterServer) -> Iterator[Lab]:
-    """A fresh page (a new tab of the module's browser) on the module's server."""
-    page = lab_context().new_page()
-    lab = Lab(page, server)
-    page.on(
-        "console",
-        lambda m: (
-            lab.console.append(f"console.{m.type}: {m.text}")
-            if m.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: lab.console.append(f"pageerror: {e}"))
+def lab(
+    _lab_page: list[Lab],
+    lab_context: Callable[[], BrowserContext],
+    server: JupyterServer,
+    request: pytest.FixtureRequest,
+) -> Iterator[Lab]:
+    """The module's JupyterLab page (a tab of the module's browser) on the module's server, no
+    notebook open: `switch_to` opens one in it as the index's links do, `open` loads the page
+    afresh. A module's tests share the page, each starting with no tab open and the window at
+    1400 px; after a failure, or a change to the page's layout, the next test gets a new one."""
+    if not _lab_page or _lab_page[-1].page.is_closed():
+        page = lab_context().new_page()
+        made = Lab(page, server)
+        page.on(
+            "console",
+            lambda m: (
+                made.console.append(f"console.{m.type}: {m.text}")
+                if m.type in ("error", "warning")
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: made.console.append(f"pageerror: {e}"))
+        _lab_page.append(made)
+    lab = _lab_page[-1]
+    lab.console.clear()
+    lab.page.set_viewport_size({"width": 1400, "height": 1000})
     yield lab
-    if not page.is_closed():
-        page.close()
+    page = lab.page
+    try:
+        reuse = (
+            not request.node.stash.get(FAILED, False)
+            and lab.loaded()
+            and lab.layout() == lab.fresh_layout
+            and not page.locator(".jp-Dialog").count()
+        )
+        if reuse:
+            lab.close_tabs()
+    except PlaywrightError:  # closing already (page.close(run_before_unload=True) returns early)
+        reuse = False
+    if not reuse:
+        with contextlib.suppress(PlaywrightError):
+            page.close()
     server.clear()
+
+
+FAILED = pytest.StashKey[bool]()  # set on a test that failed (its shared page is not reused)
 
 
 # ---- failure artifacts -----------------------------------------------------------------------
@@ -563,6 +621,8 @@ def lab(lab_context: Callable[[], BrowserContext], server: JupyterServer) -> Ite
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
+    if report.failed:
+        item.stash[FAILED] = True
     if report.failed and report.when in ("setup", "call"):
         funcargs = getattr(item, "funcargs", {})
         lab = next((value for value in funcargs.values() if isinstance(value, Lab)), None)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from conftest import LEARNER, TIMEOUT_MS, JupyterServer, Lab, serious
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from seed import COHORT, seed
 
 from workbook import load_course
@@ -30,27 +30,8 @@ PAGES = ["index.ipynb", *(notebook_name(u) for u in _CHAPTER.units), "my-progres
 TODAY = dt.date(2026, 12, 7)
 
 
-@pytest.fixture(scope="module")
-def lab_page(lab_context: Callable[[], BrowserContext], server: JupyterServer) -> Iterator[Lab]:
-    """One Lab page, loaded once, in which each notebook is opened in turn as the index's links
-    open them (a page load per notebook cost ~3 s of each audit)."""
-    page = lab_context().new_page()
-    lab = Lab(page, server)
-    lab.start()
-    yield lab
-    page.close()
-
-
-@pytest.fixture
-def tour(lab_page: Lab) -> Iterator[Lab]:
-    """The module's Lab page, its tabs closed after the test (nothing left running)."""
-    yield lab_page
-    lab_page.close_tabs()
-
-
 @pytest.mark.parametrize("notebook", PAGES)
-def test_no_serious_violation_in_the_lab(tour: Lab, notebook: str) -> None:
-    lab = tour
+def test_no_serious_violation_in_the_lab(lab: Lab, notebook: str) -> None:
     lab.switch_to(notebook)
     expect(lab.notebook.locator(".jp-OutputArea .widget-box").first).to_be_visible()
     lab.page.wait_for_timeout(500)  # the last outputs settle (names are set as they arrive)
@@ -87,7 +68,7 @@ def test_no_serious_violation_in_the_exported_html(
 
 
 def test_every_control_kind_is_named_for_what_it_is(lab: Lab) -> None:
-    lab.open("module-03-onboarding-team.ipynb")
+    lab.switch_to("module-03-onboarding-team.ipynb")
     skills = lab.exercise("m03.skills")
     expect(skills.get_by_role("slider", name="Patience, 1 to 10")).to_have_attribute(
         "aria-valuetext", "not scored yet"
@@ -148,7 +129,7 @@ def _tab_to(lab: Lab, selector: str, limit: int = 400) -> None:
 
 
 def test_the_keyboard_alone_answers_modules_3_5_6_and_8(lab: Lab) -> None:
-    lab.open("module-03-onboarding-team.ipynb")
+    lab.switch_to("module-03-onboarding-team.ipynb")
     _tab_to(lab, ".wb-ex-m03-skills [role=slider]")
     ring = lab.page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")
     assert ring in ("2px", "3px"), ring

@@ -15,7 +15,7 @@ HANDOVERS = [[4, 3, 1, 5, 2], [5, 4, 2, 4, 3], [3, 4, 2, 5, 1]]  # Unified Messa
 
 
 def test_lowest_area_waits_for_all_three_handovers(lab: Lab) -> None:
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit", "m06.focus")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit", "m06.focus")
     derived = lab.exercise("m06.focus").locator(".wb-derived")
     expect(lab.exercise("m06.audit").locator(".widget-toggle-buttons")).to_have_count(15)
     for handover, scores in zip(_AUDIT.rows, HANDOVERS, strict=True):

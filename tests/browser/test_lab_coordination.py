@@ -28,7 +28,7 @@ def cells(matrix: list[list[int]]) -> dict[str, int]:
 
 
 def test_module_6_audit_names_the_lowest_area(lab: Lab) -> None:
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit", "m06.focus")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit", "m06.focus")
     derived = lab.exercise("m06.focus").locator(".wb-derived")
     expect(derived).to_contain_text("Score every item")
 
@@ -49,7 +49,7 @@ def test_module_6_audit_names_the_lowest_area(lab: Lab) -> None:
 
 
 def test_homework_3_plan_targets_the_lowest_area(lab: Lab) -> None:
-    lab.open_and_run("homework-3-coordination-audit.ipynb", "hw3.audit", "hw3.plan")
+    lab.switch_to("homework-3-coordination-audit.ipynb", "hw3.audit", "hw3.plan")
     plan = lab.exercise("hw3.plan")
 
     with lab.saving("hw3.audit"):

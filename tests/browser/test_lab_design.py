@@ -49,7 +49,7 @@ def no_sideways_scroll(locator: Locator) -> None:
 
 
 def test_audit_grid_marks_the_choice_and_averages_each_area(lab: Lab) -> None:
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit")
     audit = lab.exercise("m06.audit")
     expect(audit.locator(".wb-grid-item")).to_have_text([c.label for c in _AUDIT.columns])
     expect(audit.locator(".wb-grid-average")).to_have_text(["–"] * 5)
@@ -82,7 +82,7 @@ def test_audit_grid_marks_the_choice_and_averages_each_area(lab: Lab) -> None:
 
 
 def test_homework_3_starts_from_the_module_6_audit(lab: Lab) -> None:
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit")
     with lab.saving("m06.audit"):
         lab.score_cells("m06.audit", cells(RETAKE))
 
@@ -105,7 +105,7 @@ def test_homework_3_starts_from_the_module_6_audit(lab: Lab) -> None:
 def test_a_retake_keeps_the_whole_grid_in_view(lab: Lab) -> None:
     """Last day beside the First day scores at 1400 px: the Average column is not pushed out
     behind a scrollbar (the earlier score sits under each cell's buttons)."""
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit")
     with lab.saving("m06.audit"):
         lab.score_cells("m06.audit", cells(M06))
     audit = lab.exercise("m06.audit")
@@ -122,7 +122,7 @@ def test_a_retake_keeps_the_whole_grid_in_view(lab: Lab) -> None:
 
 
 def test_a_checklist_ticks_when_its_label_is_clicked(lab: Lab) -> None:
-    lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
+    lab.switch_to("module-07-handover-process.ipynb", "m07.readiness")
     for box in [
         lab.exercise("m07.readiness"),
         *lab.exercise("m07.readiness").locator(".widget-vbox").all(),
@@ -137,7 +137,7 @@ def test_a_checklist_ticks_when_its_label_is_clicked(lab: Lab) -> None:
 
 
 def test_sliders_say_not_scored_yet_and_text_wraps_in_a_proportional_font(lab: Lab) -> None:
-    lab.open_and_run("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
+    lab.switch_to("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
     readouts = lab.exercise("m03.skills").locator(".widget-readout")
     expect(readouts).to_have_count(len(_CHAPTER.exercise("m03.skills").items))
     for readout in readouts.all():
@@ -164,7 +164,7 @@ def test_sliders_say_not_scored_yet_and_text_wraps_in_a_proportional_font(lab: L
 @pytest.mark.parametrize("width", [800])
 def test_narrow_window_stacks_the_grid_without_sideways_scroll(lab: Lab, width: int) -> None:
     lab.page.set_viewport_size({"width": width, "height": 1000})
-    lab.open_and_run("module-06-coordination.ipynb", "m06.audit")
+    lab.switch_to("module-06-coordination.ipynb", "m06.audit")
     lab.command("application:toggle-left-area")  # the widest an 800 px notebook gets
     audit = lab.exercise("m06.audit")
     expect(audit.locator(".wb-grid-caption").first).to_be_visible()

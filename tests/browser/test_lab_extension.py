@@ -29,7 +29,7 @@ def _answer(lab: Lab, exercise_id: str) -> object:
 
 def test_a_module_opened_fresh_shows_its_widgets_and_saved_answers(lab: Lab) -> None:
     lab.server.save_answer(EXERCISE, "text", "They never hear about the first week")
-    lab.open(NOTEBOOK)
+    lab.switch_to(NOTEBOOK)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     expect(area).to_have_value("They never hear about the first week")
 
@@ -54,7 +54,7 @@ def test_a_module_opened_fresh_shows_its_widgets_and_saved_answers(lab: Lab) -> 
 
 
 def test_after_a_restart_widgets_come_back_and_nothing_typed_is_lost(lab: Lab) -> None:
-    lab.open(NOTEBOOK)
+    lab.switch_to(NOTEBOOK)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
         area.fill("Before the restart")
@@ -100,7 +100,7 @@ def test_closing_a_worked_notebook_asks_nothing_and_shuts_its_kernel(lab: Lab) -
         dialog.dismiss()
 
     lab.page.on("dialog", dismiss)
-    lab.open(NOTEBOOK)
+    lab.switch_to(NOTEBOOK)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
         area.fill("Closing without a question")
@@ -134,7 +134,7 @@ def test_a_session_leaves_the_notebooks_as_generated(lab: Lab) -> None:
         check=True,
     )
     for name in ("index.ipynb", NOTEBOOK, "module-03-onboarding-team.ipynb"):
-        lab.open(name)
+        lab.switch_to(name)
         expect(lab.notebook.locator(".wb-exercise, .wb-progress").first).to_be_visible()
         lab.command("docmanager:save")  # the worst case: an explicit save after running
     status = subprocess.run(

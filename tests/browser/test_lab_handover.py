@@ -24,7 +24,7 @@ HW2 = "homework-2-handover-standard.ipynb"
 
 
 def test_module_7_ticked_conditions_save_and_come_back(lab: Lab) -> None:
-    lab.open_and_run("module-07-handover-process.ipynb", "m07.readiness")
+    lab.switch_to("module-07-handover-process.ipynb", "m07.readiness")
     readiness = lab.exercise("m07.readiness")
     expect(readiness).to_contain_text(CONDITIONS[0])
     boxes = lab.checkboxes("m07.readiness")
@@ -45,7 +45,7 @@ def test_module_7_ticked_conditions_save_and_come_back(lab: Lab) -> None:
 
 
 def test_homework_2_handover_standard_is_back_after_reopening(lab: Lab) -> None:
-    lab.open_and_run(HW2, "hw2.standard")
+    lab.switch_to(HW2, "hw2.standard")
     standard = lab.exercise("hw2.standard")
     expect(standard.locator("h4")).to_have_text(SECTIONS)
     unit = lab.progress("unit")

@@ -84,6 +84,8 @@ def test_every_notebook_visited_in_turn_leaves_only_a_few_kernels(lab: Lab) -> N
 
 def test_waking_up_and_restarting_keep_the_view_where_the_learner_reads(lab: Lab) -> None:
     reading, audit = "module-06-coordination.ipynb", "m06.audit"
+    # A page loaded afresh: in the page the visits above closed thirteen tabs in, this open
+    # once stayed "Waking up…" past 30 s (one full run, at load ~7).
     lab.open(reading)
     lab.exercise(audit).scroll_into_view_if_needed()
     lab.page.mouse.wheel(0, 200)

@@ -50,7 +50,7 @@ def _actions(lab: Lab) -> list[str]:
 
 
 def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab: Lab) -> None:
-    lab.open_and_run(MODULE, "m03.skills", "m03.skill-actions")
+    lab.switch_to(MODULE, "m03.skills", "m03.skill-actions")
     skills = lab.exercise("m03.skills")
     guide, menu = skills.locator(".wb-snapshot-guide"), skills.locator(".wb-snapshot select")
     expect(guide).to_have_text(
@@ -109,7 +109,7 @@ def test_a_retake_never_mixes_snapshots_and_both_are_drawn(lab: Lab) -> None:
     assert _actions(lab) == ["", ""]
 
     # My progress draws both snapshots.
-    lab.open_and_run("my-progress.ipynb")
+    lab.switch_to("my-progress.ipynb")
     across = lab.notebook.locator(".wb-chart-m03-skills-across-snapshots svg")
     expect(across.locator("text", has_text="First day").first).to_be_attached()
     expect(across.locator("text", has_text="Last day").first).to_be_attached()

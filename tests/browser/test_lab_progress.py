@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_index_counts_finished_modules_and_homework(lab: Lab) -> None:
     # Module 3 done: every skill scored, both actions written.
-    lab.open_and_run("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
+    lab.switch_to("module-03-onboarding-team.ipynb", "m03.skills", "m03.skill-actions")
     with lab.saving("m03.skills"):
         lab.score_sliders("m03.skills", [5, 6, 4, 7, 8, 3, 9, 6])
     with lab.saving("m03.skill-actions"):
@@ -35,7 +35,7 @@ def test_index_counts_finished_modules_and_homework(lab: Lab) -> None:
     expect(lab.progress("summary")).to_have_text("2 / 11 · 18%")
     expect(lab.progress("detail")).to_have_text("1/8 modules · 1/3 homework")
 
-    lab.open_and_run("my-progress.ipynb")
+    lab.switch_to("my-progress.ipynb")
     expect(lab.progress("summary")).to_have_text("2 / 11 · 18%")
     rows = lab.notebook.locator(".wb-progress-table tr")
     expect(rows).to_have_count(12)

@@ -22,7 +22,7 @@ MARK_IDS = {"Got it": "got-it", "Got it wrong": "wrong", "Missed": "missed"}
 
 
 def test_recall_check_end_to_end(lab: Lab) -> None:
-    lab.open_and_run(NOTEBOOK, "m05.recall")
+    lab.switch_to(NOTEBOOK, "m05.recall")
     recall = lab.exercise("m05.recall")
     marks = recall.locator(".widget-toggle-buttons")
     expect(marks.first).to_be_hidden()  # nothing to peek at before writing

@@ -20,7 +20,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def open_module(lab: Lab) -> None:
-    lab.open_and_run(NOTEBOOK, "m03.skills", "m03.skill-actions")
+    lab.switch_to(NOTEBOOK, "m03.skills", "m03.skill-actions")
 
 
 def answer_everything(lab: Lab, scores: list[int], actions: list[str]) -> None:

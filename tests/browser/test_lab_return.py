@@ -49,7 +49,7 @@ def open_tabs(page: Page) -> list[str]:
 
 
 def test_a_reload_brings_back_the_widgets_with_their_answers(lab: Lab) -> None:
-    lab.open(MODULE)
+    lab.switch_to(MODULE)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
         area.fill("Written before the reload")
@@ -71,7 +71,7 @@ def test_a_reopened_browser_with_twelve_tabs_starts_only_the_kept_kernels(
 ) -> None:
     notebooks = ["index.ipynb", *UNITS[:10], "my-progress.ipynb"]
     assert len(notebooks) == 12
-    lab.open(notebooks[0])
+    lab.switch_to(notebooks[0])
     for notebook in notebooks[1:]:
         lab.reopen(notebook)
     assert len(open_tabs(lab.page)) == 12
@@ -115,7 +115,7 @@ def test_an_index_link_to_an_open_unit_brings_its_tab_forward(lab: Lab) -> None:
         )
         assert sorted(open_tabs(lab.page)) == sorted(["index.ipynb", MODULE])
 
-    lab.open("index.ipynb")
+    lab.switch_to("index.ipynb")
     for _ in range(2):  # the second time in a reloaded page, its tabs restored
         follow(f"{unit.label} · {unit.title}", MODULE)
         expect(lab.exercise(EXERCISE)).to_be_visible()
@@ -129,7 +129,7 @@ def test_an_index_link_to_an_open_unit_brings_its_tab_forward(lab: Lab) -> None:
 
 
 def test_a_restart_greys_the_widgets_without_broken_link_icons(lab: Lab) -> None:
-    lab.open(MODULE)
+    lab.switch_to(MODULE)
     runs = lab.runs()
     # Each widget view greyed while the kernel is away: is ipywidgets' broken-link icon shown?
     lab.page.evaluate(
@@ -155,7 +155,7 @@ def test_a_restart_greys_the_widgets_without_broken_link_icons(lab: Lab) -> None
 def test_a_second_window_on_the_same_notebook_leaves_both_working(
     lab: Lab, browser: Browser, browsers: str
 ) -> None:
-    lab.open(MODULE)
+    lab.switch_to(MODULE)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
         area.fill("Written in the first window")
@@ -196,7 +196,7 @@ def test_a_second_window_on_the_same_notebook_leaves_both_working(
 
 
 def test_a_kernel_gone_from_the_server_is_replaced_with_the_answers(lab: Lab) -> None:
-    lab.open(MODULE)
+    lab.switch_to(MODULE)
     area = lab.exercise(EXERCISE).locator(".widget-textarea textarea")
     with lab.saving(EXERCISE):
         area.fill("Saved before the kernel went")
